@@ -1,0 +1,119 @@
+package io.lambdascope.launcher;
+
+import io.lambdascope.collector.Collector;
+import io.lambdascope.collector.CollectorConfig;
+import io.lambdascope.kafka.EmbeddedKafka;
+import io.lambdascope.processor.Processor;
+import io.lambdascope.processor.ProcessorConfig;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of Lambdascope in this JVM: Kafka (the user's, or an embedded broker), the
+ * collector and the processor. Closing stops them in reverse order, so the collector drains into
+ * a broker that is still up.
+ */
+final class Services implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private Settings settings;
+  private Collector collector;
+  private Processor processor;
+
+  private Services(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Kafka only: the embedded broker when {@code KAFKA_BOOTSTRAP_SERVERS} is unset. */
+  static Services kafka(Settings settings) {
+    Services services = new Services(settings);
+    try {
+      services.startKafka();
+      return services;
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  Services withCollector() {
+    try {
+      CollectorConfig config = CollectorConfig.fromSettings(settings.asMap());
+      log.info("collector: {}", config.describe());
+      collector = Collector.start(config);
+      started.push(collector::close);
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  Services withProcessor() {
+    try {
+      Settings withState =
+          settings.isSet("LAMBDASCOPE_STATE_DIR")
+              ? settings
+              : settings.with("LAMBDASCOPE_STATE_DIR", dataDir().resolve("processor").toString());
+      ProcessorConfig config = ProcessorConfig.fromSettings(withState.asMap());
+      log.info("processor: {}", config.describe());
+      processor = Processor.start(config);
+      started.push(processor::close);
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startKafka() {
+    if (settings.isSet("KAFKA_BOOTSTRAP_SERVERS")) {
+      log.info("using Kafka at {}", settings.get("KAFKA_BOOTSTRAP_SERVERS", null));
+      return;
+    }
+    EmbeddedKafka kafka =
+        EmbeddedKafka.builder(dataDir().resolve("kafka"))
+            .port(settings.getInt("LAMBDASCOPE_KAFKA_PORT", 9092))
+            .controllerPort(settings.getInt("LAMBDASCOPE_KAFKA_CONTROLLER_PORT", 9093))
+            .defaultPartitions(settings.getInt("LAMBDASCOPE_TOPIC_PARTITIONS", 3))
+            .start();
+    started.push(kafka);
+    settings = settings.with("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+  }
+
+  Path dataDir() {
+    return Path.of(settings.get("LAMBDASCOPE_DATA_DIR", "data"));
+  }
+
+  /** The settings with the broker's address filled in. */
+  Settings settings() {
+    return settings;
+  }
+
+  String kafkaBootstrapServers() {
+    return settings.get("KAFKA_BOOTSTRAP_SERVERS", null);
+  }
+
+  Collector collector() {
+    return collector;
+  }
+
+  Processor processor() {
+    return processor;
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.toString());
+      }
+    }
+  }
+}

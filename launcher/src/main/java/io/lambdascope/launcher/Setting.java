@@ -1,0 +1,17 @@
+package io.lambdascope.launcher;
+
+import java.util.Locale;
+
+/**
+ * One configuration setting: its environment variable, the flag that overrides it, and what it
+ * does. The parts read settings by their environment-variable name; docs/configuration.md lists them
+ * all.
+ */
+record Setting(String env, String defaultText, String description) {
+
+  /** {@code LAMBDASCOPE_OTLP_PORT} is set by {@code --otlp-port}; other names keep their own spelling. */
+  String flag() {
+    String name = env.startsWith("LAMBDASCOPE_") ? env.substring("LAMBDASCOPE_".length()) : env;
+    return "--" + name.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

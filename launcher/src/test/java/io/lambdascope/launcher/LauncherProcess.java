@@ -1,0 +1,63 @@
+package io.lambdascope.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code bin/lambdascope} run as a user runs it, in a process of its own, output in a file. */
+final class LauncherProcess implements AutoCloseable {
+  private final Process process;
+  private final Path output;
+
+  private LauncherProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  static LauncherProcess start(Path workDir, List<String> args) throws IOException {
+    Path root = Path.of(System.getProperty("user.dir")).getParent();
+    List<String> command = new ArrayList<>();
+    command.add(root.resolve("bin/lambdascope").toString());
+    command.addAll(args);
+    Path output = workDir.resolve("lambdascope.out");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+    builder.environment().put("LAMBDASCOPE_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
+    Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    return new LauncherProcess(process, output);
+  }
+
+  String output() {
+    try {
+      return Files.readString(output, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends SIGTERM and waits; returns the exit status. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("lambdascope did not stop within 60 s of SIGTERM:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

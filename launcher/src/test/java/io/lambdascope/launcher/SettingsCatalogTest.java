@@ -1,0 +1,37 @@
+package io.lambdascope.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/configuration.md and the settings the launcher accepts are the same list. */
+class SettingsCatalogTest {
+
+  @Test
+  void everySettingIsDocumentedAndEveryDocumentedSettingExists() throws Exception {
+    String doc = Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("docs/configuration.md"));
+    Set<String> documented = new TreeSet<>();
+    Matcher m = Pattern.compile("^\\| `([A-Z_]+)` \\| `(--[a-z-]+)` \\|", Pattern.MULTILINE).matcher(doc);
+    Set<String> flags = new HashSet<>();
+    while (m.find()) {
+      documented.add(m.group(1));
+      flags.add(m.group(1) + " " + m.group(2));
+    }
+    Set<String> accepted = new TreeSet<>();
+    for (Command c : Commands.all()) {
+      for (Setting s : c.settings()) {
+        accepted.add(s.env());
+        assertTrue(flags.contains(s.env() + " " + s.flag()), "docs/configuration.md: wrong or missing flag for " + s.env());
+      }
+    }
+    assertEquals(accepted, documented);
+  }
+}
