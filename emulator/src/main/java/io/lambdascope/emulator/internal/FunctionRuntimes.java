@@ -1,0 +1,29 @@
+package io.lambdascope.emulator.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lambdascope.emulator.EmulatorConfig;
+import io.lambdascope.emulator.FunctionDefinition;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/** Makes the {@link FunctionRuntime} of each function, with the launch settings they share. */
+public final class FunctionRuntimes {
+  private final LaunchSettings launch;
+  private final PlatformEvents events;
+
+  public FunctionRuntimes(EmulatorConfig config, Map<String, String> baseEnvironment, Path logDir, Path workDir,
+      ExecutorService executor, PlatformEvents events) {
+    requireNonNull(config, "config");
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    this.launch = new LaunchSettings(java, config.runtimeClasspath().orElseGet(RuntimeClasspath::locate),
+        baseEnvironment, logDir, workDir, config.host(), config.region(), config.initTimeout(), executor);
+    this.events = requireNonNull(events, "events");
+  }
+
+  public FunctionRuntime create(FunctionDefinition definition) {
+    return new FunctionRuntime(definition, launch, events);
+  }
+}

@@ -1,0 +1,156 @@
+package io.lambdascope.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+
+/** Synchronous invocations through the real AWS SDK v2 LambdaClient and the real runtime interface client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmulatorSyncTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  private TelemetryCapture collector;
+  private Emulator emulator;
+  private LambdaClient lambda;
+
+  @BeforeAll
+  void start() throws Exception {
+    collector = new TelemetryCapture();
+    Path functions = dir.resolve("functions.yaml");
+    Files.writeString(functions, """
+        functions:
+          - name: probe
+            jar: ${EXAMPLES_JAR}
+            handler: io.lambdascope.examples.probe.ProbeFunction::handleRequest
+            memory: 128
+            timeout: 2s
+            reservedConcurrency: 2
+        """);
+    emulator = Emulator.start(EmulatorConfig.builder()
+        .functionsFile(functions)
+        .variables(java.util.Map.of("EXAMPLES_JAR", System.getProperty("examples.jar")))
+        .invokePort(0)
+        .sqsPort(0)
+        .endpoint(collector.endpoint())
+        .logDir(dir.resolve("logs"))
+        .build());
+    lambda = LambdaClient.builder()
+        .endpointOverride(URI.create(emulator.invokeEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    if (lambda != null) {
+      lambda.close();
+    }
+    if (emulator != null) {
+      emulator.close();
+    }
+    collector.close();
+  }
+
+  private InvokeResponse invoke(String payload) {
+    return lambda.invoke(b -> b.functionName("probe").payload(SdkBytes.fromUtf8String(payload)));
+  }
+
+  @Test
+  void firstInvocationIsColdThenTheEnvironmentIsReusedWarm() throws Exception {
+    InvokeResponse first = invoke("{\"hello\":\"world\"}");
+    assertEquals(200, first.statusCode());
+    assertNull(first.functionError());
+    JsonNode a = JSON.readTree(first.payload().asUtf8String());
+    assertEquals("probe", a.path("functionName").asText());
+    assertEquals(128, a.path("memoryLimitMb").asInt());
+    assertEquals("world", a.path("input").path("hello").asText());
+    assertEquals("on-demand", a.path("initializationType").asText());
+    assertTrue(a.path("remainingMs").asLong() > 0 && a.path("remainingMs").asLong() <= 2000, a.toString());
+
+    InvokeResponse second = invoke("{}");
+    JsonNode b = JSON.readTree(second.payload().asUtf8String());
+    assertEquals(a.path("logStream").asText(), b.path("logStream").asText(), "same environment");
+    assertTrue(b.path("invocationsInThisEnvironment").asInt() >= 2, b.toString());
+    assertNotEquals(a.path("requestId").asText(), b.path("requestId").asText());
+
+    // Platform events: one init for the cold start, start/runtimeDone/report for both invocations.
+    String coldId = a.path("requestId").asText();
+    String warmId = b.path("requestId").asText();
+    List<TelemetryCapture.Received> reports = collector.await(
+        e -> e.type().equals("platform.report") && (e.record().path("requestId").asText().equals(coldId)
+            || e.record().path("requestId").asText().equals(warmId)), 2, Duration.ofSeconds(10));
+    for (TelemetryCapture.Received r : reports) {
+      assertEquals("probe", r.function());
+      JsonNode metrics = r.record().path("metrics");
+      assertEquals("success", r.record().path("status").asText());
+      assertTrue(metrics.path("durationMs").isNumber(), r.toString());
+      assertTrue(metrics.path("billedDurationMs").asLong() >= 1, r.toString());
+      assertEquals(128, metrics.path("memorySizeMB").asInt());
+      assertTrue(metrics.path("maxMemoryUsedMB").asLong() > 0, r.toString());
+      assertTrue(r.event().path("time").asText().endsWith("Z"), r.toString());
+      boolean cold = r.record().path("requestId").asText().equals(coldId);
+      assertEquals(cold, metrics.has("initDurationMs"), r.toString());
+    }
+    collector.await(e -> e.type().equals("platform.initStart")
+        && e.record().path("initializationType").asText().equals("on-demand"), 1, Duration.ofSeconds(5));
+    collector.await(e -> e.type().equals("platform.initReport")
+        && e.record().path("metrics").path("durationMs").asDouble() > 0, 1, Duration.ofSeconds(5));
+    for (String type : List.of("platform.start", "platform.runtimeDone")) {
+      collector.await(e -> e.type().equals(type) && e.record().path("requestId").asText().equals(warmId), 1,
+          Duration.ofSeconds(5));
+    }
+    assertTrue(collector.badRequests.isEmpty(), collector.badRequests.toString());
+  }
+
+  @Test
+  void functionErrorIsReportedWithFunctionErrorHeader() throws Exception {
+    InvokeResponse response = invoke("{\"fail\":\"card declined\"}");
+    assertEquals(200, response.statusCode());
+    assertEquals("Unhandled", response.functionError());
+    JsonNode error = JSON.readTree(response.payload().asUtf8String());
+    assertEquals("java.lang.IllegalStateException", error.path("errorType").asText(), error.toString());
+    assertEquals("card declined", error.path("errorMessage").asText());
+  }
+
+  @Test
+  void unknownFunctionIsResourceNotFound() {
+    assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(b -> b.functionName("nope")));
+  }
+
+  @Test
+  void dryRunAndEventInvocationTypes() {
+    assertEquals(204, lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.DRY_RUN)
+        .payload(SdkBytes.fromUtf8String("{}"))).statusCode());
+    assertEquals(202, lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.EVENT)
+        .payload(SdkBytes.fromUtf8String("{}"))).statusCode());
+  }
+}
