@@ -1,0 +1,302 @@
+package io.lambdascope.alerts.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdascope.alerts.AlertRules;
+import io.lambdascope.alerts.RuleTimeScale;
+import io.lambdascope.alerts.testing.internal.Await;
+import io.lambdascope.alerts.testing.internal.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A real Prometheus ({@code prometheus}, Debian package) on a free loopback port, in a temporary
+ * directory it deletes on {@link #close()}: 1 s scrape and evaluation intervals,
+ * {@code --rules.alert.resend-delay=1s} (otherwise the first alert is lost to Alertmanager's
+ * discovery and re-sent only after a minute), the given scrape targets and rule files.
+ *
+ * <p>The project's rules are written for minutes; {@link Builder#projectRules(RuleTimeScale)}
+ * with {@link RuleTimeScale#MINUTES_TO_SECONDS} turns {@code for: 5m} into {@code for: 5s} and
+ * {@code [10m]} into {@code [10s]}, so an end-to-end test sees them fire within seconds.
+ *
+ * <pre>{@code
+ * try (AlertmanagerServer alertmanager = AlertmanagerServer.builder().start();
+ *      PrometheusServer prometheus = PrometheusServer.builder()
+ *          .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
+ *          .scrape("lambdascope-processor", "127.0.0.1:" + processorPort)
+ *          .alertmanager(alertmanager.address())
+ *          .start()) {
+ *   prometheus.awaitQuery("up{job=\"lambdascope-processor\"} == 1", r -> !r.isEmpty(), Duration.ofSeconds(30));
+ *   List<Sample> timeouts = prometheus.query("sum by (function) (faas_timeouts_total)");
+ * }
+ * }</pre>
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final ServerProcess process;
+  private final int port;
+
+  private PrometheusServer(ServerProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code 127.0.0.1:port}. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  public URI url() {
+    return URI.create("http://" + address());
+  }
+
+  /**
+   * Evaluates {@code promql} now ({@code /api/v1/query}) and returns the result vector; a scalar
+   * comes back as one sample without labels. A query Prometheus refuses fails with its error.
+   */
+  public List<Sample> query(String promql) {
+    Objects.requireNonNull(promql, "promql");
+    JsonNode data = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8), promql);
+    String type = data.path("resultType").asText();
+    JsonNode result = data.path("result");
+    List<Sample> samples = new ArrayList<>();
+    switch (type) {
+      case "vector" -> result.forEach(s -> samples.add(new Sample(strings(s.path("metric")), number(s.path("value").path(1)))));
+      case "scalar" -> samples.add(new Sample(Map.of(), number(result.path(1))));
+      default -> throw new IllegalArgumentException("query " + promql + " returned a " + type + ", not a vector or scalar");
+    }
+    return List.copyOf(samples);
+  }
+
+  /** Polls {@link #query} until its result satisfies {@code condition}; fails after {@code timeout}. */
+  public List<Sample> awaitQuery(String promql, Predicate<List<Sample>> condition, Duration timeout) {
+    Objects.requireNonNull(condition, "condition");
+    return Await.until("query " + promql + " to match", () -> query(promql), condition, timeout);
+  }
+
+  /** Waits until every configured scrape target has been scraped successfully ({@code up == 1}). */
+  public void awaitTargetsUp(Duration timeout) {
+    awaitQuery("up", r -> !r.isEmpty() && r.stream().allMatch(s -> s.value() == 1), timeout);
+  }
+
+  /** Alerts Prometheus holds now ({@code /api/v1/alerts}); {@code status} is {@code pending} or {@code firing}. */
+  public List<ReceivedAlert> alerts() {
+    List<ReceivedAlert> alerts = new ArrayList<>();
+    get("/api/v1/alerts", "alerts").path("alerts").forEach(a ->
+        alerts.add(new ReceivedAlert(a.path("state").asText(), strings(a.path("labels")), strings(a.path("annotations")))));
+    return List.copyOf(alerts);
+  }
+
+  /** The last lines Prometheus logged (rule evaluation and notification errors show up here). */
+  public String logTail() {
+    return process.logTail();
+  }
+
+  /** Stops Prometheus and deletes its directory (configuration, rules, TSDB). */
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  private JsonNode get(String pathAndQuery, String what) {
+    HttpResponse<String> response;
+    try {
+      response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Prometheus at " + url() + " did not answer " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("Prometheus answered " + response.statusCode() + " with a non-JSON body for " + what, e);
+    }
+    if (!"success".equals(body.path("status").asText())) {
+      throw new IllegalArgumentException("Prometheus refused " + what + ": " + body.path("errorType").asText()
+          + ": " + body.path("error").asText());
+    }
+    return body.path("data");
+  }
+
+  private static double number(JsonNode value) {
+    // Prometheus sends values as strings, including "NaN" and "+Inf".
+    return switch (value.asText()) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(value.asText());
+    };
+  }
+
+  private static Map<String, String> strings(JsonNode object) {
+    Map<String, String> map = new LinkedHashMap<>();
+    object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+    return map;
+  }
+
+  /** One static scrape job: its targets share one metrics path. */
+  private record ScrapeJob(String metricsPath, List<String> targets) {}
+
+  /** Options; the defaults suit tests. */
+  public static final class Builder {
+    private Path parentDir;
+    private RuleTimeScale projectRulesScale;
+    private final List<Path> ruleFiles = new ArrayList<>();
+    private final Map<String, ScrapeJob> scrapeJobs = new LinkedHashMap<>();
+    private final List<String> alertmanagers = new ArrayList<>();
+    private Duration scrapeInterval = Duration.ofSeconds(1);
+    private Duration evaluationInterval = Duration.ofSeconds(1);
+    private Duration startTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Where to create the working directory (default: the system temp directory). */
+    public Builder parentDir(Path parentDir) {
+      this.parentDir = Objects.requireNonNull(parentDir, "parentDir");
+      return this;
+    }
+
+    /** Loads the project's rule files ({@link AlertRules}), their durations scaled by {@code timeScale}. */
+    public Builder projectRules(RuleTimeScale timeScale) {
+      this.projectRulesScale = Objects.requireNonNull(timeScale, "timeScale");
+      return this;
+    }
+
+    /** Loads one more rule file (copied into the working directory as it is). */
+    public Builder ruleFile(Path ruleFile) {
+      ruleFiles.add(Objects.requireNonNull(ruleFile, "ruleFile"));
+      return this;
+    }
+
+    /** Scrapes {@code http://target/metrics} as job {@code job}; name Lambdascope jobs {@code lambdascope-*}. */
+    public Builder scrape(String job, String target) {
+      return scrape(job, target, "/metrics");
+    }
+
+    /** Scrapes {@code http://target<metricsPath>} as job {@code job}; a job's targets share one path. */
+    public Builder scrape(String job, String target, String metricsPath) {
+      Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(metricsPath, "metricsPath");
+      ScrapeJob existing = scrapeJobs.computeIfAbsent(job, j -> new ScrapeJob(metricsPath, new ArrayList<>()));
+      if (!existing.metricsPath().equals(metricsPath)) {
+        throw new IllegalArgumentException("job " + job + " already scrapes " + existing.metricsPath() + ", not " + metricsPath);
+      }
+      existing.targets().add(target);
+      return this;
+    }
+
+    /** Sends alerts to the Alertmanager at {@code address} ({@code host:port}). */
+    public Builder alertmanager(String address) {
+      alertmanagers.add(Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /** Default 1 s. */
+    public Builder scrapeInterval(Duration scrapeInterval) {
+      this.scrapeInterval = Objects.requireNonNull(scrapeInterval, "scrapeInterval");
+      return this;
+    }
+
+    /** Default 1 s. */
+    public Builder evaluationInterval(Duration evaluationInterval) {
+      this.evaluationInterval = Objects.requireNonNull(evaluationInterval, "evaluationInterval");
+      return this;
+    }
+
+    /** How long to wait for {@code /-/ready} (default 30 s). */
+    public Builder startTimeout(Duration startTimeout) {
+      this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+      return this;
+    }
+
+    /** Writes the configuration and rules, starts Prometheus and waits until it is ready. */
+    public PrometheusServer start() {
+      String binary = ServerProcess.requireBinary("prometheus", "prometheus");
+      Path dir;
+      try {
+        dir = parentDir == null
+            ? Files.createTempDirectory("lambdascope-prometheus-")
+            : Files.createTempDirectory(parentDir, "prometheus-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create Prometheus's directory", e);
+      }
+      try {
+        Path rulesDir = dir.resolve("rules");
+        List<Path> rules = new ArrayList<>();
+        if (projectRulesScale != null) {
+          rules.addAll(AlertRules.copyTo(rulesDir, projectRulesScale));
+        }
+        Files.createDirectories(rulesDir);
+        for (Path extra : ruleFiles) {
+          Path copy = rulesDir.resolve("extra-" + rules.size() + "-" + extra.getFileName());
+          Files.copy(extra, copy);
+          rules.add(copy);
+        }
+        Files.writeString(dir.resolve("prometheus.yml"), config(rules), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        ServerProcess.deleteRecursively(dir);
+        throw new UncheckedIOException("cannot write Prometheus's configuration", e);
+      }
+      int port = ServerProcess.freePort();
+      List<String> command = List.of(binary,
+          "--config.file=" + dir.resolve("prometheus.yml"),
+          "--storage.tsdb.path=" + dir.resolve("data"),
+          "--web.listen-address=127.0.0.1:" + port,
+          "--rules.alert.resend-delay=1s",
+          "--log.level=info");
+      ServerProcess process = ServerProcess.start("prometheus", command, dir,
+          URI.create("http://127.0.0.1:" + port + "/-/ready"), startTimeout);
+      return new PrometheusServer(process, port);
+    }
+
+    private String config(List<Path> rules) {
+      StringBuilder yaml = new StringBuilder()
+          .append("global:\n")
+          .append("  scrape_interval: ").append(scrapeInterval.toMillis()).append("ms\n")
+          // The timeout may not exceed the interval (Prometheus refuses the configuration).
+          .append("  scrape_timeout: ").append(scrapeInterval.toMillis()).append("ms\n")
+          .append("  evaluation_interval: ").append(evaluationInterval.toMillis()).append("ms\n")
+          .append("rule_files:\n");
+      rules.forEach(r -> yaml.append("  - '").append(r).append("'\n"));
+      yaml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [");
+      yaml.append(quoted(alertmanagers)).append("]\n");
+      yaml.append("scrape_configs:\n");
+      scrapeJobs.forEach((name, job) -> yaml
+          .append("  - job_name: '").append(name).append("'\n")
+          .append("    metrics_path: '").append(job.metricsPath()).append("'\n")
+          .append("    static_configs:\n")
+          .append("      - targets: [").append(quoted(job.targets())).append("]\n"));
+      return yaml.toString();
+    }
+
+    private static String quoted(List<String> values) {
+      return String.join(", ", values.stream().map(v -> "'" + v + "'").toList());
+    }
+  }
+}
