@@ -1,0 +1,73 @@
+package io.lambdascope.collector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The thin slice: OTLP protobuf spans in, one Kafka record per resource out, 200 after the ack. */
+class TracesToKafkaTest {
+  private static Collector collector;
+
+  @BeforeAll
+  static void start() {
+    collector = Collector.start(TestKafka.config("slice").build());
+  }
+
+  @AfterAll
+  static void stop() {
+    collector.close();
+  }
+
+  @Test
+  void protobufSpansLandInKafkaOneRecordPerResource() throws Exception {
+    ExportTraceServiceRequest request = Otlp.traces(4, "orders", "payments", "orders");
+
+    HttpResponse<byte[]> response =
+        Http.post(collector.port(), "/v1/traces", "application/x-protobuf", request.toByteArray());
+
+    assertEquals(200, response.statusCode(), Http.text(response));
+    assertEquals("application/x-protobuf", response.headers().firstValue("content-type").orElse(null));
+    ExportTraceServiceResponse parsed = ExportTraceServiceResponse.parseFrom(response.body());
+    assertEquals(0, parsed.getPartialSuccess().getRejectedSpans());
+
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TestKafka.read(TestKafka.bootstrap(), collector.config().topicSpans(), 3, Duration.ofSeconds(20));
+    assertEquals(3, records.size());
+    Map<String, Integer> spansByKey = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      ExportTraceServiceRequest value = ExportTraceServiceRequest.parseFrom(r.value());
+      assertEquals(1, value.getResourceSpansCount(), "exactly one resource per record");
+      ResourceSpans rs = value.getResourceSpans(0);
+      String key = new String(r.key(), StandardCharsets.UTF_8);
+      assertEquals(Otlp.stringAttr(rs.getResource(), "faas.name"), key);
+      assertEquals("default", Otlp.stringAttr(rs.getResource(), "lambdascope.tenant"));
+      assertNotNull(r.headers().lastHeader("content-type"));
+      assertArrayEquals("application/x-protobuf".getBytes(StandardCharsets.UTF_8),
+          r.headers().lastHeader("content-type").value());
+      spansByKey.merge(key, rs.getScopeSpans(0).getSpansCount(), Integer::sum);
+      // The spans are the ones sent, byte for byte.
+      int index = -1;
+      for (int i = 0; i < request.getResourceSpansCount(); i++) {
+        if (request.getResourceSpans(i).getScopeSpans(0).getSpans(0).equals(rs.getScopeSpans(0).getSpans(0))) {
+          index = i;
+        }
+      }
+      assertEquals(request.getResourceSpans(index).getScopeSpansList(), rs.getScopeSpansList());
+    }
+    assertEquals(Map.of("orders", 8, "payments", 4), spansByKey);
+  }
+}
