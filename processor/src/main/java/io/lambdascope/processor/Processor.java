@@ -1,0 +1,218 @@
+package io.lambdascope.processor;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lambdascope.processor.internal.BoundedRocksDbConfig;
+import io.lambdascope.processor.internal.DlqWatcher;
+import io.lambdascope.processor.internal.HttpApi;
+import io.lambdascope.processor.internal.PipelineMetrics;
+import io.lambdascope.processor.internal.RecentInvocations;
+import io.lambdascope.processor.internal.StoreMetricsCollector;
+import io.lambdascope.processor.internal.StreamsStateView;
+import io.lambdascope.processor.internal.TelemetryTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running processor: a Kafka Streams application turning spans and platform events into
+ * metrics, plus its HTTP port. Several replicas with the same application id share the partitions.
+ */
+public final class Processor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Processor.class);
+
+  private final KafkaStreams streams;
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final DlqWatcher dlqWatcher;
+  private final PrometheusMeterRegistry registry;
+  private boolean closed;
+
+  private Processor(KafkaStreams streams, Vertx vertx, HttpServer server, DlqWatcher dlqWatcher,
+      PrometheusMeterRegistry registry) {
+    this.streams = streams;
+    this.vertx = vertx;
+    this.server = server;
+    this.dlqWatcher = dlqWatcher;
+    this.registry = registry;
+  }
+
+  /**
+   * Creates the input topics if missing, starts the HTTP port and the streams application, and
+   * returns once the port listens (the application may still be rebalancing: see /health/ready).
+   */
+  public static Processor start(ProcessorConfig config) {
+    requireNonNull(config, "config");
+    log.info("starting {}", config.describe());
+    createTopics(config);
+
+    RecentInvocations recent = new RecentInvocations(config.recentInvocations());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PipelineMetrics pipeline = new PipelineMetrics(registry);
+    TelemetryTopology.Settings settings = new TelemetryTopology.Settings(
+        config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(),
+        config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250));
+    KafkaStreams streams = new KafkaStreams(TelemetryTopology.build(settings, pipeline, recent), streamsProperties(config));
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed; replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    for (String topic : List.of(config.spansTopic(), config.logsTopic())) {
+      Gauge.builder("lambdascope.processor.lag.records", () -> lag(streams, topic))
+          .description("Consumer lag summed over partitions").tag("topic", topic).register(registry);
+    }
+
+    DlqWatcher watcher = null;
+    Vertx vertx = null;
+    try {
+      if (config.dlqWatcherEnabled()) {
+        watcher = new DlqWatcher(config, Clock.systemUTC());
+        watcher.start();
+      }
+      DlqWatcher w = watcher;
+      StoreMetricsCollector collector = new StoreMetricsCollector(new StreamsStateView(streams),
+          () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot(), Clock.systemUTC(),
+          config.findingsWindow().toMillis());
+      registry.getPrometheusRegistry().register(collector);
+      vertx = Vertx.vertx();
+      HttpApi api = new HttpApi(registry, collector, recent,
+          () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name());
+      HttpServer server = api.listen(vertx, config.metricsHost(), config.metricsPort());
+      streams.start();
+      log.info("processor listening on http://{}:{}", config.metricsHost(), server.actualPort());
+      return new Processor(streams, vertx, server, watcher, registry);
+    } catch (Exception e) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (vertx != null) {
+        vertx.close();
+      }
+      streams.close(Duration.ofSeconds(10));
+      throw new IllegalStateException("processor failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound HTTP port (useful with LAMBDASCOPE_METRICS_PORT=0). */
+  public int httpPort() {
+    return server.actualPort();
+  }
+
+  /** Whether the streams application is RUNNING (what /health/ready answers). */
+  public boolean ready() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /** Stops HTTP, the DLQ watcher and the streams application (committing what it processed). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("HTTP server did not close cleanly: {}", e.toString());
+    }
+    if (dlqWatcher != null) {
+      dlqWatcher.close();
+    }
+    streams.close(Duration.ofSeconds(30));
+    vertx.close();
+    registry.close();
+    log.info("processor stopped");
+  }
+
+  static Properties streamsProperties(ProcessorConfig config) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+    p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+    if (config.topicReplication() > 0) {
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplication()));
+    }
+    // SASL/SSL and any Streams or client override from LAMBDASCOPE_KAFKA_CONFIG, applied last.
+    p.putAll(config.kafkaProperties());
+    return p;
+  }
+
+  private static void createTopics(ProcessorConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.kafkaProperties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      Optional<Short> replication = config.topicReplication() > 0 ? Optional.of(config.topicReplication()) : Optional.empty();
+      for (String topic : List.of(config.spansTopic(), config.logsTopic())) {
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, Optional.of(config.topicPartitions()), replication));
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        log.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(),
+            config.topicPartitions());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers()
+          + " to check topics " + config.spansTopic() + ", " + config.logsTopic() + ": " + e, e);
+    }
+  }
+
+  private static double lag(KafkaStreams streams, String topic) {
+    double sum = 0;
+    for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      if (n.name().equals("records-lag") && n.group().equals("consumer-fetch-manager-metrics")
+          && topic.equals(n.tags().get("topic")) && n.tags().containsKey("partition")) {
+        Object v = e.getValue().metricValue();
+        if (v instanceof Number num && !Double.isNaN(num.doubleValue())) {
+          sum += num.doubleValue();
+        }
+      }
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,13 @@
+package io.lambdascope.processor.internal;
+
+import java.util.function.BiConsumer;
+
+/**
+ * Read access to the aggregate stores of the tasks this replica runs. An entry may come once per
+ * task holding it; readers sum counters and histograms.
+ */
+public interface StateView {
+  void forEachSeries(BiConsumer<String, byte[]> consumer);
+
+  void forEachFunction(BiConsumer<String, FunctionState> consumer);
+}

@@ -1,0 +1,130 @@
+package io.lambdascope.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lambdascope.kafka.EmbeddedKafka;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real broker, real OTLP records, the processor as the launcher starts it; assertions on /metrics. */
+class ProcessorEndToEndTest {
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static Processor processor;
+  static KafkaProducer<byte[], byte[]> producer;
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start();
+    processor = Processor.start(ProcessorConfig.fromSettings(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "LAMBDASCOPE_METRICS_PORT", "0",
+        "LAMBDASCOPE_STATE_DIR", dir.resolve("state").toString(),
+        "LAMBDASCOPE_REPORT_WAIT", "1s",
+        "LAMBDASCOPE_TIMEOUT_GRACE", "1s")));
+    producer = producer(kafka.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (producer != null) {
+      producer.close();
+    }
+    if (processor != null) {
+      processor.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static void send(KafkaProducer<byte[], byte[]> producer, String topic, String function, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, function.getBytes(StandardCharsets.UTF_8), value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void spansAndReportsBecomeMetricsOnTheHttpPort() {
+    assertEquals(200, Scrape.get(processor.httpPort(), "/health/live").statusCode());
+    Scrape.await(Duration.ofSeconds(60), "ready", () -> Scrape.get(processor.httpPort(), "/health/ready").statusCode() == 200);
+
+    String fn = "orders";
+    send(producer, "otlp_spans", fn, Otlp.span(fn, "r1").trigger("http").cold(800).duration(120).request());
+    send(producer, "otlp_spans", fn, Otlp.span(fn, "r2").trigger("http").duration(30).request());
+    send(producer, "otlp_spans", fn, Otlp.span(fn, "r3").trigger("http").error("java.lang.IllegalStateException").duration(7).request());
+    send(producer, "otlp_spans", fn, Otlp.span(fn, "r4").trigger("http").downstreamThrottle("DynamoDb", "PutItem").dropped(2).request());
+    send(producer, "otlp_logs", fn, Otlp.throttle(fn, "r5"));
+    send(producer, "otlp_spans", fn, "not protobuf at all".getBytes(StandardCharsets.UTF_8));
+    // A second function with platform reports: the report's outcome and duration win. Its first
+    // report comes before its span (absorbed, not counted twice); from then on spans wait for reports.
+    String paid = "payments";
+    send(producer, "otlp_logs", paid, Otlp.report(paid, "p0", "success", 40.0, -1, 150, null));
+    send(producer, "otlp_spans", paid, Otlp.span(paid, "p0").trigger("pubsub").duration(35).request());
+    send(producer, "otlp_spans", paid, Otlp.span(paid, "p1").trigger("pubsub").duration(50).request());
+    send(producer, "otlp_logs", paid, Otlp.report(paid, "p1", "timeout", 3000.0, -1, 200, "Sandbox.Timedout"));
+
+    int port = processor.httpPort();
+    Scrape.awaitMetrics(port, Duration.ofSeconds(30), "invocations on /metrics", m -> {
+      return Scrape.value(m, "faas_invocations_total{function=\"orders\",outcome=\"success\",trigger=\"http\"}") == 3
+          && Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"timeout\",trigger=\"pubsub\"}") == 1;
+    });
+    Map<String, Double> m = Scrape.metrics(port);
+    assertEquals(1, Scrape.value(m, "faas_invocations_total{function=\"orders\",outcome=\"error\",trigger=\"http\"}"));
+    assertEquals(1, Scrape.value(m, "faas_coldstarts_total{function=\"orders\"}"));
+    assertEquals(1, Scrape.value(m, "faas_errors_total{error_type=\"java.lang.IllegalStateException\",function=\"orders\"}"));
+    assertEquals(1, Scrape.value(m, "faas_timeouts_total{function=\"payments\"}"));
+    assertEquals(1, Scrape.value(m, "faas_throttles_total{function=\"orders\"}"));
+    assertEquals(1, Scrape.value(m, "lambdascope_downstream_throttles_total{function=\"orders\",operation=\"PutItem\",service=\"DynamoDb\"}"));
+    assertEquals(2, Scrape.value(m, "lambdascope_agent_dropped_spans_total{function=\"orders\"}"));
+    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_count{function=\"orders\"}"));
+    assertEquals(3, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"0.1\"}"));
+    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"0.25\"}"));
+    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"+Inf\"}"));
+    assertEquals(0.257, Scrape.value(m, "faas_invoke_duration_seconds_sum{function=\"orders\"}"), 1e-6);
+    // the platform's durations, not the spans' 35 and 50 ms
+    assertEquals(1, Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"success\",trigger=\"other\"}"));
+    assertEquals(0, Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"success\",trigger=\"pubsub\"}"));
+    assertEquals(3.04, Scrape.value(m, "faas_invoke_duration_seconds_sum{function=\"payments\"}"), 1e-6);
+    assertEquals(1, Scrape.value(m, "faas_init_duration_seconds_bucket{function=\"orders\",le=\"1.0\"}"));
+    assertEquals(0, Scrape.value(m, "faas_init_duration_seconds_bucket{function=\"orders\",le=\"0.5\"}"));
+    assertEquals(30, Scrape.value(m, "faas_timeout_seconds{function=\"orders\"}"));
+    assertEquals(512L << 20, Scrape.value(m, "faas_max_memory_bytes{function=\"orders\"}"));
+    assertEquals(200L << 20, Scrape.value(m, "faas_mem_usage_bytes{function=\"payments\"}"));
+    assertEquals(1, Scrape.value(m, "lambdascope_processor_decode_failures_total{reason=\"invalid_protobuf\",topic=\"otlp_spans\"}"));
+    assertTrue(Scrape.value(m, "lambdascope_processor_records_total{topic=\"otlp_spans\"}") >= 6, m.toString());
+    assertTrue(m.containsKey("lambdascope_processor_lag_records{topic=\"otlp_spans\"}"), m.toString());
+
+    JsonObject page = new JsonObject(Scrape.get(port, "/api/invocations?function=payments&outcome=timeout").body());
+    JsonArray items = page.getJsonArray("invocations");
+    assertEquals(1, items.size());
+    assertEquals("timeout", items.getJsonObject(0).getString("outcome"));
+    assertEquals("span+report", items.getJsonObject(0).getString("basis"));
+    assertEquals(400, Scrape.get(port, "/api/invocations?limit=zero").statusCode());
+    assertEquals(200, Scrape.get(port, "/api/findings").statusCode());
+  }
+}
