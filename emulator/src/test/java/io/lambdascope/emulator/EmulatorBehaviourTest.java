@@ -1,0 +1,343 @@
+package io.lambdascope.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * Lambda's behaviours the product must surface: timeouts kill the environment, throttles at the reserved
+ * concurrency, async retries, redrive to a DLQ, redelivery past the visibility timeout, SQS throttling, idle reclaim.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmulatorBehaviourTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROBE = "io.lambdascope.examples.probe.ProbeFunction::handleRequest";
+  private static final String WORKER = "io.lambdascope.examples.orders.OrderWorker::handleRequest";
+
+  @TempDir static Path dir;
+  private TelemetryCapture collector;
+  private Emulator emulator;
+  private LambdaClient lambda;
+  private SqsClient sqs;
+
+  @BeforeAll
+  void start() throws Exception {
+    collector = new TelemetryCapture();
+    Path functions = dir.resolve("functions.yaml");
+    Files.writeString(functions, """
+        functions:
+          - name: slow
+            jar: ${EXAMPLES_JAR}
+            handler: %1$s
+            memory: 128
+            timeout: 1s
+            reservedConcurrency: 1
+          - name: flaky
+            jar: ${EXAMPLES_JAR}
+            handler: %1$s
+            memory: 128
+            timeout: 2s
+            reservedConcurrency: 1
+            async:
+              maxRetries: 2
+              onFailure: flaky-failures
+          - name: worker
+            jar: ${EXAMPLES_JAR}
+            handler: %2$s
+            memory: 128
+            timeout: 2s
+            reservedConcurrency: 1
+            sqs:
+              - queue: orders
+                batchSize: 5
+                visibilityTimeout: 1s
+                maxReceiveCount: 2
+                deadLetterQueue: orders-dlq
+                reportBatchItemFailures: true
+          - name: payer
+            jar: ${EXAMPLES_JAR}
+            handler: %2$s
+            memory: 128
+            timeout: 5s
+            reservedConcurrency: 2
+            environment:
+              PAYMENTS_URL: ${DOWNSTREAM_URL}
+            sqs:
+              - queue: payments
+                batchSize: 1
+                visibilityTimeout: 1s
+                maxReceiveCount: 5
+        """.formatted(PROBE, WORKER));
+    emulator = Emulator.start(EmulatorConfig.builder()
+        .functionsFile(functions)
+        .variables(Map.of("EXAMPLES_JAR", System.getProperty("examples.jar")))
+        .invokePort(0)
+        .sqsPort(0)
+        .endpoint(collector.endpoint())
+        .asyncRetryDelay(Duration.ofMillis(200))
+        .idleReclaim(Duration.ofSeconds(3))
+        .sqsRateLimit(5)
+        .logDir(dir.resolve("logs"))
+        .build());
+    AwsBasicCredentials credentials = AwsBasicCredentials.create("test", "test");
+    lambda = LambdaClient.builder()
+        .endpointOverride(URI.create(emulator.invokeEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+        .build();
+    sqs = SqsClient.builder()
+        .endpointOverride(URI.create(emulator.sqsEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    long environmentsBefore = ProcessHandle.current().descendants().count();
+    if (emulator != null) {
+      emulator.close();
+    }
+    if (lambda != null) {
+      lambda.close();
+      sqs.close();
+    }
+    collector.close();
+    assertTrue(environmentsBefore >= 0);
+    assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
+        "no environment process may outlive the emulator");
+  }
+
+  private InvokeResponse invoke(String function, String payload) {
+    return lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
+  }
+
+  private static JsonNode json(InvokeResponse response) throws Exception {
+    return JSON.readTree(response.payload().asUtf8String());
+  }
+
+  private static void await(String what, Duration wait, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not within " + wait + ": " + what);
+  }
+
+  @Test
+  void timeoutKillsTheEnvironmentAndTheNextInvocationIsCold() throws Exception {
+    JsonNode warm = json(invoke("slow", "{}"));
+    InvokeResponse timedOut = invoke("slow", "{\"sleepMs\":5000}");
+    assertEquals("Unhandled", timedOut.functionError());
+    JsonNode error = json(timedOut);
+    assertEquals("Sandbox.Timedout", error.path("errorType").asText());
+    assertTrue(error.path("errorMessage").asText().contains("Task timed out after 1.00 seconds"), error.toString());
+
+    JsonNode after = json(invoke("slow", "{}"));
+    assertEquals(1, after.path("invocationsInThisEnvironment").asInt(), "a new environment: " + after);
+    assertNotEquals(warm.path("logStream").asText(), after.path("logStream").asText());
+
+    List<TelemetryCapture.Received> reports = collector.await(e -> e.function().equals("slow")
+        && e.type().equals("platform.report") && e.record().path("status").asText().equals("timeout"), 1,
+        Duration.ofSeconds(5));
+    JsonNode record = reports.get(0).record();
+    assertEquals("Sandbox.Timedout", record.path("errorType").asText());
+    assertTrue(record.path("metrics").path("durationMs").asDouble() >= 1000, record.toString());
+    collector.await(e -> e.function().equals("slow") && e.type().equals("platform.report")
+        && e.record().path("requestId").asText().equals(after.path("requestId").asText())
+        && e.record().path("metrics").has("initDurationMs"), 1, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void syncInvocationOverTheReservedConcurrencyIsThrottled() throws Exception {
+    CompletableFuture<InvokeResponse> busy = CompletableFuture.supplyAsync(
+        () -> invoke("flaky", "{\"sleepMs\":1500}"));
+    TooManyRequestsException throttled = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (throttled == null && !busy.isDone() && System.nanoTime() < deadline) {
+      try {
+        invoke("flaky", "{}");
+      } catch (TooManyRequestsException e) {
+        throttled = e;
+      }
+    }
+    assertTrue(throttled != null, "a second call while the only slot is busy must be throttled");
+    assertEquals(429, throttled.statusCode());
+    assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", throttled.reasonAsString());
+    assertEquals(200, busy.get().statusCode());
+    List<TelemetryCapture.Received> events = collector.await(
+        e -> e.function().equals("flaky") && e.type().equals("lambdascope.throttle"), 1, Duration.ofSeconds(5));
+    assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", events.get(0).record().path("reason").asText());
+    assertTrue(!events.get(0).record().path("requestId").asText().isEmpty());
+  }
+
+  @Test
+  void failedAsyncEventIsRetriedTwiceThenSentToTheOnFailureDestination() throws Exception {
+    InvokeResponse accepted = lambda.invoke(b -> b.functionName("flaky").invocationType(InvocationType.EVENT)
+        .payload(SdkBytes.fromUtf8String("{\"fail\":\"always broken\",\"marker\":\"async-retries\"}")));
+    assertEquals(202, accepted.statusCode());
+    String failuresUrl = sqs.getQueueUrl(b -> b.queueName("flaky-failures")).queueUrl();
+    Message failure = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (failure == null && System.nanoTime() < deadline) {
+      List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(failuresUrl).waitTimeSeconds(1)).messages();
+      failure = messages.isEmpty() ? null : messages.get(0);
+    }
+    assertTrue(failure != null, "no on-failure record");
+    JsonNode record = JSON.readTree(failure.body());
+    assertEquals("RetriesExhausted", record.path("requestContext").path("condition").asText());
+    assertEquals(3, record.path("requestContext").path("approximateInvokeCount").asInt());
+    assertEquals("async-retries", record.path("requestPayload").path("marker").asText());
+    assertEquals("Unhandled", record.path("responseContext").path("functionError").asText());
+    String requestId = record.path("requestContext").path("requestId").asText();
+    // Every attempt keeps the request id, as Lambda does.
+    assertEquals(3, collector.await(e -> e.type().equals("platform.start")
+        && e.record().path("requestId").asText().equals(requestId), 3, Duration.ofSeconds(5)).size());
+  }
+
+  @Test
+  void poisonMessageIsRedrivenToTheDlqAfterMaxReceiveCountWhileGoodOnesAreDeleted() throws Exception {
+    String ordersUrl = sqs.getQueueUrl(b -> b.queueName("orders")).queueUrl();
+    String dlqUrl = sqs.getQueueUrl(b -> b.queueName("orders-dlq")).queueUrl();
+    sqs.sendMessage(b -> b.queueUrl(ordersUrl).messageBody("{\"orderId\":\"good-1\",\"sku\":\"BOOK\",\"quantity\":1}"));
+    sqs.sendMessage(b -> b.queueUrl(ordersUrl).messageBody("{\"orderId\":\"bad-1\",\"sku\":\"POISON\",\"quantity\":1}"));
+    await("the poison order reaches the DLQ", Duration.ofSeconds(30), () -> count(dlqUrl) == 1 && count(ordersUrl) == 0);
+    Message dead = sqs.receiveMessage(b -> b.queueUrl(dlqUrl)
+        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages().get(0);
+    assertTrue(dead.body().contains("bad-1"), dead.body());
+    assertTrue(emulator.sourceQueues().stream().anyMatch(q -> q.queueName().equals("orders")
+        && q.deadLetterQueueName().orElseThrow().equals("orders-dlq") && q.functionName().equals("worker")));
+    // Invoked once per receive: the good order once, the poison one maxReceiveCount (2) times.
+    assertTrue(collector.events(e -> e.function().equals("worker") && e.type().equals("platform.report")
+        && e.record().path("status").asText().equals("success")).size() >= 2);
+  }
+
+  private long count(String queueUrl) {
+    Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  @Test
+  void messageIsRedeliveredWhenTheFunctionIsSlowerThanTheVisibilityTimeout() throws Exception {
+    emulator.downstreamLatency(Duration.ofMillis(1800));
+    try {
+      String url = sqs.getQueueUrl(b -> b.queueName("payments")).queueUrl();
+      sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"orderId\":\"slow-1\",\"sku\":\"BOOK\",\"quantity\":1}"));
+      // Each delivery outlives the 1s visibility timeout, so a second poller receives the same message.
+      collector.await(e -> e.function().equals("payer") && e.type().equals("platform.start"), 2,
+          Duration.ofSeconds(30));
+    } finally {
+      emulator.downstreamLatency(Duration.ZERO);
+    }
+    String url = sqs.getQueueUrl(b -> b.queueName("payments")).queueUrl();
+    await("once the downstream is fast again a delivery deletes the message", Duration.ofSeconds(30),
+        () -> count(url) == 0);
+  }
+
+  @Test
+  void functionsMeetSqsThrottlingErrorsAboveTheRateLimit() {
+    try (SqsClient throttledFront = SqsClient.builder()
+        .endpointOverride(URI.create(emulator.functionSqsEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+        .build()) {
+      SqsException throttled = null;
+      for (int i = 0; i < 50 && throttled == null; i++) {
+        try {
+          throttledFront.listQueues();
+        } catch (SqsException e) {
+          throttled = e;
+        }
+      }
+      assertTrue(throttled != null, "50 calls at once must exceed a rate of 5/s");
+      assertTrue(throttled.isThrottlingException(), throttled.toString());
+      assertTrue(emulator.sqsThrottled() > 0);
+      // Below the rate, the same front passes calls through to ElasticMQ.
+      await0(() -> {
+        try {
+          return throttledFront.getQueueUrl(b -> b.queueName("orders")).queueUrl().endsWith("/orders");
+        } catch (SqsException e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  private static void await0(BooleanSupplier condition) {
+    try {
+      await("condition", Duration.ofSeconds(10), condition);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void badPayloadGetsAClearErrorAndTheServiceKeepsServing() throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(emulator.invokeEndpoint() + "/2015-03-31/functions/flaky/invocations"))
+        .POST(HttpRequest.BodyPublishers.ofString("not json")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, response.statusCode());
+    assertEquals("InvalidRequestContentException", response.headers().firstValue("X-Amzn-ErrorType").orElse(""));
+    assertThrows(software.amazon.awssdk.services.lambda.model.InvalidParameterValueException.class,
+        () -> lambda.invoke(b -> b.functionName("flaky").invocationType("Sideways")));
+  }
+
+  @Test
+  void exitedRuntimeIsAnErrorAndIdleEnvironmentsAreReclaimed() throws Exception {
+    await("flaky is free", Duration.ofSeconds(20), () -> {
+      try {
+        InvokeResponse r = invoke("flaky", "{\"exit\":3}");
+        return "Unhandled".equals(r.functionError()) && r.payload().asUtf8String().contains("Runtime.ExitError");
+      } catch (TooManyRequestsException e) {
+        return false;
+      }
+    });
+    await("an idle environment is reclaimed", Duration.ofSeconds(20), () -> emulator.environments("slow") == 0);
+  }
+}

@@ -1,0 +1,44 @@
+package io.lambdascope.examples.jobs;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.lambdascope.examples.shared.Settings;
+import io.lambdascope.examples.shared.Sqs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * A scheduled job (EventBridge rule): reports the backlog of the queues in {@code REPORT_QUEUES} (comma-separated
+ * names). Each run makes two SQS calls per queue, so under load it meets SQS throttling and the run fails (Lambda
+ * then retries the scheduled event).
+ */
+public final class QueueReport implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+
+  private final String[] queues = Settings.string("REPORT_QUEUES", "orders,orders-dlq").split(",");
+
+  @Override
+  public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+    Map<String, Object> backlog = new LinkedHashMap<>();
+    for (String raw : queues) {
+      String queue = raw.trim();
+      String url = Clients.SQS.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+      Map<QueueAttributeName, String> attributes = Clients.SQS.getQueueAttributes(b -> b.queueUrl(url)
+          .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+      backlog.put(queue, Map.of(
+          "visible", Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
+          "inFlight", Long.parseLong(
+              attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"))));
+    }
+    context.getLogger().log("queue report for " + event.getId() + ": " + backlog);
+    return Map.of("scheduledEvent", event.getId() == null ? "" : event.getId(), "backlog", backlog);
+  }
+
+  /** Built at first use, once per execution environment. */
+  private static final class Clients {
+    static final SqsClient SQS = Sqs.client();
+  }
+}
