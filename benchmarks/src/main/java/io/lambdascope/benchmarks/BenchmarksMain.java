@@ -1,0 +1,163 @@
+package io.lambdascope.benchmarks;
+
+import io.lambdascope.benchmarks.internal.Machine;
+import io.lambdascope.benchmarks.internal.Workspace;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the benchmarks (all, or those named with {@code --only}) and rewrites docs/benchmarks.md.
+ * Started by {@code benchmarks/run}, which builds everything first.
+ *
+ * <pre>
+ * BenchmarksMain --root &lt;repo&gt; [--quick] [--only a,b] [--out file] [--list]
+ * </pre>
+ */
+public final class BenchmarksMain {
+  private BenchmarksMain() {}
+
+  static List<Benchmark> all() {
+    return List.of(
+        new ColdStartBenchmark(),
+        new EmulatorColdStartBenchmark(),
+        new InvocationOverheadBenchmark(),
+        new HandlerLatencyBenchmark(),
+        new CollectorThroughputBenchmark(),
+        new ProcessorBenchmark(),
+        new EndToEndBenchmark());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(".");
+    boolean quick = false;
+    Path out = null;
+    Set<String> only = new LinkedHashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--root" -> root = Path.of(args[++i]);
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only.addAll(List.of(args[++i].split(",")));
+        case "--list" -> {
+          all().forEach(b -> System.out.println(b.name() + "\t" + b.title()));
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+      }
+    }
+    root = root.toAbsolutePath().normalize();
+    if (out == null) {
+      out = root.resolve("docs/benchmarks.md");
+    }
+    List<Benchmark> selected = new ArrayList<>();
+    for (Benchmark b : all()) {
+      if (only.isEmpty() || only.contains(b.name())) {
+        selected.add(b);
+      }
+    }
+    for (String name : only) {
+      if (all().stream().noneMatch(b -> b.name().equals(name))) {
+        throw new IllegalArgumentException("no benchmark named " + name + " (see --list)");
+      }
+    }
+
+    RunContext context = new RunContext(Workspace.at(root), quick, System.err);
+    Document doc = Document.read(out);
+    boolean failed = false;
+    for (Benchmark b : selected) {
+      String loadBefore = Machine.loadAverage();
+      Instant start = Instant.now();
+      context.progress("%s: starting (%s)", b.name(), quick ? "quick" : "full");
+      String body;
+      try {
+        body = b.run(context);
+      } catch (Exception | AssertionError e) {
+        failed = true;
+        e.printStackTrace(System.err);
+        body = "**Not measured in this run: the benchmark failed** (`" + oneLine(e) + "`). See the harness output.\n";
+      }
+      Duration took = Duration.between(start, Instant.now());
+      String stamp =
+          "*Measured "
+              + DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(start.atOffset(ZoneOffset.UTC).withNano(0))
+              + " UTC, "
+              + (quick ? "`--quick` (short smoke run: indicative only)" : "full run")
+              + ", took "
+              + took.toSeconds()
+              + " s; load average before: "
+              + loadBefore
+              + ", after: "
+              + Machine.loadAverage()
+              + ".*\n\n";
+      doc.put(b.name(), "## " + b.title() + "\n\n" + stamp + body);
+      context.progress("%s: done in %d s", b.name(), took.toSeconds());
+      // Written after each benchmark, so an interrupted run keeps what it measured.
+      Files.writeString(out, doc.render(header(quick, only), all()), StandardCharsets.UTF_8);
+    }
+    context.progress("wrote %s", out);
+    if (failed) {
+      System.exit(1);
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String s = e.toString().replace('\n', ' ').replace('`', '\'');
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+  }
+
+  private static String header(boolean quick, Set<String> only) {
+    return """
+        # Benchmarks
+
+        Written by `benchmarks/run`; do not edit by hand. Every figure below was measured on the machine
+        described here, side by side with its baseline in the same run, and is given as a median with its
+        spread; the ratios are what to compare, because the machine is shared and noisy.
+
+        ## How to rerun
+
+        ```
+        benchmarks/run                  # everything, about 20 minutes; rewrites this file
+        benchmarks/run --quick          # short smoke run, about 3 minutes (figures indicative only)
+        benchmarks/run --only coldstart # one benchmark (names: benchmarks/run --list); other sections are kept
+        ```
+
+        `benchmarks/run` builds what it needs (`mvn -B -q -Pbenchmarks -DskipTests package` at the root,
+        which also fetches the OpenTelemetry Java agent 2.33.1 from Maven Central), then runs
+        `io.lambdascope.benchmarks.BenchmarksMain`. The benchmarks module is built only with `-Pbenchmarks`;
+        nothing in it runs in the normal test suite.
+
+        ## Machine
+
+        """
+        + "| | |\n|---|---|\n"
+        + "| CPUs (`nproc`) | "
+        + Machine.cpus()
+        + " |\n| CPU model | "
+        + Machine.cpuModel()
+        + " |\n| memory | "
+        + Machine.memory()
+        + " |\n| JVM | "
+        + Machine.jvm()
+        + " |\n| OS | "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + " |\n| last run | "
+        + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC))
+        + ", `benchmarks/run"
+        + (quick ? " --quick" : "")
+        + (only.isEmpty() ? "" : " --only " + String.join(",", only))
+        + "` |\n\n"
+        + "Each section says when it was measured and how loaded the machine was (load average; other work "
+        + "may have been running on the 2 shared cores).\n";
+  }
+}

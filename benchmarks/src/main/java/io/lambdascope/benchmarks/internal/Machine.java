@@ -1,0 +1,70 @@
+package io.lambdascope.benchmarks.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the figures were measured on: CPUs, memory, JVM and how busy the machine was. */
+public final class Machine {
+  private Machine() {}
+
+  public static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux: fall through
+    }
+    return System.getProperty("os.arch");
+  }
+
+  public static String memory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          long kb = Long.parseLong(line.replaceAll("\\D", ""));
+          return Fmt.num(kb / 1024.0 / 1024.0, 1) + " GiB";
+        }
+      }
+    } catch (IOException e) {
+      // not Linux: fall through
+    }
+    return "unknown";
+  }
+
+  /** The 1, 5 and 15 minute load averages. */
+  public static String loadAverage() {
+    try {
+      List<String> parts = List.of(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+"));
+      return String.join(" / ", parts.subList(0, 3));
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  public static String jvm() {
+    return System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + " ("
+        + System.getProperty("java.vendor")
+        + ")";
+  }
+
+  public static int cpus() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** User + system CPU seconds a process has used, from /proc/&lt;pid&gt;/stat. */
+  public static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // Fields after the command name, which may contain spaces, are counted from its closing ')'.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks / 100.0; // USER_HZ is 100 on Linux
+  }
+}

@@ -1,0 +1,96 @@
+package io.lambdascope.benchmarks.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback OTLP/HTTP endpoint that answers every export with 200 and an empty response, and
+ * counts the spans it got: what an agent costs when its collector is healthy and instant, and a
+ * check that the agent under test really exported.
+ */
+public final class OtlpSink implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong spans = new AtomicLong();
+
+  private OtlpSink(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  public static OtlpSink start() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "otlp-sink");
+              t.setDaemon(true);
+              return t;
+            });
+    OtlpSink sink = new OtlpSink(server, executor);
+    server.createContext("/", sink::handle);
+    server.setExecutor(executor);
+    server.start();
+    return sink;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      requests.incrementAndGet();
+      if (exchange.getRequestURI().getPath().endsWith("/v1/traces")) {
+        spans.addAndGet(countSpans(body));
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
+    }
+  }
+
+  private static long countSpans(byte[] body) {
+    try {
+      long count = 0;
+      for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          count += ss.getSpansCount();
+        }
+      }
+      return count;
+    } catch (IOException e) {
+      // gzip or JSON bodies are not counted; the benchmarks export identity protobuf
+      return 0;
+    }
+  }
+
+  /** Base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  public long spans() {
+    return spans.get();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
