@@ -1,0 +1,44 @@
+package io.lambdascope.agent;
+
+import io.lambdascope.agent.internal.AgentSettings;
+import io.lambdascope.agent.internal.HandlerTransformer;
+import io.lambdascope.agent.internal.Invocations;
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Entry point of {@code -javaagent:lambdascope-agent.jar}: reads the settings and registers one class file
+ * transformer. Everything else (exporter, watchdog, resource) is built lazily on the first invocation, so the
+ * agent adds almost nothing to the JVM's start. Never throws: a broken agent must not stop the function.
+ */
+public final class LambdascopeAgent {
+    private LambdascopeAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        install(inst);
+    }
+
+    /**
+     * Dynamic attach: only classes loaded after the attach are instrumented (a handler already loaded cannot
+     * gain the hooks, since the agent does not retransform).
+     */
+    public static void agentmain(String args, Instrumentation inst) {
+        install(inst);
+    }
+
+    private static void install(Instrumentation inst) {
+        try {
+            AgentSettings settings = AgentSettings.from(System.getenv());
+            for (String warning : settings.warnings()) {
+                System.err.println("lambdascope: " + warning);
+            }
+            if (!settings.enabled()) {
+                return;
+            }
+            Invocations.configure(settings);
+            inst.addTransformer(new HandlerTransformer(settings.handler(), settings.throttles()), false);
+        } catch (Throwable t) {
+            System.err.println("lambdascope: agent disabled: " + t);
+        }
+    }
+}

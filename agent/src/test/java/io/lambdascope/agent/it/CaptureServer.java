@@ -1,0 +1,166 @@
+package io.lambdascope.agent.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** An OTLP/HTTP receiver for tests: decodes every request with the official opentelemetry-proto classes. */
+final class CaptureServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final List<ExportTraceServiceRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> headers = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile int status = 200;
+    private volatile boolean silent;
+
+    private CaptureServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server.createContext("/v1/traces", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    static CaptureServer start() throws IOException {
+        return new CaptureServer(0);
+    }
+
+    static CaptureServer start(int port) throws IOException {
+        return new CaptureServer(port);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Answer every request with this status (the body is still decoded and recorded only on 2xx). */
+    void respondWith(int code) {
+        status = code;
+    }
+
+    /** Read requests but never answer them. */
+    void goSilent() {
+        silent = true;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readAllBytes();
+            headers.add("Content-Type=" + exchange.getRequestHeaders().getFirst("Content-Type")
+                    + " Authorization=" + exchange.getRequestHeaders().getFirst("Authorization"));
+            if (silent) {
+                closing.await(30, TimeUnit.SECONDS);
+                return;
+            }
+            int code = status;
+            byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            if (code >= 200 && code < 300) {
+                requests.add(ExportTraceServiceRequest.parseFrom(body));
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(code, response.length == 0 ? -1 : response.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    List<ExportTraceServiceRequest> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    List<String> headers() {
+        return new ArrayList<>(headers);
+    }
+
+    /** Every span received, with the resource it came with, in arrival order. */
+    List<Captured> spans() {
+        List<Captured> out = new ArrayList<>();
+        for (ExportTraceServiceRequest r : requests) {
+            for (ResourceSpans rs : r.getResourceSpansList()) {
+                for (ScopeSpans ss : rs.getScopeSpansList()) {
+                    for (Span s : ss.getSpansList()) {
+                        out.add(new Captured(rs.getResource(), ss.getScope().getName(), s));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits until a span matching {@code condition} arrived; fails after {@code timeout}. */
+    Captured await(Predicate<Captured> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Captured c : spans()) {
+                if (condition.test(c)) {
+                    return c;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no matching span within " + timeout + "; got " + spans().size() + " spans: "
+                + describe(spans()));
+    }
+
+    static String describe(List<Captured> spans) {
+        StringBuilder sb = new StringBuilder();
+        for (Captured c : spans) {
+            sb.append('\n').append(Otlp.attributes(c.span.getAttributesList()));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    static final class Captured {
+        final Resource resource;
+        final String scope;
+        final Span span;
+
+        Captured(Resource resource, String scope, Span span) {
+            this.resource = resource;
+            this.scope = scope;
+            this.span = span;
+        }
+
+        Object attr(String key) {
+            return Otlp.attributes(span.getAttributesList()).get(key);
+        }
+
+        Object resourceAttr(String key) {
+            return Otlp.attributes(resource.getAttributesList()).get(key);
+        }
+    }
+}
