@@ -1,0 +1,68 @@
+package io.lambdascope.dashboard.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lambdascope.dashboard.DashboardFiles;
+import io.lambdascope.dashboard.testing.DashboardExpressions;
+import io.lambdascope.dashboard.testing.PanelExpression;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every metric and label that a dashboard or an alert rule queries is one docs/telemetry.md
+ * promises (sections 4 and 5), so the processor and collector, written against the same
+ * contract, feed them.
+ */
+class ContractTest {
+
+  private static final TelemetryContract CONTRACT = TelemetryContract.read(DashboardFiles.TELEMETRY_MD);
+  private static final ContractChecker CHECKER = new ContractChecker(CONTRACT);
+
+  @Test
+  void contractListsProcessorAndCollectorMetrics() {
+    for (String metric : List.of("faas_invocations_total", "faas_invoke_duration_seconds_bucket", "lambdascope_dlq_messages",
+        "lambdascope_collector_rejected_total", "lambdascope_collector_kafka_send_seconds_bucket")) {
+      assertFalse(CONTRACT.labels(metric).isEmpty(), metric + " missing from the parsed contract " + CONTRACT.metricNames());
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> dashboardExpressionsFollowTheContract() {
+    return DashboardExpressions.builder().build().list().stream().map(e ->
+        DynamicTest.dynamicTest(e.where(), () -> assertEquals(List.of(), CHECKER.check(e.expr()), e.where() + ": " + e.rawExpr())));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> alertRuleExpressionsFollowTheContract() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path file : DashboardFiles.list(DashboardFiles.ALERTS_DIR.resolve("rules"), ".yml")) {
+      for (JsonNode group : DashboardFiles.yaml(file).path("groups")) {
+        for (JsonNode rule : group.path("rules")) {
+          String name = rule.path("alert").asText(rule.path("record").asText());
+          String expr = rule.path("expr").asText();
+          tests.add(DynamicTest.dynamicTest(file.getFileName() + " " + name,
+              () -> assertEquals(List.of(), CHECKER.check(expr), name + ": " + expr)));
+        }
+      }
+    }
+    assertFalse(tests.isEmpty(), "no alert rules found under " + DashboardFiles.ALERTS_DIR);
+    return tests.stream();
+  }
+
+  @Test
+  void everyContractMetricIsOnADashboard() {
+    String all = String.join("\n", DashboardExpressions.builder().build().list().stream().map(PanelExpression::expr).toList());
+    List<String> missing = CONTRACT.metricNames().stream()
+        .filter(m -> !m.equals("ALERTS") && !m.endsWith("_sum") && !m.endsWith("_count"))
+        .filter(m -> !all.contains(m))
+        .toList();
+    assertEquals(List.of(), missing, "contract metrics no dashboard shows");
+  }
+}

@@ -1,0 +1,97 @@
+package io.lambdascope.dashboard.contract;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The metrics and labels of docs/telemetry.md sections 4 (processor) and 5 (collector), read from
+ * their tables, plus the series Prometheus itself makes ({@code up}, {@code ALERTS}). Every series
+ * also carries the scrape target's {@code job} and {@code instance}.
+ */
+final class TelemetryContract {
+
+  private static final Pattern SECTION = Pattern.compile("(?m)^## (\\d+)\\. ");
+  private static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|([^|]*)\\|");
+  private static final Pattern BACKTICKED = Pattern.compile("`([a-z_][a-z0-9_]*)`");
+  private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+
+  /** Labels per metric name; {@code null} labels mean any (ALERTS carries each alert's labels). */
+  private final Map<String, Set<String>> metrics;
+
+  private TelemetryContract(Map<String, Set<String>> metrics) {
+    this.metrics = metrics;
+  }
+
+  static TelemetryContract read(Path telemetryMd) {
+    try {
+      return parse(Files.readString(telemetryMd));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + telemetryMd, e);
+    }
+  }
+
+  static TelemetryContract parse(String markdown) {
+    Map<String, Set<String>> metrics = new LinkedHashMap<>();
+    Matcher sections = SECTION.matcher(markdown);
+    Map<Integer, Integer> starts = new LinkedHashMap<>();
+    while (sections.find()) {
+      starts.put(Integer.parseInt(sections.group(1)), sections.start());
+    }
+    for (int section : new int[] {4, 5}) {
+      Integer start = starts.get(section);
+      if (start == null) {
+        throw new IllegalArgumentException("docs/telemetry.md has no section " + section);
+      }
+      int end = starts.entrySet().stream().filter(e -> e.getValue() > start).mapToInt(Map.Entry::getValue).min().orElse(markdown.length());
+      Matcher row = ROW.matcher(markdown.substring(start, end));
+      while (row.find()) {
+        Set<String> labels = new LinkedHashSet<>(TARGET_LABELS);
+        Matcher label = BACKTICKED.matcher(row.group(3));
+        while (label.find()) {
+          labels.add(label.group(1));
+        }
+        String name = row.group(1);
+        if (row.group(2).equals("histogram")) {
+          Set<String> bucket = new LinkedHashSet<>(labels);
+          bucket.add("le");
+          metrics.put(name + "_bucket", Set.copyOf(bucket));
+          metrics.put(name + "_sum", Set.copyOf(labels));
+          metrics.put(name + "_count", Set.copyOf(labels));
+        } else {
+          metrics.put(name, Set.copyOf(labels));
+        }
+      }
+    }
+    if (metrics.isEmpty()) {
+      throw new IllegalArgumentException("no metric tables found in sections 4 and 5 of docs/telemetry.md");
+    }
+    metrics.put("up", TARGET_LABELS);
+    metrics.put("ALERTS", null);
+    return new TelemetryContract(metrics);
+  }
+
+  boolean hasMetric(String name) {
+    return metrics.containsKey(name);
+  }
+
+  /** The metric's labels; empty for a metric the contract does not have; a null inside means any label. */
+  Optional<Set<String>> labels(String metric) {
+    return metrics.containsKey(metric) ? Optional.ofNullable(metrics.get(metric)).or(() -> Optional.of(ANY)) : Optional.empty();
+  }
+
+  Set<String> metricNames() {
+    return metrics.keySet();
+  }
+
+  /** Marker for "any label". */
+  static final Set<String> ANY = Set.of("*");
+}
