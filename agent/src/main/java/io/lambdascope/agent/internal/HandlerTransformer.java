@@ -111,7 +111,11 @@ public final class HandlerTransformer implements ClassFileTransformer {
         return className.startsWith("java/") || className.startsWith("javax/") || className.startsWith("jdk/")
                 || className.startsWith("sun/") || className.startsWith("com/sun/")
                 || className.startsWith("com/amazonaws/services/lambda/runtime/")
-                || className.startsWith("io/lambdascope/") || className.startsWith("software/amazon/awssdk/");
+                || className.startsWith("software/amazon/awssdk/")
+                // the agent itself (not the rest of io.lambdascope: example functions live there)
+                || className.startsWith("io/lambdascope/agent/internal/")
+                || className.startsWith("io/lambdascope/agent/shaded/")
+                || className.equals("io/lambdascope/agent/LambdascopeAgent");
     }
 
     /** Hooks are called by name from the function's classes: their loader must resolve the agent's own class. */

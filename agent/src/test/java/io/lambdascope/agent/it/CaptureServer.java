@@ -33,6 +33,10 @@ final class CaptureServer implements AutoCloseable {
     private volatile boolean silent;
 
     private CaptureServer(int port) throws IOException {
+        // Load the protobuf classes now, so the first request is not slowed by class loading in this JVM.
+        ExportTraceServiceRequest.parseFrom(ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+                        .addSpans(Span.newBuilder().setName("warm-up")))).build().toByteArray());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         server.createContext("/v1/traces", this::handle);
         server.setExecutor(executor);

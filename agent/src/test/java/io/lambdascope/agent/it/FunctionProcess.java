@@ -80,6 +80,9 @@ final class FunctionProcess implements AutoCloseable {
             env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/29/[7]abcdef0123456789");
             env.put("AWS_REGION", "eu-west-1");
             env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            // Functional tests run on a loaded 2-core machine: a generous budget keeps them deterministic.
+            // Tests of the budget itself set their own.
+            env.put("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "5000");
         }
 
         Builder withoutAgent() {
