@@ -1,0 +1,20 @@
+package io.lambdascope.processor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A processor in its own JVM, for tests that kill it with SIGKILL: settings from the environment,
+ * prints "PORT n" once listening, runs until killed.
+ */
+public final class ForkedProcessorMain {
+  private ForkedProcessorMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Map<String, String> settings = new HashMap<>(System.getenv());
+    Processor processor = Processor.start(ProcessorConfig.fromSettings(settings));
+    System.out.println("PORT " + processor.httpPort());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}
