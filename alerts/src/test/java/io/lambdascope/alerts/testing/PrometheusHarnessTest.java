@@ -84,6 +84,9 @@ class PrometheusHarnessTest {
           "no alert for a function without timeouts: " + alertmanager.webhook().alerts());
       assertEquals(List.of(), alertmanager.webhook().rejected());
 
+      assertTrue(prometheus.alerts().stream().anyMatch(a -> a.firing() && "LambdaFunctionTimeouts".equals(a.alertname())
+          && "checkout".equals(a.labels().get("function"))), "Prometheus's own view: " + prometheus.alerts());
+
       List<Sample> counter = prometheus.query("faas_timeouts_total{function=\"checkout\"}");
       assertEquals(1, counter.size());
       assertEquals(1.0, counter.get(0).value());
