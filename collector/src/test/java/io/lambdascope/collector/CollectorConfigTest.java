@@ -1,0 +1,106 @@
+package io.lambdascope.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings by environment-variable name, defaults, safety checks and masking. */
+class CollectorConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaults() {
+    CollectorConfig c = CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+    assertEquals("k:9092", c.kafkaBootstrapServers());
+    assertEquals("otlp_spans", c.topicSpans());
+    assertEquals("otlp_metrics", c.topicMetrics());
+    assertEquals("otlp_logs", c.topicLogs());
+    assertEquals(3, c.topicPartitions());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(4318, c.port());
+    assertTrue(c.tenantsByToken().isEmpty());
+    assertFalse(c.unauthenticatedOnNetwork());
+    assertEquals(Duration.ofSeconds(10), c.kafkaTimeout());
+  }
+
+  @Test
+  void everySettingIsRead() throws Exception {
+    Path props = dir.resolve("kafka.properties");
+    Files.writeString(props, "security.protocol=SASL_SSL\nsasl.jaas.config=org.apache.kafka.common.security.plain."
+        + "PlainLoginModule required username=\"u\" password=\"hunter2\";\nssl.truststore.password=trustme\n");
+    CollectorConfig c = CollectorConfig.fromSettings(Map.ofEntries(
+        Map.entry("KAFKA_BOOTSTRAP_SERVERS", "a:1,b:2"),
+        Map.entry("LAMBDASCOPE_KAFKA_CONFIG", props.toString()),
+        Map.entry("LAMBDASCOPE_TOPIC_SPANS", "s"), Map.entry("LAMBDASCOPE_TOPIC_METRICS", "m"),
+        Map.entry("LAMBDASCOPE_TOPIC_LOGS", "l"), Map.entry("LAMBDASCOPE_TOPIC_PARTITIONS", "12"),
+        Map.entry("LAMBDASCOPE_OTLP_HOST", "0.0.0.0"), Map.entry("LAMBDASCOPE_OTLP_PORT", "0"),
+        Map.entry("LAMBDASCOPE_AUTH_TOKENS", "t0ken-1=acme, t0ken-2=globex"),
+        Map.entry("LAMBDASCOPE_MAX_REQUEST_BYTES", "1000000"), Map.entry("LAMBDASCOPE_MAX_DECOMPRESSED_BYTES", "2000000"),
+        Map.entry("LAMBDASCOPE_MAX_INFLIGHT_BYTES", "9000000"), Map.entry("LAMBDASCOPE_MAX_INFLIGHT_REQUESTS", "7"),
+        Map.entry("LAMBDASCOPE_MAX_DECODED_MESSAGES", "5000"), Map.entry("LAMBDASCOPE_KAFKA_TIMEOUT_MS", "2500"),
+        Map.entry("LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS", "4000"), Map.entry("LAMBDASCOPE_DECODE_THREADS", "3"),
+        Map.entry("LAMBDASCOPE_OTLP_UNUSED", " ")));
+    assertEquals("s", c.topicSpans());
+    assertEquals(12, c.topicPartitions());
+    assertEquals(Map.of("t0ken-1", "acme", "t0ken-2", "globex"), c.tenantsByToken());
+    assertEquals(7, c.maxInflightRequests());
+    assertEquals(Duration.ofMillis(2500), c.kafkaTimeout());
+    assertEquals("SASL_SSL", c.kafkaClientProperties().get("security.protocol"));
+    String line = c.describe();
+    assertTrue(line.contains("tenants=acme,globex"), line);
+    assertTrue(line.contains("kafka=a:1,b:2"), line);
+    for (String secret : new String[] {"t0ken-1", "t0ken-2", "hunter2", "trustme"}) {
+      assertFalse(line.contains(secret), "secret in " + line);
+    }
+  }
+
+  @Test
+  void builderKafkaPropertiesAreMaskedInTheStartLine() {
+    String line = CollectorConfig.builder("k:1").kafkaProperty("sasl.jaas.config", "password=\"hunter2\"")
+        .kafkaProperty("linger.ms", "7").build().describe();
+    assertTrue(line.contains("sasl.jaas.config=****") && line.contains("linger.ms=7"), line);
+    assertFalse(line.contains("hunter2"), line);
+  }
+
+  @Test
+  void listeningBeyondLoopbackWithoutTokensIsRefusedUnlessAllowed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_OTLP_HOST", "0.0.0.0")));
+    assertTrue(e.getMessage().contains("LAMBDASCOPE_ALLOW_UNAUTHENTICATED"), e.getMessage());
+    CollectorConfig allowed = CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "LAMBDASCOPE_OTLP_HOST", "0.0.0.0", "LAMBDASCOPE_ALLOW_UNAUTHENTICATED", "true"));
+    assertTrue(allowed.unauthenticatedOnNetwork());
+    assertTrue(allowed.describe().contains("UNAUTHENTICATED"), allowed.describe());
+    CollectorConfig loopback = CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "LAMBDASCOPE_OTLP_HOST", "localhost"));
+    assertFalse(loopback.unauthenticatedOnNetwork());
+  }
+
+  @Test
+  void badValuesNameTheSetting() {
+    for (Map<String, String> bad : new Map[] {
+        Map.of(),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_OTLP_PORT", "http"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_OTLP_PORT", "70000"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_AUTH_TOKENS", "no-tenant"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_TOPIC_SPANS", "bad topic"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_TLS_CERT", "/x.pem"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_ALLOW_UNAUTHENTICATED", "maybe"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_KAFKA_CONFIG", "/does/not/exist"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_MAX_INFLIGHT_BYTES", "5000")}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(bad),
+          bad.toString());
+      assertTrue(e.getMessage().contains("LAMBDASCOPE_") || e.getMessage().contains("KAFKA_BOOTSTRAP_SERVERS"),
+          e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.lambdascope.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bearer tokens map to tenants the client cannot spoof; HTTPS with a PEM certificate and key. */
+class SecurityTest {
+  @TempDir
+  static Path dir;
+  private static Collector collector;
+  private static HttpClient https;
+  private static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path p12 = dir.resolve("collector.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "collector", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+        "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
+        .redirectErrorStream(true).start();
+    String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, keytool.waitFor(), out);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = new FileInputStream(p12.toFile())) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    Certificate cert = ks.getCertificate("collector");
+    PrivateKey key = (PrivateKey) ks.getKey("collector", "changeit".toCharArray());
+    Path certPem = dir.resolve("cert.pem");
+    Path keyPem = dir.resolve("key.pem");
+    Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
+    Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+
+    collector = Collector.start(TestKafka.config("security")
+        .authTokens(Map.of("token-a", "tenant-a", "token-b", "tenant-b"))
+        .tls(certPem, keyPem)
+        .build());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("collector", cert);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    https = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    base = "https://127.0.0.1:" + collector.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    collector.close();
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  private static HttpResponse<byte[]> post(byte[] body, String authorization) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/traces"))
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return https.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void tokensChooseTheTenantAndAClientCannotSpoofIt() throws Exception {
+    Resource spoofing = Otlp.resource("tenant-fn").toBuilder().addAttributes(Otlp.attr("lambdascope.tenant", "tenant-b"))
+        .addAttributes(Otlp.attr("lambdascope.tenant", "admin")).build();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(Otlp.resourceSpans(spoofing, 2)).build();
+
+    assertEquals(200, post(request.toByteArray(), "Bearer token-a").statusCode());
+
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TestKafka.read(TestKafka.bootstrap(), collector.config().topicSpans(), 1, Duration.ofSeconds(20));
+    assertEquals(1, records.size());
+    Resource stored = ExportTraceServiceRequest.parseFrom(records.get(0).value()).getResourceSpans(0).getResource();
+    assertEquals("tenant-a", Otlp.stringAttr(stored, "lambdascope.tenant"));
+    assertEquals(1, Otlp.count(stored, "lambdascope.tenant"));
+  }
+
+  @Test
+  void missingWrongOrNonBearerCredentialsAre401AndWriteNothing() throws Exception {
+    byte[] body = Otlp.traces(1, "intruder").toByteArray();
+    for (String auth : new String[] {null, "Bearer nope", "Basic dG9rZW4tYTo=", "Bearer ", "token-a", "Bearer token-a2"}) {
+      HttpResponse<byte[]> r = post(body, auth);
+      assertEquals(401, r.statusCode(), String.valueOf(auth));
+      assertEquals("Bearer", r.headers().firstValue("www-authenticate").orElse(null));
+    }
+    List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll(TestKafka.bootstrap(), collector.config().topicSpans());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      assertTrue(!"intruder".equals(new String(r.key(), StandardCharsets.UTF_8)), "an unauthenticated write");
+    }
+  }
+
+  @Test
+  void healthAndMetricsNeedNoTokenAndPlainHttpIsNotServed() throws Exception {
+    HttpResponse<String> live = https.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, live.statusCode());
+    HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(metrics.body().contains("lambdascope_collector_rejected_total"), metrics.body());
+    assertThrows(Exception.class, () -> Http.get(collector.port(), "/health/live"));
+  }
+}
