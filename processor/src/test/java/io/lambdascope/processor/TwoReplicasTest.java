@@ -1,0 +1,141 @@
+package io.lambdascope.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lambdascope.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas with one application id split the partitions: each exposes the functions of its
+ * partitions only, and the sum of their series equals what a single replica shows for the same input.
+ */
+class TwoReplicasTest {
+  static final String[] FUNCTIONS = {"fn-a", "fn-b", "fn-c", "fn-d", "fn-e", "fn-f", "fn-g", "fn-h"};
+  static final int PER_FUNCTION = 40;
+  static final Pattern FUNCTION_LABEL = Pattern.compile("function=\"([^\"]+)\"");
+
+  @TempDir Path dir;
+  EmbeddedKafka kafka;
+  Processor single;
+  Processor first;
+  Processor second;
+
+  @AfterEach
+  void stop() {
+    for (Processor p : new Processor[] {single, first, second}) {
+      if (p != null) {
+        p.close();
+      }
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private Processor start(String applicationId, String stateDir) {
+    return Processor.start(ProcessorConfig.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .applicationId(applicationId)
+        .stateDir(dir.resolve(stateDir))
+        .metricsPort(0)
+        .reportWait(Duration.ofSeconds(1))
+        .build());
+  }
+
+  @Test
+  void twoReplicasSplitThePartitionsAndSumToTheSingleReplicaResult() {
+    kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start();
+    Set<Integer> partitions = new HashSet<>();
+    for (String fn : FUNCTIONS) {
+      partitions.add(Utils.toPositive(Utils.murmur2(fn.getBytes(StandardCharsets.UTF_8))) % 3);
+    }
+    assertEquals(3, partitions.size(), "the functions must cover every partition");
+
+    try (KafkaProducer<byte[], byte[]> producer = ProcessorEndToEndTest.producer(kafka.bootstrapServers())) {
+      int n = 0;
+      for (String fn : FUNCTIONS) {
+        for (int i = 0; i < PER_FUNCTION; i++, n++) {
+          Otlp.SpanBuilder s = Otlp.span(fn, fn + "-" + i).trigger(i % 2 == 0 ? "http" : "pubsub").duration(5 + 37 * i);
+          if (i == 0) {
+            s.cold(400 + n);
+          }
+          if (i % 7 == 3) {
+            s.error("E" + (i % 3));
+          }
+          s.record("sqs", fn + "-m" + (i % 35), i < 35 ? 1 : 2);
+          ProcessorEndToEndTest.send(producer, "otlp_spans", fn, s.request());
+        }
+        // A platform report for one invocation, and a throttle.
+        ProcessorEndToEndTest.send(producer, "otlp_logs", fn, Otlp.report(fn, fn + "-r", "timeout", 900, -1, 64, null));
+        ProcessorEndToEndTest.send(producer, "otlp_logs", fn, Otlp.throttle(fn, fn + "-t"));
+      }
+    }
+    int total = FUNCTIONS.length * (PER_FUNCTION + 1);
+
+    single = start("single", "single");
+    Scrape.awaitMetrics(single.httpPort(), Duration.ofSeconds(60), "single replica done",
+        m -> ExactlyOnceRestartTest.sum(m, "faas_invocations_total{") == total);
+    Map<String, Double> expected = streamSeries(Scrape.metrics(single.httpPort()));
+    single.close();
+
+    first = start("pair", "first");
+    second = start("pair", "second");
+    Map<String, Double>[] last = new Map[2];
+    Scrape.await(Duration.ofSeconds(90), "both replicas active and complete", () -> {
+      last[0] = streamSeries(Scrape.metrics(first.httpPort()));
+      last[1] = streamSeries(Scrape.metrics(second.httpPort()));
+      return ExactlyOnceRestartTest.sum(last[0], "faas_invocations_total{") > 0
+          && ExactlyOnceRestartTest.sum(last[1], "faas_invocations_total{") > 0
+          && sumOf(last[0], last[1]).equals(expected);
+    });
+    assertEquals(expected, sumOf(last[0], last[1]));
+    Set<String> functionsOfFirst = functions(last[0]);
+    Set<String> functionsOfSecond = functions(last[1]);
+    functionsOfFirst.retainAll(functionsOfSecond);
+    assertTrue(functionsOfFirst.isEmpty(), "disjoint functions, shared: " + functionsOfFirst);
+    assertEquals(total, ExactlyOnceRestartTest.sum(expected, "faas_invocations_total{"));
+    assertEquals(FUNCTIONS.length * 5.0, ExactlyOnceRestartTest.sum(expected, "lambdascope_duplicates_total{"));
+  }
+
+  /** Series derived from the stream (not the process's own health meters). */
+  private static Map<String, Double> streamSeries(Map<String, Double> all) {
+    Map<String, Double> out = new TreeMap<>();
+    all.forEach((k, v) -> {
+      if (!k.startsWith("lambdascope_processor_")) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, Double> sumOf(Map<String, Double> a, Map<String, Double> b) {
+    Map<String, Double> out = new TreeMap<>(a);
+    b.forEach((k, v) -> out.merge(k, v, Double::sum));
+    return out;
+  }
+
+  private static Set<String> functions(Map<String, Double> series) {
+    Set<String> out = new HashSet<>();
+    for (String k : series.keySet()) {
+      Matcher m = FUNCTION_LABEL.matcher(k);
+      if (m.find()) {
+        out.add(m.group(1));
+      }
+    }
+    return out;
+  }
+}
