@@ -30,6 +30,23 @@ import java.util.regex.Pattern;
  */
 public final class DashboardExpressions {
 
+  /**
+   * Panels (and the alert annotation) whose expressions return nothing unless something went wrong,
+   * by title, with why: an end-to-end check that every expression returns data excuses these
+   * unless its scenario provokes them.
+   */
+  public static final Map<String, String> EMPTY_WITHOUT_INCIDENT = Map.ofEntries(
+      Map.entry("Collector rejections by reason", "lambdascope_collector_rejected_total exists once the collector refused a request"),
+      Map.entry("Kafka producer errors", "lambdascope_collector_producer_errors_total counts failed Kafka sends only"),
+      Map.entry("Agent dropped spans", "lambdascope_agent_dropped_spans_total exists once an agent reported drops"),
+      Map.entry("Processor decode failures", "lambdascope_processor_decode_failures_total exists once a record was undecodable"),
+      Map.entry("Findings", "lambdascope_finding is exposed only while a finding holds"),
+      Map.entry("Downstream throttles by service and operation", "only when AWS SDK calls inside a function were throttled"),
+      Map.entry("Platform throttles", "faas_throttles_total exists once the platform refused an invocation"),
+      Map.entry("Throttles", "faas_throttles_total exists once the platform refused an invocation"),
+      Map.entry("Throttles by function", "faas_throttles_total exists once the platform refused an invocation"),
+      Map.entry("Lambdascope alerts", "ALERTS has firing Lambdascope alerts only while one fires"));
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\\}|\\[\\[([A-Za-z_][A-Za-z0-9_]*)\\]\\]|\\$([A-Za-z_][A-Za-z0-9_]*)");

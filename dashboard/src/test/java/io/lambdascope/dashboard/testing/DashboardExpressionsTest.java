@@ -31,6 +31,14 @@ class DashboardExpressionsTest {
   }
 
   @Test
+  void excusedPanelsExist() {
+    Set<String> titles = DashboardExpressions.builder().build().list().stream().map(PanelExpression::title).collect(Collectors.toSet());
+    for (String title : DashboardExpressions.EMPTY_WITHOUT_INCIDENT.keySet()) {
+      assertTrue(titles.contains(title), "EMPTY_WITHOUT_INCIDENT names no panel: " + title);
+    }
+  }
+
+  @Test
   void unknownVariablesFail() {
     String dashboard = "{\"uid\":\"x\",\"panels\":[{\"title\":\"p\",\"targets\":[{\"refId\":\"A\",\"expr\":\"up{job=\\\"$jobb\\\"}\"}]}]}";
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DashboardExpressions.builder().build().list(dashboard));
