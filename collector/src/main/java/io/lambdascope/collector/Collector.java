@@ -209,7 +209,9 @@ public final class Collector implements AutoCloseable {
     handler.startClosing();
     Future<Void> shutdown = server.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     try {
+      // Send what lingers now rather than after linger.ms; requests still decoding send later, hence the loop.
       while (admission.requests() > 0 && System.nanoTime() < deadline) {
+        producer.flush();
         Thread.sleep(10);
       }
       if (admission.requests() > 0) {
