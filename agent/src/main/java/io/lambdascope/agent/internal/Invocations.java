@@ -100,6 +100,7 @@ public final class Invocations {
                 inv.invokedArn = ctx.invokedFunctionArn(inv.context);
                 inv.remainingAtStartMs = ctx.remainingTimeMillis(inv.context);
             }
+            long remainingReadNanos = System.nanoTime();
             if (first) {
                 inv.coldStart = true;
                 inv.initDurationMs = initDurationMillis(inv.startEpochNanos);
@@ -121,7 +122,7 @@ public final class Invocations {
             if (watchdog != null && inv.remainingAtStartMs > 0) {
                 // Short timeouts get a proportionally smaller margin, so the handler keeps most of its time.
                 long margin = Math.min(config.timeoutMarginMs(), inv.remainingAtStartMs / 4);
-                inv.watchdogDeadlineNanos = inv.startNanos + (inv.remainingAtStartMs - margin) * 1_000_000L;
+                inv.watchdogDeadlineNanos = remainingReadNanos + (inv.remainingAtStartMs - margin) * 1_000_000L;
                 watchdog.arm(inv);
             }
         }

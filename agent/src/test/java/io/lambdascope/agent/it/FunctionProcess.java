@@ -31,6 +31,7 @@ final class FunctionProcess implements AutoCloseable {
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
+    private volatile long lastDurationMicros;
 
     private FunctionProcess(Process process) {
         this.process = process;
@@ -187,7 +188,14 @@ final class FunctionProcess implements AutoCloseable {
         if (line == null || !line.startsWith("RESULT ")) {
             throw new AssertionError("unexpected driver output: " + line + "\nstderr:\n" + stderr);
         }
-        return new String(Base64.getDecoder().decode(line.substring(7)), StandardCharsets.UTF_8);
+        String[] parts = line.split(" ");
+        lastDurationMicros = Long.parseLong(parts[2]);
+        return new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+    }
+
+    /** How long the driver's call into the handler took, for the last result (agent hooks included). */
+    Duration lastDuration() {
+        return Duration.ofNanos(lastDurationMicros * 1000);
     }
 
     String invoke(String handler, String requestId, long timeoutMs, String fixture) throws Exception {

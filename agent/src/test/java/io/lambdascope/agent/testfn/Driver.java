@@ -37,8 +37,11 @@ public final class Driver {
             if (parts[0].equals("exit")) {
                 break;
             }
+            long start = System.nanoTime();
             String outcome = invoke(parts[1], parts[2], Long.parseLong(parts[3]), parts.length > 4 ? parts[4] : "null");
-            System.out.println("RESULT " + Base64.getEncoder().encodeToString(outcome.getBytes(StandardCharsets.UTF_8)));
+            long micros = (System.nanoTime() - start) / 1000;
+            System.out.println("RESULT " + Base64.getEncoder().encodeToString(outcome.getBytes(StandardCharsets.UTF_8))
+                    + " " + micros);
             System.out.flush();
         }
         System.exit(0);

@@ -1,0 +1,76 @@
+package io.lambdascope.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watchdog: shortly before the deadline it exports a provisional timeout record with the handler thread's
+ * stack; a handler that still returns gets a correction with the same ids; a process killed at the deadline
+ * leaves the provisional record as the final word.
+ */
+class TimeoutIT {
+    private static final String SLOW = "io.lambdascope.agent.testfn.Handlers$Slow";
+
+    @Test
+    void watchdogReportsBeforeTheDeadlineAndIsCorrectedIfTheHandlerReturns() throws Exception {
+        try (CaptureServer collector = CaptureServer.start();
+             FunctionProcess fn = FunctionProcess.builder().handler(SLOW).endpoint(collector.endpoint()).start()) {
+            fn.awaitReady(Duration.ofSeconds(20));
+
+            // 1.5 s timeout: margin min(200 ms, 1500/4) fires at ~1.3 s, the handler returns at 2.5 s.
+            fn.send(SLOW, "t-late", 1500, "string:2500");
+            CaptureServer.Captured provisional = collector.await(c -> "t-late".equals(c.attr("faas.invocation_id")),
+                    Duration.ofSeconds(20));
+            Map<String, Object> p = Otlp.attributes(provisional.span.getAttributesList());
+            assertEquals("timeout", p.get("lambdascope.outcome"));
+            assertEquals(true, p.get("lambdascope.timeout.provisional"));
+            assertEquals(2000L, p.get("lambdascope.function.timeout_ms"));
+            assertEquals(Status.StatusCode.STATUS_CODE_ERROR, provisional.span.getStatus().getCode());
+            Map<String, Object> timeout = HandlerMatrixIT.event(provisional.span, "lambdascope.timeout");
+            String stack = (String) timeout.get("lambdascope.timeout.stacktrace");
+            assertTrue(stack.contains("java.lang.Thread.sleep"), stack);
+            assertTrue(stack.contains("Handlers$Slow.sleepInsideHandler(Handlers.java:"), stack);
+            assertTrue(stack.contains("Handlers$Slow.handleRequest(Handlers.java:"), stack);
+            long remaining = (Long) timeout.get("lambdascope.timeout.remaining_ms");
+            assertTrue(remaining >= 0 && remaining <= 200, "remaining " + remaining);
+
+            assertEquals("returned:slept 2500", fn.result(Duration.ofSeconds(20)));
+            List<CaptureServer.Captured> spans = collector.spans();
+            assertEquals(2, spans.size());
+            Span correction = spans.get(1).span;
+            assertEquals(provisional.span.getTraceId(), correction.getTraceId());
+            assertEquals(provisional.span.getSpanId(), correction.getSpanId());
+            Map<String, Object> c = Otlp.attributes(correction.getAttributesList());
+            assertEquals("t-late", c.get("faas.invocation_id"));
+            assertEquals("success", c.get("lambdascope.outcome"));
+            assertNull(c.get("lambdascope.timeout.provisional"));
+            assertTrue(Otlp.events(correction, "lambdascope.timeout").isEmpty());
+            assertTrue(correction.getEndTimeUnixNano() > provisional.span.getEndTimeUnixNano());
+            assertEquals(provisional.span.getStartTimeUnixNano(), correction.getStartTimeUnixNano());
+
+            // An invocation well within its timeout: the watchdog stays silent.
+            assertEquals("returned:slept 10", fn.invoke(SLOW, "t-fast", 1500, "string:10"));
+            assertEquals(3, collector.spans().size());
+            assertEquals("success", collector.spans().get(2).attr("lambdascope.outcome"));
+
+            // Killed at the deadline, as Lambda does: the provisional record is all there is.
+            fn.send(SLOW, "t-killed", 1200, "string:60000");
+            CaptureServer.Captured killed = collector.await(k -> "t-killed".equals(k.attr("faas.invocation_id")),
+                    Duration.ofSeconds(20));
+            fn.kill();
+            assertEquals("timeout", killed.attr("lambdascope.outcome"));
+            assertEquals(true, killed.attr("lambdascope.timeout.provisional"));
+            assertFalse(killed.attr("faas.coldstart") == Boolean.TRUE);
+            assertEquals(4, collector.spans().size());
+        }
+    }
+}
