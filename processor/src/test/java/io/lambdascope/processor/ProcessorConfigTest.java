@@ -1,0 +1,105 @@
+package io.lambdascope.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessorConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ProcessorConfig c = ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+    assertEquals("k:9092", c.bootstrapServers());
+    assertEquals("otlp_spans", c.spansTopic());
+    assertEquals("otlp_logs", c.logsTopic());
+    assertEquals(3, c.topicPartitions());
+    assertEquals("127.0.0.1", c.metricsHost());
+    assertEquals(9464, c.metricsPort());
+    assertEquals("lambdascope-processor", c.applicationId());
+    assertEquals(Path.of("data", "processor"), c.stateDir());
+    assertEquals(Duration.ofHours(24), c.dedupWindow());
+    assertEquals(20, c.maxLabelValues());
+    assertEquals(Duration.ofSeconds(10), c.reportWait());
+    assertEquals(Duration.ofSeconds(10), c.timeoutGrace());
+    assertEquals(Duration.ofMillis(100), c.commitInterval());
+    assertEquals(Duration.ofSeconds(30), c.dlqPollInterval());
+    assertEquals(ProcessorConfig.DlqAgeMode.OBSERVE, c.dlqAgeMode());
+    assertFalse(c.dlqWatcherEnabled());
+    assertNull(c.sqsEndpoint());
+  }
+
+  @Test
+  void readsEverySetting() throws Exception {
+    Path props = dir.resolve("client.properties");
+    Files.writeString(props, "security.protocol=SASL_SSL\nsasl.jaas.config=secret-stuff\n");
+    ProcessorConfig c = ProcessorConfig.fromSettings(Map.ofEntries(
+        Map.entry("KAFKA_BOOTSTRAP_SERVERS", "a:1,b:2"),
+        Map.entry("LAMBDASCOPE_KAFKA_CONFIG", props.toString()),
+        Map.entry("LAMBDASCOPE_TOPIC_SPANS", "s"),
+        Map.entry("LAMBDASCOPE_TOPIC_LOGS", "l"),
+        Map.entry("LAMBDASCOPE_TOPIC_PARTITIONS", "12"),
+        Map.entry("LAMBDASCOPE_METRICS_HOST", "0.0.0.0"),
+        Map.entry("LAMBDASCOPE_METRICS_PORT", "0"),
+        Map.entry("LAMBDASCOPE_APPLICATION_ID", "app"),
+        Map.entry("LAMBDASCOPE_STATE_DIR", "/var/lib/x"),
+        Map.entry("LAMBDASCOPE_DEDUP_WINDOW", "2h"),
+        Map.entry("LAMBDASCOPE_MAX_LABEL_VALUES", "5"),
+        Map.entry("LAMBDASCOPE_REPORT_WAIT", "1500ms"),
+        Map.entry("LAMBDASCOPE_TIMEOUT_GRACE", "PT30S"),
+        Map.entry("LAMBDASCOPE_SQS_ENDPOINT", "http://127.0.0.1:9324"),
+        Map.entry("AWS_REGION", "eu-west-1"),
+        Map.entry("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        Map.entry("AWS_SECRET_ACCESS_KEY", "very-secret"),
+        Map.entry("LAMBDASCOPE_DLQ_QUEUES", "a-dlq=fa, b-dlq"),
+        Map.entry("LAMBDASCOPE_SQS_SOURCE_QUEUES", "orders=orders-fn"),
+        Map.entry("LAMBDASCOPE_DLQ_POLL_INTERVAL", "5s"),
+        Map.entry("LAMBDASCOPE_DLQ_AGE_MODE", "peek")));
+    assertEquals("SASL_SSL", c.kafkaProperties().getProperty("security.protocol"));
+    assertEquals(12, c.topicPartitions());
+    assertEquals(0, c.metricsPort());
+    assertEquals(Duration.ofHours(2), c.dedupWindow());
+    assertEquals(Duration.ofMillis(1500), c.reportWait());
+    assertEquals(Duration.ofSeconds(30), c.timeoutGrace());
+    assertEquals(URI.create("http://127.0.0.1:9324"), c.sqsEndpoint());
+    assertEquals("eu-west-1", c.sqsRegion());
+    assertEquals(Map.of("a-dlq", "fa", "b-dlq", ""), c.dlqQueues());
+    assertEquals(Map.of("orders", "orders-fn"), c.sourceQueues());
+    assertEquals(ProcessorConfig.DlqAgeMode.PEEK, c.dlqAgeMode());
+    assertTrue(c.dlqWatcherEnabled());
+    String line = c.describe();
+    assertFalse(line.contains("very-secret"), line);
+    assertFalse(line.contains("secret-stuff"), line);
+    assertFalse(line.contains("AKIAEXAMPLE"), line);
+    assertTrue(line.contains("application.id=app") && line.contains(props.toString()), line);
+    assertEquals("SASL_SSL", Processor.streamsProperties(c).getProperty("security.protocol"));
+    assertEquals("exactly_once_v2", Processor.streamsProperties(c).getProperty("processing.guarantee"));
+  }
+
+  @Test
+  void badValuesNameTheSetting() {
+    assertEquals("KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])",
+        assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(Map.of())).getMessage());
+    for (Map.Entry<String, String> bad : Map.of(
+        "LAMBDASCOPE_METRICS_PORT", "http",
+        "LAMBDASCOPE_DEDUP_WINDOW", "a day",
+        "LAMBDASCOPE_MAX_LABEL_VALUES", "0",
+        "LAMBDASCOPE_TOPIC_PARTITIONS", "-1",
+        "LAMBDASCOPE_SQS_SOURCE_QUEUES", "orders",
+        "LAMBDASCOPE_DLQ_AGE_MODE", "guess").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(
+          Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", bad.getKey(), bad.getValue())));
+      assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+    }
+  }
+}
