@@ -7,10 +7,14 @@ import java.util.Locale;
  * does. The parts read settings by their environment-variable name; docs/configuration.md lists them
  * all.
  */
-record Setting(String env, String defaultText, String description) {
+record Setting(String env, String flag, String defaultText, String description) {
 
-  /** {@code LAMBDASCOPE_OTLP_PORT} is set by {@code --otlp-port}; other names keep their own spelling. */
-  String flag() {
+  /** The flag follows from the name: {@code LAMBDASCOPE_OTLP_PORT} is {@code --otlp-port}. */
+  Setting(String env, String defaultText, String description) {
+    this(env, flagOf(env), defaultText, description);
+  }
+
+  private static String flagOf(String env) {
     String name = env.startsWith("LAMBDASCOPE_") ? env.substring("LAMBDASCOPE_".length()) : env;
     return "--" + name.toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -50,6 +50,13 @@ final class SettingsCatalog {
           new Setting("LAMBDASCOPE_SQS_SOURCE_QUEUES", "none",
               "source queues and their consuming function: queue=function,...; their RedrivePolicy names more DLQs"));
 
+  static final List<Setting> TAIL =
+      List.of(
+          new Setting("LAMBDASCOPE_PROCESSOR_URL", "http://127.0.0.1:9464", "processor to read invocations from"),
+          new Setting("LAMBDASCOPE_TAIL_FUNCTION", "--function", "all", "only this function's invocations"),
+          new Setting("LAMBDASCOPE_TAIL_OUTCOME", "--outcome", "all", "only this outcome: success, error or timeout"),
+          new Setting("LAMBDASCOPE_TAIL_FOLLOW", "--follow", "true", "false: print the recent invocations and exit"));
+
   static List<Setting> of(List<Setting>... groups) {
     List<Setting> all = new ArrayList<>();
     for (List<Setting> g : groups) {

@@ -1,0 +1,121 @@
+package io.lambdascope.launcher;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code lambdascope tail}: recent invocations from the processor, then new ones as they come. */
+final class TailCommand implements Command {
+  private static final int STACK_LINES = 6;
+
+  @Override
+  public String name() {
+    return "tail";
+  }
+
+  @Override
+  public String summary() {
+    return "Print recent invocations from the processor, then follow new ones (errors with their message, "
+        + "timeouts with the handler's stack).";
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return SettingsCatalog.TAIL;
+  }
+
+  @Override
+  public int run(Settings settings) throws Exception {
+    String base = settings.get("LAMBDASCOPE_PROCESSOR_URL", "http://127.0.0.1:9464");
+    StringBuilder filter = new StringBuilder();
+    appendParam(filter, "function", settings.get("LAMBDASCOPE_TAIL_FUNCTION", null));
+    appendParam(filter, "outcome", settings.get("LAMBDASCOPE_TAIL_OUTCOME", null));
+    boolean follow = Boolean.parseBoolean(settings.get("LAMBDASCOPE_TAIL_FOLLOW", "true"));
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long cursor = -1;
+    boolean warned = false;
+    while (true) {
+      String url = base + "/api/invocations?limit=" + (cursor < 0 ? 20 : 500) + filter
+          + (cursor < 0 ? "" : "&after=" + cursor);
+      try {
+        HttpResponse<String> response =
+            client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          System.err.println("lambdascope tail: " + response.statusCode() + " " + response.body());
+          return 1;
+        }
+        JsonObject page = new JsonObject(response.body());
+        for (Object o : page.getJsonArray("invocations", new JsonArray())) {
+          print(System.out, (JsonObject) o);
+        }
+        cursor = page.getLong("cursor", cursor);
+        warned = false;
+      } catch (IOException e) {
+        if (!follow) {
+          System.err.println("lambdascope tail: processor not reachable at " + base + ": " + e);
+          return 1;
+        }
+        if (!warned) {
+          System.err.println("lambdascope tail: waiting for the processor at " + base + " (" + e + ")");
+          warned = true;
+        }
+      }
+      if (!follow) {
+        return 0;
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private static void appendParam(StringBuilder query, String name, String value) {
+    if (value != null) {
+      query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** One line per invocation; the error message or the timeout stack, indented, below it. */
+  static void print(PrintStream out, JsonObject i) {
+    StringBuilder line = new StringBuilder();
+    line.append(i.getString("time", "?")).append("  ")
+        .append(i.getString("function", "?")).append("  ")
+        .append(String.format("%-7s", i.getString("outcome", "?")))
+        .append(i.getBoolean("coldstart", false) ? "  cold" : "  warm");
+    if (i.containsKey("duration_ms")) {
+      line.append(String.format("  %9.1f ms", i.getDouble("duration_ms")));
+    }
+    line.append("  ").append(i.getString("trigger", "?"))
+        .append("  request=").append(i.getString("invocation_id", "?"));
+    JsonArray keys = i.getJsonArray("dedup_keys", new JsonArray());
+    if (!keys.isEmpty() && !keys.getString(0).equals(i.getString("invocation_id"))) {
+      line.append("  key=").append(keys.getString(0)).append(keys.size() > 1 ? " (+" + (keys.size() - 1) + ")" : "");
+    }
+    if (i.containsKey("duplicate")) {
+      line.append("  DUPLICATE ").append(i.getString("duplicate"));
+    }
+    out.println(line);
+    if (i.containsKey("error_type")) {
+      out.println("    " + i.getString("error_type")
+          + (i.containsKey("error_message") ? ": " + i.getString("error_message") : ""));
+    }
+    String stack = i.getString("timeout_stack");
+    if (stack != null) {
+      String[] lines = stack.split("\n");
+      for (int n = 0; n < Math.min(STACK_LINES, lines.length); n++) {
+        out.println("    " + lines[n].strip());
+      }
+      if (lines.length > STACK_LINES) {
+        out.println("    ... " + (lines.length - STACK_LINES) + " more");
+      }
+    }
+  }
+}
