@@ -90,7 +90,7 @@ public record Invocation(
         : span != null ? span.recordTimestampMs() : report.recordTimestampMs();
     List<String> keys = span == null
         ? List.of()
-        : span.records().stream().limit(16).map(r -> r.source() + ":" + r.key()).toList();
+        : span.records().stream().limit(16).map(SpanFragment.DedupRecord::key).toList();
     return new Invocation(
         span != null ? span.function() : report.function(),
         span != null ? span.invocationId() : report.invocationId(),
