@@ -63,6 +63,21 @@ final class FunctionProcess implements AutoCloseable {
         return String.join(File.pathSeparator, kept);
     }
 
+    /** Entries of the test class path whose path contains one of {@code fragments}. */
+    static String classPathOf(String... fragments) {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator)) {
+            for (String f : fragments) {
+                if (entry.contains(f)) {
+                    kept.add(entry);
+                    break;
+                }
+            }
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+
     static Builder builder() {
         return new Builder();
     }
@@ -73,6 +88,7 @@ final class FunctionProcess implements AutoCloseable {
         private String mainClass = "io.lambdascope.agent.testfn.Driver";
         private final List<String> args = new ArrayList<>();
         private String classPath = functionClassPath();
+        private Path workingDir;
 
         Builder() {
             env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
@@ -117,6 +133,11 @@ final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        Builder workingDir(Path dir) {
+            this.workingDir = dir;
+            return this;
+        }
+
         Builder classPath(String cp) {
             this.classPath = cp;
             return this;
@@ -142,6 +163,9 @@ final class FunctionProcess implements AutoCloseable {
             cmd.add(mainClass);
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd);
+            if (workingDir != null) {
+                pb.directory(workingDir.toFile());
+            }
             pb.environment().keySet().removeIf(k -> k.startsWith("LAMBDASCOPE_") || k.startsWith("AWS_")
                     || k.equals("_HANDLER") || k.equals("JAVA_TOOL_OPTIONS"));
             pb.environment().putAll(env);
@@ -214,6 +238,11 @@ final class FunctionProcess implements AutoCloseable {
             }
             // anything else is the function's own output
         }
+    }
+
+    /** Lines the process printed on stdout other than the driver protocol (the runtime client's logs). */
+    String stdout() {
+        return String.join("\n", lines);
     }
 
     String stderr() {
