@@ -8,19 +8,26 @@ final class Banner {
 
   static void print(PrintStream out, Services services) {
     out.println("lambdascope: Kafka at " + services.kafkaBootstrapServers());
+    StringBuilder scrape = new StringBuilder("scrape_configs:\n");
     if (services.collector() != null) {
-      int port = services.collector().port();
-      out.println("lambdascope: collector at http://127.0.0.1:" + port + "  (OTLP/HTTP: /v1/traces /v1/metrics /v1/logs, "
-          + "platform events: /v1/lambda/telemetry, /metrics)");
-      out.println("lambdascope: point functions at it with LAMBDASCOPE_ENDPOINT=http://<this host>:" + port);
+      String address = "127.0.0.1:" + services.collector().port();
+      out.println("lambdascope: collector at http://" + address + "  (OTLP/HTTP /v1/traces /v1/metrics /v1/logs, "
+          + "platform events /v1/lambda/telemetry)");
+      out.println("lambdascope: functions send to it with LAMBDASCOPE_ENDPOINT=http://<this host>:" + services.collector().port());
+      scrape.append(job("lambdascope-collector", address));
     }
     if (services.processor() != null) {
-      int port = services.processor().httpPort();
-      out.println("lambdascope: processor metrics at http://127.0.0.1:" + port + "/metrics  "
-          + "(invocations: /api/invocations, findings: /api/findings)");
-      out.println("lambdascope: Prometheus scrape config: static_configs: [{targets: ['127.0.0.1:" + port + "']}]");
+      String address = "127.0.0.1:" + services.processor().httpPort();
+      out.println("lambdascope: processor at http://" + address + "  (/metrics, /api/invocations, /api/findings)");
+      scrape.append(job("lambdascope-processor", address));
     }
+    out.println("lambdascope: Prometheus scrape configuration (rules: alerts/rules/*.yml, dashboards: dashboard/):");
+    scrape.toString().lines().forEach(line -> out.println("  " + line));
     out.println("lambdascope: ready; Ctrl-C stops");
     out.flush();
+  }
+
+  private static String job(String name, String address) {
+    return "  - job_name: " + name + "\n    static_configs: [{targets: ['" + address + "']}]\n";
   }
 }
