@@ -3,6 +3,7 @@ package io.lambdascope.collector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -69,5 +70,20 @@ class TracesToKafkaTest {
       assertEquals(request.getResourceSpans(index).getScopeSpansList(), rs.getScopeSpansList());
     }
     assertEquals(Map.of("orders", 8, "payments", 4), spansByKey);
+
+    // The collector's own meters, as docs/telemetry.md section 5 names them.
+    String metrics = Http.text(Http.get(collector.port(), "/metrics"));
+    for (String line : new String[] {
+        "lambdascope_collector_requests_total{code=\"200\",signal=\"traces\"} 1.0",
+        "lambdascope_collector_items_received_total{signal=\"traces\"} 12.0",
+        "lambdascope_collector_items_accepted_total{signal=\"traces\"} 12.0",
+        "lambdascope_collector_rejected_total{reason=\"kafka_unavailable\",signal=\"traces\"} 0.0",
+        "lambdascope_collector_kafka_send_seconds_count{signal=\"traces\"} 3",
+        "lambdascope_collector_kafka_send_seconds_bucket{signal=\"traces\",le=\"+Inf\"} 3",
+        "lambdascope_collector_inflight_bytes 0.0",
+        "lambdascope_collector_producer_errors_total 0.0",
+        "vertx_http_server_requests_total"}) {
+      assertTrue(metrics.contains(line), line + " missing from\n" + metrics);
+    }
   }
 }

@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -201,9 +203,14 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
       if (x.responded) {
         return;
       }
-      decoders.<SplitResult>executeBlocking(() -> decode(x, body.getBytes(), encoding, tenant, function, version), false)
+      // The wait bound covers decoding too: under a Kafka outage send() itself may block for metadata.
+      long timeoutMs = limits.kafkaTimeout().toMillis();
+      long timer = vertx.setTimer(timeoutMs, id -> x.reject(new Rejection(
+          Rejection.Reason.KAFKA_UNAVAILABLE, "Kafka did not acknowledge within " + timeoutMs + " ms")));
+      decoders.<Sent>executeBlocking(() -> decodeAndSend(x, body.getBytes(), encoding, tenant, function, version), false)
           .onComplete(ar -> {
             if (ar.failed()) {
+              vertx.cancelTimer(timer);
               x.release();
               if (ar.cause() instanceof Rejection r) {
                 x.reject(r);
@@ -213,12 +220,26 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
               }
               return;
             }
-            write(x, ar.result(), context);
+            Sent sent = ar.result();
+            sent.acked().whenComplete((ignored, e) -> context.runOnContext(n -> {
+              vertx.cancelTimer(timer);
+              x.release();
+              if (e == null) {
+                x.ok(x.signal.response(sent.split().rejectedItems(), sent.split().rejectionMessage()));
+              } else {
+                x.reject(new Rejection(Rejection.Reason.KAFKA_UNAVAILABLE,
+                    "Kafka did not accept the data: " + e.getClass().getSimpleName()));
+              }
+            }));
           });
     });
   }
 
-  private SplitResult decode(Exchange x, byte[] raw, String encoding, String tenant, String function, String version)
+  /** A decoded request handed to the producer; {@code acked} completes when Kafka answered for all of it. */
+  private record Sent(SplitResult split, CompletableFuture<Void> acked) {}
+
+  /** Runs on a decoder thread: send() may block (metadata), which must never happen on an event loop. */
+  private Sent decodeAndSend(Exchange x, byte[] raw, String encoding, String tenant, String function, String version)
       throws Rejection {
     byte[] bytes = raw;
     if (BodyDecoder.isGzip(encoding)) {
@@ -239,23 +260,13 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
     } else {
       request = OtlpDecoder.decodeJson(x.signal.requestPrototype(), bytes, limits.maxDecodedMessages());
     }
-    return ResourceSplitter.split(x.signal, request, tenant, maxMessageBytes);
-  }
-
-  private void write(Exchange x, SplitResult split, Context context) {
+    SplitResult split = ResourceSplitter.split(x.signal, request, tenant, maxMessageBytes);
     metrics.received(x.signal, split.receivedItems());
-    long timeoutMs = limits.kafkaTimeout().toMillis();
-    long timer = vertx.setTimer(timeoutMs, id -> x.reject(new Rejection(
-        Rejection.Reason.KAFKA_UNAVAILABLE, "Kafka did not acknowledge within " + timeoutMs + " ms")));
-    writer.send(x.signal, topics.get(x.signal), split.records()).whenComplete((v, e) -> context.runOnContext(n -> {
-      vertx.cancelTimer(timer);
-      x.release();
-      if (e == null) {
-        x.ok(x.signal.response(split.rejectedItems(), split.rejectionMessage()));
-      } else {
-        x.reject(new Rejection(Rejection.Reason.KAFKA_UNAVAILABLE, "Kafka did not accept the data: " + e.getClass().getSimpleName()));
-      }
-    }));
+    if (x.responded) {
+      // Already answered 503 (the wait bound passed while decoding): the client will retry, so do not write.
+      return new Sent(split, CompletableFuture.failedFuture(new TimeoutException("answered before sending")));
+    }
+    return new Sent(split, writer.send(x.signal, topics.get(x.signal), split.records()));
   }
 
   /** The two encodings of OTLP/HTTP. */
