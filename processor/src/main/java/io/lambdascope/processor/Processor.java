@@ -134,6 +134,7 @@ public final class Processor implements AutoCloseable {
       return;
     }
     closed = true;
+    long start = System.nanoTime();
     try {
       server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -142,10 +143,16 @@ public final class Processor implements AutoCloseable {
     if (dlqWatcher != null) {
       dlqWatcher.close();
     }
+    long streamsStart = System.nanoTime();
     streams.close(Duration.ofSeconds(30));
-    vertx.close();
+    long streamsMs = (System.nanoTime() - streamsStart) / 1_000_000;
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
     registry.close();
-    log.info("processor stopped");
+    log.info("processor stopped in {} ms (streams {} ms)", (System.nanoTime() - start) / 1_000_000, streamsMs);
   }
 
   static Properties streamsProperties(ProcessorConfig config) {

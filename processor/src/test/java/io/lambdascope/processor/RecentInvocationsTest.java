@@ -38,6 +38,9 @@ class RecentInvocationsTest {
     RecentInvocations.Page two = r.query(i -> true, none.cursor(), 2);
     assertEquals(List.of("r9", "r10"), ids(two));
     assertEquals(List.of("r11"), ids(r.query(i -> true, two.cursor(), 2)));
+    // The same invocation decided again (a task re-processing after an aborted commit) is kept once.
+    r.add(inv("r11", "success"));
+    assertEquals(11, r.query(i -> true, -1, 10).cursor());
     // A filtered poll still advances past what does not match.
     assertEquals(11, r.query(i -> i.outcome().equals("timeout"), 8, 10).cursor());
   }

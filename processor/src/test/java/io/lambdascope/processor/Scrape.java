@@ -51,11 +51,14 @@ final class Scrape {
 
   /** Polls until the condition holds; fails with what /metrics showed last. */
   static void awaitMetrics(int port, Duration deadline, String what, java.util.function.Predicate<Map<String, Double>> condition) {
-    Map<String, Double>[] last = new Map[1];
+    java.util.concurrent.atomic.AtomicReference<Map<String, Double>> last = new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      await(deadline, what, () -> condition.test(last[0] = metrics(port)));
+      await(deadline, what, () -> {
+        last.set(metrics(port));
+        return condition.test(last.get());
+      });
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; last /metrics: " + last[0], e);
+      throw new AssertionError(e.getMessage() + "; last /metrics: " + last.get(), e);
     }
   }
 

@@ -7,7 +7,9 @@ import io.lambdascope.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -94,17 +96,17 @@ class TwoReplicasTest {
 
     first = start("pair", "first");
     second = start("pair", "second");
-    Map<String, Double>[] last = new Map[2];
+    List<Map<String, Double>> last = new ArrayList<>(List.of(Map.of(), Map.of()));
     Scrape.await(Duration.ofSeconds(90), "both replicas active and complete", () -> {
-      last[0] = streamSeries(Scrape.metrics(first.httpPort()));
-      last[1] = streamSeries(Scrape.metrics(second.httpPort()));
-      return ExactlyOnceRestartTest.sum(last[0], "faas_invocations_total{") > 0
-          && ExactlyOnceRestartTest.sum(last[1], "faas_invocations_total{") > 0
-          && sumOf(last[0], last[1]).equals(expected);
+      last.set(0, streamSeries(Scrape.metrics(first.httpPort())));
+      last.set(1, streamSeries(Scrape.metrics(second.httpPort())));
+      return ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") > 0
+          && ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") > 0
+          && sumOf(last.get(0), last.get(1)).equals(expected);
     });
-    assertEquals(expected, sumOf(last[0], last[1]));
-    Set<String> functionsOfFirst = functions(last[0]);
-    Set<String> functionsOfSecond = functions(last[1]);
+    assertEquals(expected, sumOf(last.get(0), last.get(1)));
+    Set<String> functionsOfFirst = functions(last.get(0));
+    Set<String> functionsOfSecond = functions(last.get(1));
     functionsOfFirst.retainAll(functionsOfSecond);
     assertTrue(functionsOfFirst.isEmpty(), "disjoint functions, shared: " + functionsOfFirst);
     assertEquals(total, ExactlyOnceRestartTest.sum(expected, "faas_invocations_total{"));

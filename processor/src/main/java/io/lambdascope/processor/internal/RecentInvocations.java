@@ -19,6 +19,8 @@ public final class RecentInvocations {
 
   private final int capacity;
   private final ArrayDeque<Entry> ring;
+  /** Identities in the ring: a task re-processing after an aborted transaction adds nothing twice. */
+  private final java.util.Set<String> identities = new java.util.HashSet<>();
   private long nextSeq = 1;
 
   public RecentInvocations(int capacity) {
@@ -30,10 +32,17 @@ public final class RecentInvocations {
   }
 
   public synchronized void add(Invocation invocation) {
+    if (!identities.add(identity(invocation))) {
+      return;
+    }
     if (ring.size() == capacity) {
-      ring.removeFirst();
+      identities.remove(identity(ring.removeFirst().invocation()));
     }
     ring.addLast(new Entry(nextSeq++, invocation));
+  }
+
+  private static String identity(Invocation i) {
+    return i.function() + '\u0000' + i.invocationId() + '\u0000' + i.deliveryId() + '\u0000' + i.timestampMs();
   }
 
   /**
