@@ -218,16 +218,13 @@ public final class Invocations {
         }
 
         private long initDurationMillis(long firstEntryEpochNanos) {
-            long jvmStartMillis = premainEpochMillis;
-            try {
-                java.util.Optional<java.time.Instant> start = ProcessHandle.current().info().startInstant();
-                if (start.isPresent()) {
-                    jvmStartMillis = start.get().toEpochMilli();
-                }
-            } catch (Throwable t) {
-                // keep the premain time: a few ms after the JVM started
+            long firstEntryMillis = firstEntryEpochNanos / 1_000_000L;
+            // ProcessHandle would give the start instant too, but starts a thread pool and lambdas on first use.
+            long jvmStartMillis = ProcStat.processStartEpochMillis(System.currentTimeMillis());
+            if (jvmStartMillis <= 0 || jvmStartMillis > firstEntryMillis) {
+                jvmStartMillis = premainEpochMillis; // a few ms after the JVM started
             }
-            return Math.max(0, firstEntryEpochNanos / 1_000_000L - jvmStartMillis);
+            return Math.max(0, firstEntryMillis - jvmStartMillis);
         }
 
         private SpanEncoder.ResourceInfo resourceInfo(ContextReader ctx, Object context) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -222,7 +223,8 @@ final class OtlpHttpExporter {
         if (timeout <= 0) {
             throw new SocketTimeoutException("flush budget spent before connecting");
         }
-        Socket s = new Socket();
+        // No proxy: avoids the proxy selector machinery (and its class loading) on the function's first export.
+        Socket s = new Socket(Proxy.NO_PROXY);
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(target.host, target.port), timeout);
