@@ -88,6 +88,10 @@ public final class Invocations {
             return INSTANCE;
         }
 
+        SpanExporter exporter() {
+            return exporter;
+        }
+
         void start(Invocation inv, Object input) {
             ContextReader ctx = ContextReader.of(inv.context);
             boolean first;

@@ -1,0 +1,126 @@
+package io.lambdascope.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Trigger, messaging attributes and dedup keys, from aws-lambda-java-events objects and from raw JSON maps. */
+class EventInspectorTest {
+    private static Invocation inspect(Object event) {
+        Invocation inv = new Invocation(Thread.currentThread(), null, 0, 0);
+        EventInspector.inspect(event, inv);
+        return inv;
+    }
+
+    @Test
+    void snsEventObject() {
+        SNSEvent.SNS sns = new SNSEvent.SNS().withMessageId("sns-1")
+                .withTopicArn("arn:aws:sns:eu-west-1:1:alerts");
+        SNSEvent event = new SNSEvent().withRecords(List.of(new SNSEvent.SNSRecord().withSns(sns)));
+        Invocation inv = inspect(event);
+        assertEquals("sns", inv.source);
+        assertEquals("pubsub", inv.trigger);
+        assertEquals("aws_sns", inv.messagingSystem);
+        assertEquals("alerts", inv.destination);
+        assertEquals(1, inv.batchCount);
+        assertEquals("sns-1", inv.records.get(0).dedupKey);
+        assertEquals("sns", inv.records.get(0).dedupSource);
+    }
+
+    @Test
+    void s3EventAsMap() {
+        Map<String, Object> record = Map.of("eventSource", "aws:s3", "s3", Map.of(
+                "bucket", Map.of("name", "uploads"),
+                "object", Map.of("key", "a/b.txt", "sequencer", "0055AED6DCD90281E5")));
+        Invocation inv = inspect(Map.of("Records", List.of(record)));
+        assertEquals("s3", inv.source);
+        assertEquals("datasource", inv.trigger);
+        assertNull(inv.messagingSystem);
+        assertEquals("uploads/a/b.txt@0055AED6DCD90281E5", inv.records.get(0).dedupKey);
+    }
+
+    @Test
+    void kinesisAndDynamodbObjects() {
+        KinesisEvent.KinesisEventRecord k = new KinesisEvent.KinesisEventRecord();
+        k.setEventID("shardId-0:495");
+        k.setEventSourceARN("arn:aws:kinesis:eu-west-1:1:stream/clicks");
+        KinesisEvent kinesis = new KinesisEvent();
+        kinesis.setRecords(List.of(k));
+        Invocation inv = inspect(kinesis);
+        assertEquals("kinesis", inv.source);
+        assertEquals("aws_kinesis", inv.messagingSystem);
+        assertEquals("clicks", inv.destination);
+        assertEquals("shardId-0:495", inv.records.get(0).dedupKey);
+
+        DynamodbEvent.DynamodbStreamRecord d = new DynamodbEvent.DynamodbStreamRecord();
+        d.setEventID("ddb-1");
+        DynamodbEvent ddb = new DynamodbEvent();
+        ddb.setRecords(List.of(d));
+        inv = inspect(ddb);
+        assertEquals("dynamodb", inv.source);
+        assertEquals("datasource", inv.trigger);
+        assertEquals("ddb-1", inv.records.get(0).dedupKey);
+        assertEquals("dynamodb", inv.records.get(0).dedupSource);
+    }
+
+    @Test
+    void eventBridgeAndScheduled() {
+        ScheduledEvent scheduled = new ScheduledEvent().withId("ev-1").withDetailType("Scheduled Event")
+                .withSource("aws.events");
+        Invocation inv = inspect(scheduled);
+        assertEquals("scheduled", inv.source);
+        assertEquals("timer", inv.trigger);
+        assertEquals("ev-1", inv.records.get(0).dedupKey);
+        assertEquals("eventbridge", inv.records.get(0).dedupSource);
+
+        inv = inspect(Map.of("id", "ev-2", "detail-type", "OrderPlaced", "source", "shop", "detail", Map.of()));
+        assertEquals("eventbridge", inv.source);
+        assertEquals("pubsub", inv.trigger);
+        assertEquals("ev-2", inv.records.get(0).dedupKey);
+    }
+
+    @Test
+    void httpTriggersAndStatus() {
+        assertEquals("apigatewayv2", inspect(new APIGatewayV2HTTPEvent()).source);
+        assertEquals("alb", inspect(new ApplicationLoadBalancerRequestEvent()).source);
+        assertEquals("http", inspect(new ApplicationLoadBalancerRequestEvent()).trigger);
+        assertEquals("apigatewayv2", inspect(Map.of("version", "2.0", "requestContext", Map.of("http", Map.of()))).source);
+        assertEquals("alb", inspect(Map.of("requestContext", Map.of("elb", Map.of()))).source);
+        assertEquals("apigateway", inspect(Map.of("httpMethod", "GET", "requestContext", Map.of())).source);
+        assertEquals(503, EventInspector.httpStatus(APIGatewayV2HTTPResponse.builder().withStatusCode(503).build()));
+        assertEquals(201, EventInspector.httpStatus(Map.of("statusCode", 201)));
+        assertEquals(-1, EventInspector.httpStatus("plain"));
+    }
+
+    @Test
+    void directAndOversizedBatches() {
+        Invocation inv = inspect("hello");
+        assertEquals("direct", inv.source);
+        assertEquals("other", inv.trigger);
+        assertEquals(0, inv.records.size());
+        assertEquals("direct", inspect(null).source);
+        assertEquals("direct", inspect(Map.of("Records", List.of())).source);
+
+        List<Object> records = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            records.add(Map.of("messageId", "m" + i, "eventSource", "aws:sqs",
+                    "eventSourceARN", "arn:aws:sqs:eu-west-1:1:q", "attributes", Map.of()));
+        }
+        inv = inspect(Map.of("Records", records));
+        assertEquals(300, inv.batchCount);
+        assertEquals(Invocation.MAX_RECORDS, inv.records.size());
+        assertEquals(300 - Invocation.MAX_RECORDS, inv.recordsDropped);
+        assertEquals(-1, inv.records.get(0).deliveryCount);
+    }
+}
