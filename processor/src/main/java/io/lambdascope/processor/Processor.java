@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -74,7 +75,7 @@ public final class Processor implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics pipeline = new PipelineMetrics(registry);
     TelemetryTopology.Settings settings = new TelemetryTopology.Settings(
-        config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(),
+        config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(), config.maxFunctions(),
         config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250));
     KafkaStreams streams = new KafkaStreams(TelemetryTopology.build(settings, pipeline, recent), streamsProperties(config));
     streams.setUncaughtExceptionHandler(e -> {
@@ -187,24 +188,43 @@ public final class Processor implements AutoCloseable {
           missing.add(new NewTopic(topic, Optional.of(config.topicPartitions()), replication));
         }
       }
-      if (missing.isEmpty()) {
-        return;
-      }
-      try {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        log.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(),
-            config.topicPartitions());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+          log.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(),
+              config.topicPartitions());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
         }
       }
+      Map<String, TopicDescription> topics = admin.describeTopics(List.of(config.spansTopic(), config.logsTopic()))
+          .allTopicNames().get(30, TimeUnit.SECONDS);
+      int spans = topics.get(config.spansTopic()).partitions().size();
+      int logs = topics.get(config.logsTopic()).partitions().size();
+      if (spans != logs) {
+        throw new CoPartitioningException(config.spansTopic() + " has " + spans + " partitions and "
+            + config.logsTopic() + " has " + logs + ": they must be equal, since a function's spans and platform "
+            + "events must meet in one partition; add partitions to the smaller one");
+      }
+    } catch (CoPartitioningException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers()
           + " to check topics " + config.spansTopic() + ", " + config.logsTopic() + ": " + e, e);
+    }
+  }
+
+  /** Topics that cannot be joined: refusing to start beats counting wrongly. */
+  private static final class CoPartitioningException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CoPartitioningException(String message) {
+      super(message);
     }
   }
 

@@ -46,6 +46,7 @@ public final class ProcessorConfig {
   private final Duration commitInterval;
   private final Duration dedupWindow;
   private final int maxLabelValues;
+  private final int maxFunctions;
   private final Duration reportWait;
   private final Duration timeoutGrace;
   private final int recentInvocations;
@@ -76,6 +77,7 @@ public final class ProcessorConfig {
     this.commitInterval = b.commitInterval;
     this.dedupWindow = b.dedupWindow;
     this.maxLabelValues = b.maxLabelValues;
+    this.maxFunctions = b.maxFunctions;
     this.reportWait = b.reportWait;
     this.timeoutGrace = b.timeoutGrace;
     this.recentInvocations = b.recentInvocations;
@@ -124,6 +126,7 @@ public final class ProcessorConfig {
     b.commitInterval(s.duration("LAMBDASCOPE_COMMIT_INTERVAL", b.commitInterval));
     b.dedupWindow(s.duration("LAMBDASCOPE_DEDUP_WINDOW", b.dedupWindow));
     b.maxLabelValues(s.integer("LAMBDASCOPE_MAX_LABEL_VALUES", b.maxLabelValues));
+    b.maxFunctions(s.integer("LAMBDASCOPE_MAX_FUNCTIONS", b.maxFunctions));
     b.reportWait(s.duration("LAMBDASCOPE_REPORT_WAIT", b.reportWait));
     b.timeoutGrace(s.duration("LAMBDASCOPE_TIMEOUT_GRACE", b.timeoutGrace));
     b.recentInvocations(s.integer("LAMBDASCOPE_RECENT_INVOCATIONS", b.recentInvocations));
@@ -168,6 +171,7 @@ public final class ProcessorConfig {
         + " commit=" + commitInterval.toMillis() + "ms"
         + " dedup-window=" + dedupWindow
         + " max-label-values=" + maxLabelValues
+        + " max-functions=" + maxFunctions
         + " report-wait=" + reportWait.toMillis() + "ms"
         + " timeout-grace=" + timeoutGrace.toMillis() + "ms"
         + " dlq=" + (dlqWatcherEnabled()
@@ -209,6 +213,8 @@ public final class ProcessorConfig {
   public Duration commitInterval() { return commitInterval; }
   public Duration dedupWindow() { return dedupWindow; }
   public int maxLabelValues() { return maxLabelValues; }
+  /** Distinct functions per partition; more are reported as function "other". */
+  public int maxFunctions() { return maxFunctions; }
   public Duration reportWait() { return reportWait; }
   public Duration timeoutGrace() { return timeoutGrace; }
   public int recentInvocations() { return recentInvocations; }
@@ -243,6 +249,7 @@ public final class ProcessorConfig {
     private Duration commitInterval = Duration.ofMillis(100);
     private Duration dedupWindow = Duration.ofHours(24);
     private int maxLabelValues = 20;
+    private int maxFunctions = 1000;
     private Duration reportWait = Duration.ofSeconds(10);
     private Duration timeoutGrace = Duration.ofSeconds(10);
     private int recentInvocations = 1000;
@@ -344,6 +351,11 @@ public final class ProcessorConfig {
 
     public Builder maxLabelValues(int max) {
       this.maxLabelValues = atLeast(max, 1, "LAMBDASCOPE_MAX_LABEL_VALUES");
+      return this;
+    }
+
+    public Builder maxFunctions(int max) {
+      this.maxFunctions = atLeast(max, 1, "LAMBDASCOPE_MAX_FUNCTIONS");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.lambdascope.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdascope.kafka.EmbeddedKafka;
@@ -9,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,6 +128,37 @@ class ProcessorEndToEndTest {
     assertEquals("timeout", items.getJsonObject(0).getString("outcome"));
     assertEquals("span+report", items.getJsonObject(0).getString("basis"));
     assertEquals(400, Scrape.get(port, "/api/invocations?limit=zero").statusCode());
-    assertEquals(200, Scrape.get(port, "/api/findings").statusCode());
+    assertEquals(400, Scrape.get(port, "/api/invocations?outcome=maybe").statusCode());
+
+    // Polling with the cursor sees each new invocation once; the findings explain a slow function.
+    long cursor = new JsonObject(Scrape.get(port, "/api/invocations?limit=5").body()).getLong("cursor");
+    send(producer, "otlp_spans", fn, Otlp.span(fn, "slow-1").trigger("http").timeoutMs(1000).duration(950).request());
+    Scrape.await(Duration.ofSeconds(30), "the new invocation",
+        () -> new JsonObject(Scrape.get(port, "/api/invocations?after=" + cursor).body()).getJsonArray("invocations").size() == 1);
+    JsonObject next = new JsonObject(Scrape.get(port, "/api/invocations?after=" + cursor).body());
+    assertEquals("slow-1", next.getJsonArray("invocations").getJsonObject(0).getString("invocation_id"));
+    assertEquals(950.0, next.getJsonArray("invocations").getJsonObject(0).getDouble("duration_ms"), 1e-9);
+    assertEquals(0, new JsonObject(Scrape.get(port, "/api/invocations?after=" + next.getLong("cursor")).body())
+        .getJsonArray("invocations").size());
+    JsonArray findings = new JsonObject(Scrape.get(port, "/api/findings").body()).getJsonArray("findings");
+    JsonObject nearTimeout = findings.stream().map(JsonObject.class::cast)
+        .filter(f -> f.getString("kind").equals("duration_near_timeout")).findFirst().orElseThrow();
+    assertEquals("orders", nearTimeout.getString("function"));
+    assertTrue(nearTimeout.getString("seen").contains("1 s timeout"), nearTimeout.encode());
+    assertEquals(1, Scrape.value(Scrape.metrics(port), "lambdascope_finding{function=\"orders\",kind=\"duration_near_timeout\"}"));
+  }
+
+  @Test
+  void refusesTopicsThatAreNotCoPartitioned() throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic("spans-x", 2, (short) 1), new NewTopic("logs-x", 4, (short) 1)))
+          .all().get();
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Processor.start(ProcessorConfig.builder()
+        .bootstrapServers(kafka.bootstrapServers()).spansTopic("spans-x").logsTopic("logs-x")
+        .stateDir(dir.resolve("state-x")).metricsPort(0).build()));
+    assertTrue(e.getMessage().contains("spans-x has 2 partitions and logs-x has 4"), e.getMessage());
   }
 }

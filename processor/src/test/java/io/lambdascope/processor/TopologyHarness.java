@@ -40,9 +40,9 @@ final class TopologyHarness implements AutoCloseable {
   DlqWatcher.Snapshot dlq = DlqWatcher.Snapshot.EMPTY;
   private long recordTime = START.toEpochMilli();
 
-  TopologyHarness(Path stateDir, int maxLabelValues) {
+  TopologyHarness(Path stateDir, int maxLabelValues, int maxFunctions) {
     TelemetryTopology.Settings settings = new TelemetryTopology.Settings("otlp_spans", "otlp_logs",
-        Duration.ofHours(24), maxLabelValues, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
+        Duration.ofHours(24), maxLabelValues, maxFunctions, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
         Duration.ofMillis(250));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");

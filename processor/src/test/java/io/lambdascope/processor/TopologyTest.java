@@ -23,7 +23,7 @@ class TopologyTest {
 
   @BeforeEach
   void start() {
-    h = new TopologyHarness(dir, 3);
+    h = new TopologyHarness(dir, 3, 4);
   }
 
   @AfterEach
@@ -166,6 +166,20 @@ class TopologyTest {
     // Another function has its own budget.
     h.span("g", Otlp.span("g", "x").error("com.example.Error5").request());
     assertEquals(1, h.metric("faas_errors_total{error_type=\"com.example.Error5\",function=\"g\"}"));
+  }
+
+  @Test
+  void functionsBeyondTheLimitAreReportedAsOther() {
+    for (int i = 0; i < 6; i++) {
+      h.span("fn" + i, Otlp.span("fn" + i, "r").request());
+    }
+    h.span("fn0", Otlp.span("fn0", "r2").request());
+    Map<String, Double> m = h.metrics();
+    assertEquals(2, m.get(inv("fn0", "other", "success")));
+    assertEquals(1, m.get(inv("fn3", "other", "success")));
+    assertNull(m.get(inv("fn4", "other", "success")));
+    assertEquals(2, m.get(inv("other", "other", "success")), "fn4 and fn5");
+    assertEquals(5, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{")).count());
   }
 
   @Test

@@ -29,6 +29,11 @@ public record PlatformEvent(
     return THROTTLE.equals(type);
   }
 
+  public PlatformEvent withFunction(String name) {
+    return new PlatformEvent(name, type, invocationId, recordTimestampMs, timeEpochNanos, status, errorType, durationMs,
+        initDurationMs, memorySizeMb, maxMemoryUsedMb, throttleReason);
+  }
+
   public String invocationKey() {
     return InvocationKeys.of(function, invocationId);
   }

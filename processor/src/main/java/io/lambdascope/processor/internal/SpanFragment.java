@@ -38,6 +38,12 @@ public record SpanFragment(
   /** One {@code lambdascope.downstream_throttle} span event. */
   public record DownstreamThrottle(String service, String operation) {}
 
+  public SpanFragment withFunction(String name) {
+    return new SpanFragment(name, invocationId, deliveryId, recordTimestampMs, startEpochNanos, endEpochNanos, trigger,
+        coldstart, outcome, provisional, errorType, errorMessage, eventSource, timeoutMs, initDurationMs, peakRssBytes,
+        maxMemoryBytes, droppedSpans, timeoutStack, records, downstreamThrottles);
+  }
+
   public String invocationKey() {
     return InvocationKeys.of(function, invocationId);
   }

@@ -63,11 +63,13 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     try {
       if (topic.equals(settings.logsTopic())) {
         for (PlatformEvent e : OtlpDecoder.decodeLogs(record.key(), record.value(), record.timestamp())) {
-          onPlatformEvent(e);
+          String fn = foldFunction(e.function());
+          onPlatformEvent(fn.equals(e.function()) ? e : e.withFunction(fn));
         }
       } else {
         for (SpanFragment s : OtlpDecoder.decodeSpans(record.key(), record.value(), record.timestamp())) {
-          onSpan(s);
+          String fn = foldFunction(s.function());
+          onSpan(fn.equals(s.function()) ? s : s.withFunction(fn));
         }
       }
     } catch (DecodeException e) {
@@ -287,8 +289,20 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     return found ? new Codec.FinalizedMarker(ids, hadReport) : null;
   }
 
+  /**
+   * Bounds the functions a task reports: past the limit, new names become {@code other}, so no
+   * input can grow the series (or the function store) without bound.
+   */
+  private String foldFunction(String function) {
+    return foldValue("", "function", function, settings.maxFunctions());
+  }
+
   /** Folds a label value into {@code other} once the function has used up its distinct values. */
   private String fold(String function, String label, String value) {
+    return foldValue(function, label, value, settings.maxLabelValues());
+  }
+
+  private String foldValue(String function, String label, String value, int max) {
     String v = value == null || value.isEmpty() ? "unknown" : value;
     String valueKey = InvocationKeys.join(function, label, v);
     if (labels.get(valueKey) != null) {
@@ -297,7 +311,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     String countKey = InvocationKeys.join(function, label);
     Long count = labels.get(countKey);
     long n = count == null ? 0 : count;
-    if (n >= settings.maxLabelValues()) {
+    if (n >= max) {
       return "other";
     }
     labels.put(valueKey, 1L);

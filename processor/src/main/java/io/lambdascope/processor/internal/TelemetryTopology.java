@@ -29,6 +29,7 @@ public final class TelemetryTopology {
       String logsTopic,
       Duration dedupWindow,
       int maxLabelValues,
+      int maxFunctions,
       Duration reportWait,
       Duration timeoutGrace,
       Duration findingsWindow,
