@@ -183,6 +183,13 @@ class TopologyTest {
   }
 
   @Test
+  void longLabelValuesAreCut() {
+    String longType = "x".repeat(300);
+    h.span("f", Otlp.span("f", "e").error(longType).request());
+    assertEquals(1, h.metric("faas_errors_total{error_type=\"" + "x".repeat(128) + "\",function=\"f\"}"));
+  }
+
+  @Test
   void unknownTriggersFoldIntoOther() {
     h.span("f", Otlp.span("f", "t1").trigger("carrier-pigeon").request());
     assertEquals(1, h.metric(inv("f", "other", "success")));

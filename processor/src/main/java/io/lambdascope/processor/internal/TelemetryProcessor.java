@@ -2,6 +2,7 @@ package io.lambdascope.processor.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +26,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
   /** A function whose agent (or Telemetry API) has been silent this long no longer makes us wait. */
   private static final long SOURCE_SILENCE_MS = 3_600_000L;
   static final double NEAR_TIMEOUT_RATIO = 0.8;
+  static final int MAX_LABEL_CHARS = 128;
   static final double NEAR_MEMORY_RATIO = 0.9;
 
   private final TelemetryTopology.Settings settings;
@@ -74,6 +76,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
       }
     } catch (DecodeException e) {
       pipeline.decodeFailure(topic, e.reason(), e.getMessage());
+    } catch (KafkaException e) {
+      throw e; // Streams' own signals (task migrated, fenced, store errors): it knows how to recover
+    } catch (RuntimeException e) {
+      // Input we did not foresee must not kill the thread and replay the same record forever.
+      pipeline.decodeFailure(topic, "processing_error", e.toString());
+      log.debug("record skipped", e);
     }
   }
 
@@ -303,7 +311,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
   }
 
   private String foldValue(String function, String label, String value, int max) {
-    String v = value == null || value.isEmpty() ? "unknown" : value;
+    String v = value == null || value.isEmpty() ? "unknown" : sanitize(value);
     String valueKey = InvocationKeys.join(function, label, v);
     if (labels.get(valueKey) != null) {
       return v;
@@ -317,6 +325,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     labels.put(valueKey, 1L);
     labels.put(countKey, n + 1);
     return v;
+  }
+
+  /** Label values stay short and free of the store key separator. */
+  private static String sanitize(String value) {
+    String v = value.length() > MAX_LABEL_CHARS ? value.substring(0, MAX_LABEL_CHARS) : value;
+    return v.indexOf(InvocationKeys.SEP) < 0 ? v : v.replace(InvocationKeys.SEP, ' ');
   }
 
   private FunctionState function(String name) {
