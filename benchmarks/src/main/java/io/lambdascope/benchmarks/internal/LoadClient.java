@@ -98,12 +98,23 @@ public final class LoadClient implements AutoCloseable {
    */
   public Outcome openLoop(List<Payload> payloads, double requestsPerSecond, Duration duration)
       throws InterruptedException {
+    return openLoop(payloads, requestsPerSecond, duration, new java.util.concurrent.atomic.AtomicBoolean());
+  }
+
+  /** As {@link #openLoop(List, double, Duration)}, ending early when {@code stop} is set. */
+  public Outcome openLoop(
+      List<Payload> payloads, double requestsPerSecond, Duration duration, java.util.concurrent.atomic.AtomicBoolean stop)
+      throws InterruptedException {
     Counters c = new Counters();
     long interval = (long) (1e9 / requestsPerSecond);
     long start = System.nanoTime();
     long count = duration.toNanos() / interval;
     AtomicLong pending = new AtomicLong(count);
     for (long i = 0; i < count; i++) {
+      if (stop.get()) {
+        pending.addAndGet(i - count);
+        break;
+      }
       long scheduled = start + i * interval;
       long wait = scheduled - System.nanoTime();
       if (wait > 0) {
