@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -160,17 +161,25 @@ public final class Collector implements AutoCloseable {
     return o;
   }
 
-  /** Asks Kafka every few seconds whether it answers; /health/ready reports the latest answer. */
+  /**
+   * Asks Kafka every few seconds whether it answers; /health/ready reports it. Two failures in a
+   * row make it unready (one slow answer on a busy machine is not an outage), one success ready.
+   */
   private static void startProbe(Vertx vertx, Admin admin, AtomicBoolean ready) {
     AtomicBoolean probing = new AtomicBoolean();
+    AtomicInteger failures = new AtomicInteger();
     vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> {
       if (!probing.compareAndSet(false, true)) {
         return;
       }
-      vertx.executeBlocking(() -> KafkaSetup.reachable(admin, Duration.ofMillis(1500)), false)
+      vertx.executeBlocking(() -> KafkaSetup.reachable(admin, Duration.ofMillis(2500)), false)
           .onComplete(ar -> {
             probing.set(false);
-            boolean now = ar.succeeded() && ar.result();
+            boolean answered = ar.succeeded() && ar.result();
+            boolean now = answered || failures.incrementAndGet() < 2;
+            if (answered) {
+              failures.set(0);
+            }
             if (ready.getAndSet(now) != now) {
               if (now) {
                 log.info("Kafka reachable again");

@@ -63,7 +63,7 @@ class BrokerKillTest {
       try (Collector collector = Collector.start(config)) {
         Load load = new Load(collector.port());
         load.start(3);
-        load.awaitOk(20, 60);
+        load.awaitOk(10, 60);
 
         broker.process().destroyForcibly(); // SIGKILL on Linux
         broker.process().waitFor();
@@ -74,7 +74,7 @@ class BrokerKillTest {
 
         broker = startBroker(props, 2);
         awaitReady(collector.port(), 200, 90);
-        load.awaitOk(load.ok.get() + 20, 90);
+        load.awaitOk(load.ok.get() + 10, 90);
         load.stop();
 
         assertTrue(okBeforeOutage > 0);
@@ -97,7 +97,7 @@ class BrokerKillTest {
           }
         }
         stored.forEach((id, n) -> assertEquals(1, n, "a span was written twice"));
-        assertTrue(acked >= 40 * Load.SPANS_PER_REQUEST, "acknowledged spans: " + acked);
+        assertTrue(acked >= 20 * Load.SPANS_PER_REQUEST, "acknowledged spans: " + acked);
       }
     } finally {
       broker.close();

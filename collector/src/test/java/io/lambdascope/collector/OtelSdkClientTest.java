@@ -119,6 +119,9 @@ class OtelSdkClientTest {
       delegate.setAccessible(true);
       Object http = delegate.get(builder);
       http.getClass().getMethod("exportAsJson").invoke(http);
+      java.lang.reflect.Field flag = http.getClass().getDeclaredField("exportAsJson");
+      flag.setAccessible(true);
+      assertTrue(flag.getBoolean(http), "the SDK exporter is not in JSON mode");
     }
     return builder;
   }

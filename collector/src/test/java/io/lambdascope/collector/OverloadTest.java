@@ -45,8 +45,8 @@ class OverloadTest {
       byte[] big = Otlp.traces(2000, "overload-a", "overload-b", "overload-c").toByteArray();
       assertTrue(big.length > 512 * 1024 && big.length < 2 << 20, "body of " + big.length);
 
-      int clients = 12;
-      int perClient = 6;
+      int clients = 10;
+      int perClient = 4;
       Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
       AtomicInteger retryAfterMissing = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(clients);

@@ -195,14 +195,18 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
       body.appendBuffer(chunk);
     });
     req.exceptionHandler(t -> {
-      // The client went away or stalled past the idle timeout: nothing to answer.
+      // The client went away or stalled past the idle timeout: nothing to answer. Once the body is
+      // read, the request keeps its budget until Kafka has answered for what was sent.
       x.responded = true;
-      x.release();
+      if (!x.bodyRead) {
+        x.release();
+      }
     });
     req.endHandler(v -> {
       if (x.responded) {
         return;
       }
+      x.bodyRead = true;
       // The wait bound covers decoding too: under a Kafka outage send() itself may block for metadata.
       long timeoutMs = limits.kafkaTimeout().toMillis();
       long timer = vertx.setTimer(timeoutMs, id -> x.reject(new Rejection(
@@ -300,6 +304,7 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
     final AtomicBoolean released = new AtomicBoolean();
     volatile boolean entered;
     volatile boolean reading;
+    volatile boolean bodyRead;
     volatile boolean responded;
 
     Exchange(HttpServerRequest req, Signal signal, Format format) {
