@@ -58,6 +58,7 @@ final class Invocation {
 
     private List<ThrottleInfo> throttles;
     private int throttlesDropped;
+    private Object lastThrottleDetails;
 
     Invocation(Thread thread, Object context, long startEpochNanos, long startNanos) {
         this.thread = thread;
@@ -72,6 +73,15 @@ final class Invocation {
             return;
         }
         records.add(new RecordInfo(dedupKey, dedupSource, messageId, deliveryCount));
+    }
+
+    /** False when {@code errorDetails} was already seen by the last call (identity), so copies count once. */
+    synchronized boolean firstSightOf(Object errorDetails) {
+        if (lastThrottleDetails == errorDetails) {
+            return false;
+        }
+        lastThrottleDetails = errorDetails;
+        return true;
     }
 
     synchronized void addThrottle(ThrottleInfo throttle) {

@@ -47,7 +47,8 @@ final class Throttles {
         int statusCode = status instanceof Integer ? (Integer) status : -1;
         Object sdkSays = call(a.isThrottlingException, exception);
         boolean throttling = Boolean.TRUE.equals(sdkSays) || statusCode == 429 || isThrottlingCode(errorCode);
-        if (!throttling) {
+        if (!throttling || !inv.firstSightOf(details != null ? details : exception)) {
+            // The SDK rebuilds the exception (toBuilder) to add the attempt count: same error details object.
             return;
         }
         String operation = "unknown";
