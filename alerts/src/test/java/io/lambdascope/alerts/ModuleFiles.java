@@ -1,6 +1,6 @@
 package io.lambdascope.alerts;
 
-import io.lambdascope.alerts.testing.internal.ServerProcess;
+import io.lambdascope.alerts.local.internal.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.lambdascope.alerts.RuleTimeScale;
-import io.lambdascope.alerts.testing.PrometheusServer;
+import io.lambdascope.alerts.local.PrometheusServer;
 import io.lambdascope.dashboard.DashboardFiles;
 import io.lambdascope.dashboard.testing.DashboardExpressions;
 import io.lambdascope.dashboard.testing.PanelExpression;

@@ -1,11 +1,11 @@
-package io.lambdascope.alerts.testing;
+package io.lambdascope.alerts.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdascope.alerts.AlertRules;
 import io.lambdascope.alerts.RuleTimeScale;
-import io.lambdascope.alerts.testing.internal.Await;
-import io.lambdascope.alerts.testing.internal.ServerProcess;
+import io.lambdascope.alerts.local.internal.Await;
+import io.lambdascope.alerts.local.internal.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.lambdascope.alerts.testing;
+package io.lambdascope.alerts.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.lambdascope.alerts.RuleTimeScale;
-import io.lambdascope.alerts.testing.internal.ServerProcess;
+import io.lambdascope.alerts.local.internal.ServerProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.lambdascope.alerts.testing;
+package io.lambdascope.alerts.local;
 
 import java.util.List;
 import java.util.Map;

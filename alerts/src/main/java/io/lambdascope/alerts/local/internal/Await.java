@@ -1,4 +1,4 @@
-package io.lambdascope.alerts.testing.internal;
+package io.lambdascope.alerts.local.internal;
 
 import java.time.Duration;
 import java.util.function.Predicate;

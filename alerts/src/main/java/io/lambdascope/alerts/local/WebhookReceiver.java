@@ -1,10 +1,10 @@
-package io.lambdascope.alerts.testing;
+package io.lambdascope.alerts.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.lambdascope.alerts.testing.internal.Await;
+import io.lambdascope.alerts.local.internal.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
