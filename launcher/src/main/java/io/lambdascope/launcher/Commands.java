@@ -7,6 +7,6 @@ final class Commands {
   private Commands() {}
 
   static List<Command> all() {
-    return List.of(ServeCommand.all(), ServeCommand.collector(), ServeCommand.processor(), new TailCommand());
+    return List.of(ServeCommand.all(), ServeCommand.collector(), ServeCommand.processor(), new EmulatorCommand(), new DemoCommand(), new TailCommand());
   }
 }

@@ -85,6 +85,18 @@ final class Services implements AutoCloseable {
     settings = settings.with("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
   }
 
+  /** Adds a setting for the parts started after this call. */
+  Services with(String env, String value) {
+    settings = settings.with(env, value);
+    return this;
+  }
+
+  /** Stops {@code resource} with the rest, before everything started earlier. */
+  <T extends AutoCloseable> T closeLater(T resource) {
+    started.push(resource);
+    return resource;
+  }
+
   Path dataDir() {
     return Path.of(settings.get("LAMBDASCOPE_DATA_DIR", "data"));
   }

@@ -50,6 +50,29 @@ final class SettingsCatalog {
           new Setting("LAMBDASCOPE_SQS_SOURCE_QUEUES", "none",
               "source queues and their consuming function: queue=function,...; their RedrivePolicy names more DLQs"));
 
+  static final List<Setting> EMULATOR =
+      List.of(
+          new Setting("LAMBDASCOPE_FUNCTIONS", "--config", "demo",
+              "functions file (docs/emulator.md); 'demo' is the built-in file of the example functions"),
+          new Setting("LAMBDASCOPE_INVOKE_PORT", "9001", "Lambda Invoke API port (AWS SDK LambdaClient endpoint)"),
+          new Setting("LAMBDASCOPE_SQS_PORT", "9324", "port of the embedded SQS (ElasticMQ)"),
+          new Setting("LAMBDASCOPE_AGENT_JAR", "agent/target/lambdascope-agent.jar",
+              "agent attached to every execution environment; 'none' runs functions without it"),
+          new Setting("LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4318 (demo: its collector)",
+              "collector that agents and platform events are sent to"),
+          new Setting("LAMBDASCOPE_IDLE_RECLAIM", "60s", "an execution environment idle this long is stopped"),
+          new Setting("LAMBDASCOPE_EMULATOR_LOG_DIR", "none", "folder for the execution environments' output"));
+
+  static final List<Setting> DEMO =
+      List.of(
+          new Setting("LAMBDASCOPE_DEMO_SCENARIO", "--scenario", "default", "scenario: default, smoke, or a file"),
+          new Setting("LAMBDASCOPE_DEMO_DURATION", "--duration", "the scenario's own",
+              "total scenario time, phases scaled to fit (for example 90s, 5m)"),
+          new Setting("LAMBDASCOPE_DEMO_PROMETHEUS", "--prometheus", "auto",
+              "auto: start Prometheus and Alertmanager with the project's rules when installed; off: do not"),
+          new Setting("LAMBDASCOPE_DEMO_EXIT", "--exit-when-done", "false",
+              "true: stop everything when the scenario ends instead of waiting for Ctrl-C"));
+
   static final List<Setting> TAIL =
       List.of(
           new Setting("LAMBDASCOPE_PROCESSOR_URL", "http://127.0.0.1:9464", "processor to read invocations from"),

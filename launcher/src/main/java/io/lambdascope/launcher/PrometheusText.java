@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Samples of a Prometheus text exposition, for assertions on what a /metrics page says. */
+/** Samples of a Prometheus text exposition: what the demo table and the tests read from /metrics. */
 final class PrometheusText {
   record Sample(String name, Map<String, String> labels, double value) {}
 
@@ -80,6 +80,51 @@ final class PrometheusText {
 
   double sum(String name) {
     return sum(name, Map.of());
+  }
+
+  /** The label values of {@code label} across every series of {@code name}, in order of appearance. */
+  java.util.Set<String> labelValues(String name, String label) {
+    java.util.Set<String> values = new java.util.LinkedHashSet<>();
+    for (Sample s : samples) {
+      String v = s.labels().get(label);
+      if (s.name().equals(name) && v != null) {
+        values.add(v);
+      }
+    }
+    return values;
+  }
+
+  /**
+   * The {@code q}-quantile of histogram {@code name} over the series matching {@code match}, by
+   * linear interpolation inside the bucket, as PromQL's histogram_quantile; NaN without data.
+   */
+  double quantile(String name, double q, Map<String, String> match) {
+    java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+    for (Sample s : samples) {
+      if (s.name().equals(name + "_bucket") && s.labels().entrySet().containsAll(match.entrySet())) {
+        String le = s.labels().get("le");
+        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        buckets.merge(bound, s.value(), Double::sum);
+      }
+    }
+    if (buckets.isEmpty() || buckets.lastEntry().getValue() == 0) {
+      return Double.NaN;
+    }
+    double rank = q * buckets.lastEntry().getValue();
+    double lowerBound = 0;
+    double lowerCount = 0;
+    for (Map.Entry<Double, Double> b : buckets.entrySet()) {
+      if (b.getValue() >= rank) {
+        if (b.getKey().isInfinite()) {
+          return lowerBound;
+        }
+        double inBucket = b.getValue() - lowerCount;
+        return inBucket == 0 ? b.getKey() : lowerBound + (b.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+      }
+      lowerBound = b.getKey();
+      lowerCount = b.getValue();
+    }
+    return lowerBound;
   }
 
   List<Sample> series(String name) {

@@ -1,0 +1,217 @@
+package io.lambdascope.launcher;
+
+import io.lambdascope.alerts.RuleTimeScale;
+import io.lambdascope.alerts.local.AlertmanagerServer;
+import io.lambdascope.alerts.local.PrometheusServer;
+import io.lambdascope.alerts.local.ReceivedAlert;
+import io.lambdascope.emulator.Emulator;
+import io.lambdascope.emulator.EmulatorConfig;
+import io.lambdascope.emulator.FunctionsFile;
+import io.lambdascope.emulator.SourceQueue;
+import io.lambdascope.emulator.scenario.Scenario;
+import io.lambdascope.emulator.scenario.ScenarioRunner;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code lambdascope demo}: Kafka, collector, processor, the emulator with the example functions and
+ * the agent, optionally Prometheus and Alertmanager, and a scenario; a live table until it ends.
+ */
+final class DemoCommand implements Command {
+  private static final Duration REFRESH = Duration.ofSeconds(1);
+  /** Without a terminal (a log file, CI), print the table this often instead of redrawing it. */
+  private static final Duration PLAIN_REFRESH = Duration.ofSeconds(10);
+
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "Run everything locally: embedded Kafka, collector, processor, the emulator with the example functions, "
+        + "and a scenario that makes them cold-start, fail, time out, throttle, redeliver and fill a DLQ.";
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return SettingsCatalog.of(SettingsCatalog.KAFKA, SettingsCatalog.COLLECTOR, SettingsCatalog.PROCESSOR,
+        SettingsCatalog.EMULATOR, SettingsCatalog.DEMO);
+  }
+
+  @Override
+  public int run(Settings settings) throws Exception {
+    Scenario scenario = Scenario.load(settings.get("LAMBDASCOPE_DEMO_SCENARIO", "default"));
+    String duration = settings.get("LAMBDASCOPE_DEMO_DURATION", null);
+    if (duration != null) {
+      scenario = scenario.withTotalDuration(FunctionsFile.parseDuration(duration, "--duration"));
+    }
+    boolean exitWhenDone = Boolean.parseBoolean(settings.get("LAMBDASCOPE_DEMO_EXIT", "false"));
+    String prometheusMode = settings.get("LAMBDASCOPE_DEMO_PROMETHEUS", "auto");
+    if (!prometheusMode.equals("auto") && !prometheusMode.equals("off")) {
+      throw new UsageException("--prometheus must be auto or off, not '" + prometheusMode + "'");
+    }
+
+    Services services = Services.kafka(settings).withCollector();
+    Thread stopper = new Thread(services::close, "lambdascope-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      return run(settings, services, stopper, scenario, exitWhenDone, prometheusMode);
+    } catch (Exception | Error e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  private int run(Settings settings, Services services, Thread stopper, Scenario scenario, boolean exitWhenDone,
+      String prometheusMode) throws Exception {
+    PrintStream out = System.out;
+    String collectorUrl = "http://127.0.0.1:" + services.collector().port();
+    Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(emulatorSettings(
+        services.settings(), collectorUrl).asMap())));
+    StringJoiner sourceQueues = new StringJoiner(",");
+    for (SourceQueue q : emulator.sourceQueues()) {
+      sourceQueues.add(q.queueName() + "=" + q.functionName());
+    }
+    services.with("LAMBDASCOPE_SQS_ENDPOINT", emulator.sqsEndpoint())
+        .with("LAMBDASCOPE_SQS_REGION", emulator.region())
+        .with("LAMBDASCOPE_SQS_SOURCE_QUEUES", sourceQueues.toString())
+        .with("LAMBDASCOPE_DLQ_POLL_INTERVAL", settings.get("LAMBDASCOPE_DLQ_POLL_INTERVAL", "2s"))
+        .withProcessor();
+    String metricsUrl = "http://127.0.0.1:" + services.processor().httpPort() + "/metrics";
+    Banner.print(out, services);
+    out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint() + ", SQS at " + emulator.sqsEndpoint());
+    out.println("lambdascope: Grafana: provision dashboard/provisioning (docs/dashboards.md); "
+        + "live invocations: bin/lambdascope tail --processor-url http://127.0.0.1:" + services.processor().httpPort());
+
+    AlertmanagerServer alertmanager = null;
+    PrometheusServer prometheus = null;
+    if (prometheusMode.equals("auto") && onPath("prometheus") && onPath("prometheus-alertmanager")) {
+      alertmanager = services.closeLater(AlertmanagerServer.builder().start());
+      prometheus = services.closeLater(PrometheusServer.builder()
+          .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
+          .scrape("lambdascope-processor", "127.0.0.1:" + services.processor().httpPort())
+          .scrape("lambdascope-collector", "127.0.0.1:" + services.collector().port())
+          .alertmanager(alertmanager.address())
+          .start());
+      out.println("lambdascope: Prometheus at " + prometheus.url() + ", Alertmanager at " + alertmanager.url()
+          + " (alert rules time-scaled: 'for: 5m' fires after 5 s, so the demo shows them)");
+    } else if (prometheusMode.equals("auto")) {
+      out.println("lambdascope: Prometheus and Alertmanager are not installed "
+          + "(apt-get install prometheus prometheus-alertmanager): no alerts in this demo");
+    }
+
+    AtomicReference<ScenarioRunner.Progress> progress = new AtomicReference<>();
+    AtomicReference<ScenarioRunner.Result> result = new AtomicReference<>();
+    ScenarioRunner runner = services.closeLater(ScenarioRunner.forEmulator(emulator));
+    Scenario toRun = scenario;
+    Thread driver = new Thread(() -> result.set(runner.run(toRun, progress::set)), "lambdascope-scenario");
+    driver.setDaemon(true);
+    driver.start();
+    out.println("lambdascope: scenario '" + scenario.name() + "' (" + scenario.totalDuration().toSeconds()
+        + " s): " + scenario.description());
+
+    boolean console = System.console() != null;
+    List<String> alertLines = new ArrayList<>();
+    long lastPlain = 0;
+    while (driver.isAlive()) {
+      driver.join(REFRESH.toMillis());
+      if (alertmanager != null) {
+        newAlerts(alertmanager, alertLines);
+      }
+      long now = System.nanoTime();
+      if (console || !driver.isAlive() || now - lastPlain >= PLAIN_REFRESH.toNanos()) {
+        lastPlain = now;
+        draw(out, console, metricsUrl, progress.get(), alertLines);
+      }
+    }
+    ScenarioRunner.Result done = result.get();
+    out.println();
+    out.println("lambdascope: scenario " + (done != null && done.completed() ? "finished" : "stopped")
+        + (done == null ? "" : " after " + done.elapsed().toSeconds() + " s"));
+    if (done != null) {
+      done.byFunction().values().forEach(t -> out.println("  sent to " + t));
+    }
+    if (exitWhenDone) {
+      // Let the last invocations reach /metrics, then stop everything.
+      Thread.sleep(5000);
+      draw(out, false, metricsUrl, progress.get(), alertLines);
+      Runtime.getRuntime().removeShutdownHook(stopper);
+      services.close();
+      out.println("lambdascope: stopped");
+      return 0;
+    }
+    out.println("lambdascope: services keep running for Prometheus and Grafana; Ctrl-C stops everything");
+    Runtime.getRuntime().removeShutdownHook(stopper);
+    ServeCommand.awaitTermination(services);
+    return 0;
+  }
+
+  /** The emulator's settings: the demo's collector, the built agent and examples unless told otherwise. */
+  static Settings emulatorSettings(Settings settings, String collectorUrl) {
+    Path home = Path.of(settings.get("LAMBDASCOPE_HOME", "."));
+    Settings s = settings.with("LAMBDASCOPE_ENDPOINT", settings.get("LAMBDASCOPE_ENDPOINT", collectorUrl));
+    String agent = settings.get("LAMBDASCOPE_AGENT_JAR", home.resolve("agent/target/lambdascope-agent.jar").toString());
+    s = agent.equals("none") ? s.with("LAMBDASCOPE_AGENT_JAR", "") : s.with("LAMBDASCOPE_AGENT_JAR", agent);
+    return s.with("LAMBDASCOPE_EXAMPLES_JAR",
+        settings.get("LAMBDASCOPE_EXAMPLES_JAR", home.resolve("examples/target/lambdascope-examples.jar").toString()));
+  }
+
+  private static void draw(PrintStream out, boolean console, String metricsUrl, ScenarioRunner.Progress p,
+      List<String> alertLines) {
+    String body = Http.getOrNull(metricsUrl);
+    List<String> lines = new ArrayList<>();
+    lines.add(progressLine(p));
+    lines.addAll(body == null ? List.of("(processor not answering yet)") : DemoTable.render(PrometheusText.parse(body)));
+    if (!alertLines.isEmpty()) {
+      lines.add("alerts:");
+      lines.addAll(alertLines.subList(Math.max(0, alertLines.size() - 8), alertLines.size()));
+    }
+    StringBuilder frame = new StringBuilder();
+    if (console) {
+      frame.append("\033[H\033[2J"); // cursor home, clear screen
+    } else {
+      frame.append('\n');
+    }
+    lines.forEach(l -> frame.append(l).append('\n'));
+    out.print(frame);
+    out.flush();
+  }
+
+  private static String progressLine(ScenarioRunner.Progress p) {
+    if (p == null) {
+      return "scenario: starting";
+    }
+    return String.format("scenario: phase %d/%d %-16s %4d/%d s   sent %d, throttled %d",
+        p.phaseNumber(), p.phases(), p.phase(), p.elapsed().toSeconds(), p.total().toSeconds(),
+        p.invocationsSent(), p.throttled());
+  }
+
+  private static void newAlerts(AlertmanagerServer alertmanager, List<String> lines) {
+    List<ReceivedAlert> received = alertmanager.webhook().alerts();
+    for (int i = lines.size(); i < received.size(); i++) {
+      ReceivedAlert a = received.get(i);
+      lines.add(String.format("  %-8s %-32s %s", a.status(), a.alertname(),
+          a.annotations().getOrDefault("description", a.labels().toString())));
+    }
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

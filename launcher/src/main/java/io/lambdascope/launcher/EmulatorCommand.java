@@ -1,0 +1,46 @@
+package io.lambdascope.launcher;
+
+import io.lambdascope.emulator.Emulator;
+import io.lambdascope.emulator.EmulatorConfig;
+import io.lambdascope.emulator.FunctionDefinition;
+import java.util.List;
+
+/** {@code lambdascope emulator --config FILE}: the local Lambda on its own, until stopped. */
+final class EmulatorCommand implements Command {
+  @Override
+  public String name() {
+    return "emulator";
+  }
+
+  @Override
+  public String summary() {
+    return "Run the local Lambda emulator: the functions of a functions file as real JVMs under the AWS runtime "
+        + "client, the Invoke API, SQS event sources on an embedded ElasticMQ, platform events to the collector.";
+  }
+
+  @Override
+  public String usage() {
+    return "--config FILE [options]";
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return SettingsCatalog.EMULATOR;
+  }
+
+  @Override
+  public int run(Settings settings) {
+    String collector = settings.get("LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4318");
+    Emulator emulator = Emulator.start(EmulatorConfig.fromSettings(
+        DemoCommand.emulatorSettings(settings, collector).asMap()));
+    System.out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint()
+        + " (AWS SDK: endpointOverride), SQS at " + emulator.sqsEndpoint()
+        + ", telemetry to " + collector);
+    for (FunctionDefinition f : emulator.functions()) {
+      System.out.println("lambdascope:   function " + f.name());
+    }
+    System.out.println("lambdascope: ready; Ctrl-C stops");
+    ServeCommand.awaitTermination(emulator);
+    return 0;
+  }
+}
