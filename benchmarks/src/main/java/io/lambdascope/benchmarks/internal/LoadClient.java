@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * 2 cores): closed-loop for maximum throughput, open-loop at a fixed rate for latency.
  */
 public final class LoadClient implements AutoCloseable {
-  /** One pre-encoded request body and the number of items (spans, events) it carries. */
-  public record Payload(byte[] body, int items) {}
+  /** One pre-encoded request body, the number of items (spans, events) it carries, and extra headers. */
+  public record Payload(byte[] body, int items, Map<String, String> headers) {
+    public Payload(byte[] body, int items) {
+      this(body, items, Map.of());
+    }
+  }
 
   /** What a load phase achieved. */
   public record Outcome(long okRequests, long okItems, long refused, long failed, double seconds, List<Long> latencyNanos) {
@@ -60,7 +65,10 @@ public final class LoadClient implements AutoCloseable {
     Buffer body = Buffer.buffer(p.body());
     return client
         .request(target)
-        .compose(request -> request.send(body))
+        .compose(request -> {
+          p.headers().forEach(request::putHeader);
+          return request.send(body);
+        })
         .compose(response -> response.body().map(ignored -> response.statusCode()));
   }
 

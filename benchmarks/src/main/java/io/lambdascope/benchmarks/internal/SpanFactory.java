@@ -40,6 +40,17 @@ public final class SpanFactory {
         .build();
   }
 
+  /** One request holding the given invocation span, as the agent exports it. */
+  public ExportTraceServiceRequest request(String function, Span span) {
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder()
+            .setScope(InstrumentationScope.newBuilder().setName("io.lambdascope.agent").setVersion("0.1.0"))
+            .addSpans(span);
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource(function)).addScopeSpans(scope))
+        .build();
+  }
+
   public Resource resource(String function) {
     return Resource.newBuilder()
         .addAttributes(str("service.name", function))
