@@ -208,7 +208,7 @@ public final class Invocations {
                 inv.spanId = nonZero(random);
                 return;
             }
-            inv.traceIdHigh = random.nextLong();
+            inv.traceIdHigh = nonZero(random);
             inv.traceIdLow = nonZero(random);
             inv.spanId = nonZero(random);
         }
@@ -216,7 +216,9 @@ public final class Invocations {
         private static long nonZero(ThreadLocalRandom random) {
             long v;
             do {
-                v = random.nextLong();
+                // Mixed with the clock: after a SnapStart restore every environment would otherwise replay the
+                // random state captured in the snapshot, and produce the same ids.
+                v = random.nextLong() ^ (System.nanoTime() * 0x9E3779B97F4A7C15L);
             } while (v == 0);
             return v;
         }
