@@ -94,7 +94,10 @@ class ExactlyOnceRestartTest {
     assertEquals(100, Scrape.value(m, "faas_throttles_total{function=\"alpha\"}"));
   }
 
-  /** 4000 invocations over 4 functions: every 10th an error, every 20th a redelivery of an earlier SQS message. */
+  /**
+   * 4000 invocations over 4 functions: every 10th an error, every 20th a redelivery of an earlier
+   * SQS message; one function also sends platform reports.
+   */
   private void produce(AtomicInteger sent, int from, int to) {
     try (KafkaProducer<byte[], byte[]> producer = ProcessorEndToEndTest.producer(kafka.bootstrapServers())) {
       for (int i = from; i < to; i++) {
@@ -110,6 +113,12 @@ class ExactlyOnceRestartTest {
         }
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
             "otlp_spans", fn.getBytes(StandardCharsets.UTF_8), span.request()));
+        if (fn.equals("delta")) {
+          // delta also sends platform reports: its invocations pass through the pending join state.
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("otlp_logs",
+              fn.getBytes(StandardCharsets.UTF_8), Otlp.report(fn, "req-" + i, i % 10 == 9 ? "error" : "success",
+                  10 + i % 200, -1, 100, null)));
+        }
         if (i % 40 == 0) {
           producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
               "otlp_logs", "alpha".getBytes(StandardCharsets.UTF_8), Otlp.throttle("alpha", "t-" + i)));

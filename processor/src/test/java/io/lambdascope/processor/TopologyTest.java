@@ -141,6 +141,19 @@ class TopologyTest {
   }
 
   @Test
+  void aSpanAbsorbedAfterAReportOnlyDecisionStillFeedsDuplicateDetection() {
+    withReports("f");
+    h.log("f", Otlp.report("f", "r1", "success", 10, -1, 10, null));
+    h.advance(Duration.ofSeconds(11));
+    h.span("f", Otlp.span("f", "r1").record("sqs", "m-1", 1).request());
+    h.span("f", Otlp.span("f", "r2").record("sqs", "m-1", 2).request());
+    h.log("f", Otlp.report("f", "r2", "success", 10, -1, 10, null));
+    Map<String, Double> m = h.metrics();
+    assertEquals(3, m.get(inv("f", "other", "success")), "warm-up, r1 once, r2");
+    assertEquals(1, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"redelivery\"}"));
+  }
+
+  @Test
   void theSameRecordConsumedTwiceCountsOnce() {
     byte[] record = Otlp.span("f", "a1").record("sqs", "m-1", 1).request();
     h.span("f", record);

@@ -33,6 +33,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
   private final PipelineMetrics pipeline;
   private final RecentInvocations recent;
   private ProcessorContext<Void, Void> context;
+  /** Waits count from here at the earliest: restored entries get a full wait for their re-read other half. */
+  private long initWallMs;
   private KeyValueStore<String, Pending> pending;
   private WindowStore<String, String> dedup;
   private WindowStore<String, Codec.FinalizedMarker> markers;
@@ -55,6 +57,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     series = context.getStateStore(TelemetryTopology.SERIES_STORE);
     functions = context.getStateStore(TelemetryTopology.FUNCTION_STORE);
     labels = context.getStateStore(TelemetryTopology.LABEL_STORE);
+    initWallMs = context.currentSystemTimeMs();
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::finalizeDue);
   }
 
@@ -101,8 +104,14 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
         return;
       }
       if (m != null && m.deliveryIds().isEmpty()) {
-        // Decided from the platform report alone; the agent's span arriving later adds nothing.
+        // Decided from the platform report alone: the span is not counted again, but it carries the
+        // dedup keys, which must still be remembered and checked.
         markers.put(key, new Codec.FinalizedMarker(List.of(span.deliveryId()), m.hadReport()), span.recordTimestampMs());
+        String kind = checkDuplicates(span, span.recordTimestampMs());
+        if (kind != null) {
+          functions.put(span.function(), function(span.function()).count(now, settings.findingsWindow().toMillis(),
+              -1, FunctionState.DUPLICATES));
+        }
         return;
       }
       p = Pending.of(now);
@@ -162,7 +171,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     if (!punctuating) {
       return false;
     }
-    long age = now - p.firstSeenWallMs();
+    long age = now - Math.max(p.firstSeenWallMs(), initWallMs);
     if (p.hasFinalSpan() || p.hasReport()) {
       return age >= settings.reportWait().toMillis();
     }
@@ -218,13 +227,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
         add(MetricDefs.DOWNSTREAM_THROTTLES.seriesKey(
             fn, fold(fn, "service", t.service()), fold(fn, "operation", t.operation())), 1);
       }
-      for (SpanFragment.DedupRecord r : span.records()) {
-        String kind = duplicate(fn, span.deliveryId(), r, ts);
-        if (kind != null) {
-          add(MetricDefs.DUPLICATES.seriesKey(fn, kind), 1);
-          duplicateKind = kind;
-        }
-      }
+      duplicateKind = checkDuplicates(span, ts);
     }
     FunctionState fs = function(fn);
     List<Integer> counts = new ArrayList<>();
@@ -249,6 +252,19 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
     functions.put(fn, fs.count(context.currentSystemTimeMs(), settings.findingsWindow().toMillis(),
         inv.memoryBytes(), counts.stream().mapToInt(Integer::intValue).toArray()));
     recent.add(duplicateKind == null ? inv : inv.withDuplicateKind(duplicateKind));
+  }
+
+  /** Remembers the span's dedup keys and counts those delivered before; returns the last kind found. */
+  private String checkDuplicates(SpanFragment span, long ts) {
+    String found = null;
+    for (SpanFragment.DedupRecord r : span.records()) {
+      String kind = duplicate(span.function(), span.deliveryId(), r, ts);
+      if (kind != null) {
+        add(MetricDefs.DUPLICATES.seriesKey(span.function(), kind), 1);
+        found = kind;
+      }
+    }
+    return found;
   }
 
   /** Returns the duplicate kind, or null for the first delivery of this key within the window. */
