@@ -40,7 +40,7 @@ class ThinSliceIT {
                 "--kafka-port", Integer.toString(EmbeddedKafka.freePort()),
                 "--kafka-controller-port", Integer.toString(EmbeddedKafka.freePort()),
                 "--data-dir", dir.resolve("data").toString()))) {
-      Http.await("lambdascope all to be ready", Duration.ofSeconds(120), lambdascope::output,
+      Await.until("lambdascope all to be ready", Duration.ofSeconds(120), lambdascope::output,
           out -> out.contains("lambdascope: ready") || !lambdascope.isAlive());
       assertTrue(lambdascope.isAlive(), lambdascope::output);
 
@@ -50,7 +50,7 @@ class ThinSliceIT {
       int errors = INVOCATIONS / FAIL_EVERY;
       String metricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
       PrometheusText metrics =
-          Http.await("all invocations on /metrics", Duration.ofSeconds(60),
+          Await.until("all invocations on /metrics", Duration.ofSeconds(60),
               () -> {
                 String body = Http.getOrNull(metricsUrl);
                 return body == null ? null : PrometheusText.parse(body);
