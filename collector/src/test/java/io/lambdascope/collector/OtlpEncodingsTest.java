@@ -155,6 +155,23 @@ class OtlpEncodingsTest {
   }
 
   @Test
+  void jsonPartialSuccessIsAnsweredInJson() {
+    String json = """
+        {"resourceSpans":[{"resource":{"attributes":[{"key":"faas.name","value":{"stringValue":"json-partial"}}]},
+          "scopeSpans":[{"spans":[
+            {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"abcdef","name":"short id"},
+            {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","name":"fine"}]}]}]}
+        """;
+
+    HttpResponse<byte[]> r = Http.post(collector.port(), "/v1/traces", JSON, json.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(200, r.statusCode(), Http.text(r));
+    io.vertx.core.json.JsonObject partial = new io.vertx.core.json.JsonObject(Http.text(r)).getJsonObject("partialSuccess");
+    assertEquals("1", String.valueOf(partial.getValue("rejectedSpans")));
+    assertEquals("span_id must be 8 bytes", partial.getString("errorMessage"));
+  }
+
+  @Test
   void aResourceLargerThanAKafkaMessageIsSplitNotDropped() throws Exception {
     ExportTraceServiceRequest request = Otlp.traces(600, "big-fn");
     assertTrue(request.getSerializedSize() > 32768 * 2);
