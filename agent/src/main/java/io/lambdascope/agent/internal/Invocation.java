@@ -39,7 +39,7 @@ final class Invocation {
     String messagingSystem;
     String destination;
     int batchCount = -1;
-    final List<RecordInfo> records = new ArrayList<>(0);
+    final List<RecordInfo> records = new ArrayList<>(2);
     int recordsDropped;
 
     long endEpochNanos;

@@ -1,13 +1,14 @@
 package io.lambdascope.agent.internal;
 
-import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 
 /** Peak resident set (Linux {@code /proc/self/status} VmHWM) and heap in use, read at the end of an invocation. */
 final class MemoryProbe {
     private static final byte[] KEY = {'V', 'm', 'H', 'W', 'M', ':'};
     private static volatile boolean procAvailable = true;
     private final byte[] buffer = new byte[4096];
+    private RandomAccessFile status;
 
     /** Peak RSS in bytes, or -1 when not on Linux. Not thread-safe: callers synchronize. */
     long peakRssBytes() {
@@ -15,9 +16,14 @@ final class MemoryProbe {
             return -1;
         }
         int n = 0;
-        try (FileInputStream in = new FileInputStream("/proc/self/status")) {
+        try {
+            // Kept open: a /proc file reads afresh from offset 0, which saves an open and close per invocation.
+            if (status == null) {
+                status = new RandomAccessFile("/proc/self/status", "r");
+            }
+            status.seek(0);
             int r;
-            while (n < buffer.length && (r = in.read(buffer, n, buffer.length - n)) > 0) {
+            while (n < buffer.length && (r = status.read(buffer, n, buffer.length - n)) > 0) {
                 n += r;
             }
         } catch (IOException | RuntimeException e) {

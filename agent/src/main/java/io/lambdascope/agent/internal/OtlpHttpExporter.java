@@ -92,6 +92,12 @@ final class OtlpHttpExporter {
     }
 
     private static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    /**
+     * A connection idle this long is replaced rather than reused: load balancers and NAT gateways drop idle
+     * connections silently (ALB after 60 s by default), and a write into a dropped connection would only fail
+     * after the whole flush budget. Wall-clock based, since the environment may be frozen between invocations.
+     */
+    static final long MAX_IDLE_MILLIS = 55_000;
 
     private final Target target;
     private final byte[] headerPrefix;
@@ -100,6 +106,7 @@ final class OtlpHttpExporter {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private long lastUsedMillis;
     private int readPos;
     private int readLimit;
     private String lastError;
@@ -128,6 +135,11 @@ final class OtlpHttpExporter {
     /** Sends one request; never blocks past {@code deadlineNanos} (System.nanoTime based). */
     Result post(byte[] body, int length, long deadlineNanos) {
         int requestLength = buildRequest(body, length);
+        long now = System.currentTimeMillis();
+        if (socket != null && (now - lastUsedMillis > MAX_IDLE_MILLIS || now < lastUsedMillis)) {
+            close();
+        }
+        lastUsedMillis = now;
         boolean reused = socket != null;
         try {
             return exchange(requestLength, deadlineNanos);
@@ -245,16 +257,18 @@ final class OtlpHttpExporter {
     }
 
     private int buildRequest(byte[] body, int length) {
-        byte[] lengthDigits = Integer.toString(length).getBytes(StandardCharsets.ISO_8859_1);
-        int total = headerPrefix.length + lengthDigits.length + 4 + length;
+        int digits = ProtoWriter.decimalDigits(length);
+        int total = headerPrefix.length + digits + 4 + length;
         if (requestBuffer.length < total) {
             requestBuffer = new byte[Math.max(total, requestBuffer.length * 2)];
         }
         int p = 0;
         System.arraycopy(headerPrefix, 0, requestBuffer, p, headerPrefix.length);
         p += headerPrefix.length;
-        System.arraycopy(lengthDigits, 0, requestBuffer, p, lengthDigits.length);
-        p += lengthDigits.length;
+        for (int i = digits - 1, v = length; i >= 0; i--, v /= 10) {
+            requestBuffer[p + i] = (byte) ('0' + v % 10);
+        }
+        p += digits;
         requestBuffer[p++] = '\r';
         requestBuffer[p++] = '\n';
         requestBuffer[p++] = '\r';

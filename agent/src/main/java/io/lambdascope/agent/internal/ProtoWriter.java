@@ -185,6 +185,41 @@ public final class ProtoWriter {
         buf[p] = (byte) value;
     }
 
+    /** Writes an 8-byte big-endian id (trace and span ids are byte strings in OTLP) without allocating. */
+    public void id(int field, long id) {
+        tag(field, WIRE_LEN);
+        rawVarint(8);
+        ensure(8);
+        for (int i = 7; i >= 0; i--) {
+            buf[pos + i] = (byte) id;
+            id >>>= 8;
+        }
+        pos += 8;
+    }
+
+    /** A 16-byte id from two longs, high half first. */
+    public void id(int field, long high, long low) {
+        tag(field, WIRE_LEN);
+        rawVarint(16);
+        ensure(16);
+        for (int i = 7; i >= 0; i--) {
+            buf[pos + i] = (byte) high;
+            buf[pos + 8 + i] = (byte) low;
+            high >>>= 8;
+            low >>>= 8;
+        }
+        pos += 16;
+    }
+
+    static int decimalDigits(int value) {
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
     static int varintSize(long value) {
         int size = 1;
         while ((value & ~0x7FL) != 0) {

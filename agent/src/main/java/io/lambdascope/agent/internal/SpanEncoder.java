@@ -78,10 +78,10 @@ final class SpanEncoder {
      * @param droppedSpans spans dropped since the last successful export, reported on this span when positive
      */
     static void span(ProtoWriter w, Invocation inv, String spanName, boolean provisional, long droppedSpans) {
-        id16(w, SPAN_TRACE_ID, inv.traceIdHigh, inv.traceIdLow);
-        id8(w, SPAN_SPAN_ID, inv.spanId);
+        w.id(SPAN_TRACE_ID, inv.traceIdHigh, inv.traceIdLow);
+        w.id(SPAN_SPAN_ID, inv.spanId);
         if (inv.parentSpanId != 0) {
-            id8(w, SPAN_PARENT_SPAN_ID, inv.parentSpanId);
+            w.id(SPAN_PARENT_SPAN_ID, inv.parentSpanId);
         }
         w.string(SPAN_NAME, spanName);
         w.varint(SPAN_KIND, KIND_SERVER);
@@ -222,26 +222,6 @@ final class SpanEncoder {
 
     private static String truncate(String s, int maxChars) {
         return s == null || s.length() <= maxChars ? s : s.substring(0, maxChars);
-    }
-
-    private static void id16(ProtoWriter w, int field, long high, long low) {
-        byte[] b = new byte[16];
-        put(b, 0, high);
-        put(b, 8, low);
-        w.bytes(field, b);
-    }
-
-    private static void id8(ProtoWriter w, int field, long id) {
-        byte[] b = new byte[8];
-        put(b, 0, id);
-        w.bytes(field, b);
-    }
-
-    private static void put(byte[] b, int offset, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[offset + i] = (byte) v;
-            v >>>= 8;
-        }
     }
 
     /** Execution-environment facts, resolved once at the first invocation. */
