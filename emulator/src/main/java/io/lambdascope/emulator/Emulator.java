@@ -44,6 +44,7 @@ public final class Emulator implements AutoCloseable {
   private final Map<String, FunctionRuntime> runtimes = new LinkedHashMap<>();
   private final Map<String, AsyncInvoker> asyncInvokers = new LinkedHashMap<>();
   private final List<SourceQueue> sourceQueues = new ArrayList<>();
+  private final List<DeadLetterQueue> deadLetterQueues = new ArrayList<>();
   private final Thread shutdownHook;
   private ElasticMq sqs;
   private SqsThrottlingFront sqsFront;
@@ -137,7 +138,8 @@ public final class Emulator implements AutoCloseable {
 
   private void createQueues() {
     for (FunctionDefinition d : definitions) {
-      d.async().onFailureQueue().ifPresent(q -> sqs.createQueue(q, Map.of()));
+      d.async().onFailureQueue().ifPresent(q -> deadLetterQueues.add(
+          new DeadLetterQueue(q, sqs.createQueue(q, Map.of()), Optional.empty(), d.name())));
       for (FunctionDefinition.SqsTrigger t : d.sqsTriggers()) {
         Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(t.visibilityTimeout().toSeconds()));
@@ -146,6 +148,8 @@ public final class Emulator implements AutoCloseable {
             "deadLetterTargetArn", sqs.queueArn(url), "maxReceiveCount", Integer.toString(t.maxReceiveCount())))));
         String url = sqs.createQueue(t.queue(), attributes);
         sourceQueues.add(new SourceQueue(t.queue(), url, t.deadLetterQueue(), dlqUrl, d.name()));
+        dlqUrl.ifPresent(dlq -> deadLetterQueues.add(
+            new DeadLetterQueue(t.deadLetterQueue().orElseThrow(), dlq, Optional.of(t.queue()), d.name())));
         track(new SqsEventSource(runtimes.get(d.name()), t, sqs.client(), url, config.region()));
       }
     }
@@ -211,6 +215,11 @@ public final class Emulator implements AutoCloseable {
   /** Queues that trigger functions, with their DLQs: for the processor's DLQ watcher. */
   public List<SourceQueue> sourceQueues() {
     return List.copyOf(sourceQueues);
+  }
+
+  /** Every DLQ and on-failure destination, with the queue and function it belongs to: for the DLQ watcher. */
+  public List<DeadLetterQueue> deadLetterQueues() {
+    return List.copyOf(deadLetterQueues);
   }
 
   public List<FunctionDefinition> functions() {

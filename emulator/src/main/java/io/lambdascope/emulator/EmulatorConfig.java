@@ -204,7 +204,7 @@ public final class EmulatorConfig {
     private Duration idleReclaim = Duration.ofSeconds(60);
     private Duration initTimeout = Duration.ofSeconds(30);
     private Duration asyncRetryDelay = Duration.ofSeconds(1);
-    private double sqsRateLimit = 10;
+    private double sqsRateLimit = 5;
     private String region = "us-east-1";
     private Path logDir;
     private String runtimeClasspath;
@@ -291,7 +291,7 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** Requests per second the functions' SQS endpoint accepts before it answers throttling errors (default 10). */
+    /** Requests per second the functions' SQS endpoint accepts before it answers throttling errors (default 5). */
     public Builder sqsRateLimit(double sqsRateLimit) {
       if (!(sqsRateLimit > 0)) {
         throw new IllegalArgumentException("sqsRateLimit must be > 0");

@@ -65,7 +65,7 @@ class EmulatorBehaviourTest {
             jar: ${EXAMPLES_JAR}
             handler: %1$s
             memory: 128
-            timeout: 1s
+            timeout: 2s
             reservedConcurrency: 1
           - name: flaky
             jar: ${EXAMPLES_JAR}
@@ -172,7 +172,7 @@ class EmulatorBehaviourTest {
     assertEquals("Unhandled", timedOut.functionError());
     JsonNode error = json(timedOut);
     assertEquals("Sandbox.Timedout", error.path("errorType").asText());
-    assertTrue(error.path("errorMessage").asText().contains("Task timed out after 1.00 seconds"), error.toString());
+    assertTrue(error.path("errorMessage").asText().contains("Task timed out after 2.00 seconds"), error.toString());
 
     JsonNode after = json(invoke("slow", "{}"));
     assertEquals(1, after.path("invocationsInThisEnvironment").asInt(), "a new environment: " + after);
@@ -183,7 +183,7 @@ class EmulatorBehaviourTest {
         Duration.ofSeconds(5));
     JsonNode record = reports.get(0).record();
     assertEquals("Sandbox.Timedout", record.path("errorType").asText());
-    assertTrue(record.path("metrics").path("durationMs").asDouble() >= 1000, record.toString());
+    assertTrue(record.path("metrics").path("durationMs").asDouble() >= 2000, record.toString());
     collector.await(e -> e.function().equals("slow") && e.type().equals("platform.report")
         && e.record().path("requestId").asText().equals(after.path("requestId").asText())
         && e.record().path("metrics").has("initDurationMs"), 1, Duration.ofSeconds(5));

@@ -251,6 +251,7 @@ public final class FunctionRuntime implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:-UsePerfData");
+    command.addAll(launch.runtimeJvmOptions());
     command.add("-cp");
     command.add(launch.runtimeClasspath() + File.pathSeparator + definition.jar());
     command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");

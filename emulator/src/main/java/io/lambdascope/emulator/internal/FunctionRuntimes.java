@@ -14,11 +14,14 @@ public final class FunctionRuntimes {
   private final PlatformEvents events;
 
   public FunctionRuntimes(EmulatorConfig config, Map<String, String> baseEnvironment, Path logDir, Path workDir,
-      ExecutorService executor, PlatformEvents events) {
+      ExecutorService executor, PlatformEvents events) throws java.io.IOException {
     requireNonNull(config, "config");
+    java.util.List<String> options = RuntimeNativeLibrary.unpack(workDir)
+        .map(lib -> java.util.List.of("-D" + RuntimeNativeLibrary.PROPERTY + "=" + lib))
+        .orElse(java.util.List.of());
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    this.launch = new LaunchSettings(java, config.runtimeClasspath().orElseGet(RuntimeClasspath::locate),
+    this.launch = new LaunchSettings(java, config.runtimeClasspath().orElseGet(RuntimeClasspath::locate), options,
         baseEnvironment, logDir, workDir, config.host(), config.region(), config.initTimeout(), executor);
     this.events = requireNonNull(events, "events");
   }

@@ -46,7 +46,8 @@ public final class SqsEventSource implements AutoCloseable {
     this.region = requireNonNull(region, "region");
     // The ARN a function sees in eventSourceARN: the agent takes the queue name from it.
     this.queueArn = "arn:aws:sqs:" + region + ":000000000000:" + trigger.queue();
-    int n = Math.min(MAX_POLLERS, runtime.definition().reservedConcurrency());
+    // At least two pollers, so a message that reappears while its first delivery runs is received again.
+    int n = Math.max(2, Math.min(MAX_POLLERS, runtime.definition().reservedConcurrency()));
     for (int i = 0; i < n; i++) {
       Thread t = new Thread(this::poll, "lambdascope-sqs-" + trigger.queue() + "-" + i);
       t.setDaemon(true);

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * Queue: {@code ORDERS_QUEUE} (name).
  */
 public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  // Built during init, once per execution environment: its cost belongs to the cold start, not to a request.
+  private static final SqsClient SQS = Sqs.client();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong REQUESTS = new AtomicLong();
   private static volatile String queueUrl;
@@ -68,7 +70,7 @@ public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, AP
         order.hasNonNull("orderId") ? order.get("orderId").asText() : UUID.randomUUID().toString());
     queued.put("acceptedBy", context.getAwsRequestId());
     try {
-      Clients.SQS.sendMessage(b -> b.queueUrl(queueUrl()).messageBody(queued.toString()));
+      SQS.sendMessage(b -> b.queueUrl(queueUrl()).messageBody(queued.toString()));
     } catch (SqsException e) {
       if (e.isThrottlingException()) {
         context.getLogger().log("SQS throttled SendMessage: " + e.awsErrorDetails().errorCode());
@@ -85,7 +87,7 @@ public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, AP
     String url = queueUrl;
     if (url == null) {
       String name = Settings.string("ORDERS_QUEUE", "orders");
-      url = Clients.SQS.getQueueUrl(b -> b.queueName(name)).queueUrl();
+      url = SQS.getQueueUrl(b -> b.queueName(name)).queueUrl();
       queueUrl = url;
     }
     return url;
@@ -101,10 +103,5 @@ public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, AP
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Built at first use, once per execution environment (a real function would build it at class init). */
-  private static final class Clients {
-    static final SqsClient SQS = Sqs.client();
   }
 }

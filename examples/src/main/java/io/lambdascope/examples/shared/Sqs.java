@@ -2,6 +2,7 @@ package io.lambdascope.examples.shared;
 
 import java.net.URI;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -14,6 +15,7 @@ public final class Sqs {
 
   public static SqsClient client() {
     SqsClientBuilder builder = SqsClient.builder()
+        .region(Region.of(Settings.string("AWS_REGION", "us-east-1")))
         .httpClient(UrlConnectionHttpClient.create())
         // Few attempts: a throttled call should surface to the function instead of being retried for seconds.
         .overrideConfiguration(o -> o.retryStrategy(

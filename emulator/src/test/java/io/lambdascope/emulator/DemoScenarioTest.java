@@ -1,0 +1,116 @@
+package io.lambdascope.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lambdascope.emulator.scenario.Scenario;
+import io.lambdascope.emulator.scenario.ScenarioRunner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** The demo's functions under the smoke scenario: every signal the product must surface shows up. */
+class DemoScenarioTest {
+
+  @Test
+  void smokeScenarioProducesEverySignal(@TempDir Path dir) throws Exception {
+    try (TelemetryCapture collector = new TelemetryCapture();
+        Emulator emulator = Emulator.start(EmulatorConfig.fromSettings(Map.of(
+            "LAMBDASCOPE_FUNCTIONS", "demo",
+            "LAMBDASCOPE_EXAMPLES_JAR", System.getProperty("examples.jar"),
+            "LAMBDASCOPE_INVOKE_PORT", "0",
+            "LAMBDASCOPE_SQS_PORT", "0",
+            "LAMBDASCOPE_ENDPOINT", collector.endpoint().toString(),
+            "LAMBDASCOPE_EMULATOR_LOG_DIR", dir.toString())));
+        ScenarioRunner runner = ScenarioRunner.forEmulator(emulator);
+        SqsClient sqs = SqsClient.builder()
+            .endpointOverride(URI.create(emulator.sqsEndpoint()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      assertEquals(List.of("orders-api", "orders-worker", "upload-processor", "queue-report"),
+          emulator.functions().stream().map(FunctionDefinition::name).toList());
+      // Cold starts first, so the short scenario is not spent waiting for JVMs on a busy machine.
+      // A real order: the first SDK call loads most of the SDK's classes.
+      warm(emulator, "orders-api", "{\"rawPath\":\"/orders\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
+          + "\"body\":\"{\\\"sku\\\":\\\"BOOK-1\\\",\\\"quantity\\\":1}\"}");
+      warm(emulator, "upload-processor", "{\"Records\":[]}");
+      warm(emulator, "orders-worker", "{\"Records\":[{\"messageId\":\"warm-1\",\"eventSource\":\"aws:sqs\","
+          + "\"body\":\"{\\\"sku\\\":\\\"BOOK-1\\\",\\\"quantity\\\":1}\"}]}");
+      List<ScenarioRunner.Progress> progress = new CopyOnWriteArrayList<>();
+      ScenarioRunner.Result result = runner.run(Scenario.load("smoke"), progress::add);
+
+      assertTrue(result.completed());
+      assertTrue(progress.stream().anyMatch(p -> p.phase().equals("burst")), progress.toString());
+      ScenarioRunner.FunctionTraffic api = result.function("orders-api");
+      assertTrue(api.syncInvocations() > 5, api.toString());
+      assertTrue(api.syncThrottled() > 0, "the burst exceeds orders-api's reserved concurrency: " + api);
+      assertTrue(api.syncFunctionErrors() > 0, "every 29th request throws: " + api);
+      assertTrue(result.function("upload-processor").asyncAccepted() > 0);
+      assertTrue(result.function("orders-worker").sqsMessages() > 0);
+
+      // Each refused call is one throttle event; each answered call one report.
+      collector.await(e -> e.function().equals("orders-api") && e.type().equals("lambdascope.throttle"),
+          (int) api.syncThrottled(), Duration.ofSeconds(10));
+      // (plus the one warming call)
+      collector.await(e -> e.function().equals("orders-api") && e.type().equals("platform.report"),
+          (int) api.syncInvocations() + 1, Duration.ofSeconds(10));
+      Thread.sleep(500);
+      assertEquals(api.syncThrottled(), collector.events(e -> e.function().equals("orders-api")
+          && e.type().equals("lambdascope.throttle")).size());
+      assertEquals(api.syncInvocations() + 1, collector.events(e -> e.function().equals("orders-api")
+          && e.type().equals("platform.report")).size());
+
+      // The slow downstream pushes the worker past its timeout.
+      collector.await(e -> e.function().equals("orders-worker") && e.type().equals("platform.report")
+          && e.record().path("status").asText().equals("timeout"), 1, Duration.ofSeconds(15));
+      // Unsupported uploads fail three times, then land in the on-failure destination; poison orders in the DLQ.
+      for (DeadLetterQueue dlq : emulator.deadLetterQueues()) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long depth = 0;
+        while (depth == 0 && System.nanoTime() < deadline) {
+          depth = Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(dlq.queueUrl())
+                  .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+              .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+          Thread.sleep(200);
+        }
+        assertTrue(depth > 0, "no messages in " + dlq + "; " + dlq.functionName() + " reports: "
+            + collector.events(e -> e.function().equals(dlq.functionName()) && e.type().equals("platform.report"))
+                .stream().map(e -> e.record().path("status").asText() + e.record().path("metrics")
+                    .path("durationMs").asText()).toList());
+      }
+      assertEquals(2, emulator.deadLetterQueues().size());
+      assertTrue(emulator.sqsThrottled() > 0, "the burst makes orders-api exceed the SQS rate limit");
+      collector.await(e -> e.function().equals("queue-report") && e.type().equals("platform.report"), 1,
+          Duration.ofSeconds(10));
+    }
+  }
+
+  /** Invokes once, retrying while the function's event source holds its concurrency (429). */
+  private static void warm(Emulator emulator, String function, String payload) throws Exception {
+    HttpResponse<String> response;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    do {
+      response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(emulator.invokeEndpoint() + "/2015-03-31/functions/" + function + "/invocations"))
+          .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+    } while (response.statusCode() == 429 && System.nanoTime() < deadline);
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("X-Amz-Function-Error").isEmpty(), response.body());
+  }
+}
