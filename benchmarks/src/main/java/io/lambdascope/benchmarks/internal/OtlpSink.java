@@ -8,6 +8,8 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,10 @@ public final class OtlpSink implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong spans = new AtomicLong();
+  private final ConcurrentLinkedQueue<PlatformBatch> platform = new ConcurrentLinkedQueue<>();
+
+  /** A Telemetry API batch as posted to {@code /v1/lambda/telemetry}, with the function it names. */
+  public record PlatformBatch(String function, byte[] body) {}
 
   private OtlpSink(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -52,8 +58,11 @@ public final class OtlpSink implements AutoCloseable {
         body = in.readAllBytes();
       }
       requests.incrementAndGet();
-      if (exchange.getRequestURI().getPath().endsWith("/v1/traces")) {
+      String path = exchange.getRequestURI().getPath();
+      if (path.endsWith("/v1/traces")) {
         spans.addAndGet(countSpans(body));
+      } else if (path.endsWith("/v1/lambda/telemetry")) {
+        platform.add(new PlatformBatch(exchange.getRequestHeaders().getFirst("X-Lambdascope-Function"), body));
       }
       exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
       exchange.sendResponseHeaders(200, -1);
@@ -86,6 +95,11 @@ public final class OtlpSink implements AutoCloseable {
 
   public long spans() {
     return spans.get();
+  }
+
+  /** Every platform-event batch received so far. */
+  public List<PlatformBatch> platformBatches() {
+    return List.copyOf(platform);
   }
 
   @Override
