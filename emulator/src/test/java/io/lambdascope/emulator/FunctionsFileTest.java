@@ -1,0 +1,102 @@
+package io.lambdascope.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FunctionsFileTest {
+  private static final Path BASE = Path.of("/srv/functions");
+
+  @Test
+  void parsesEveryFieldWithVariablesAndRelativeJars() {
+    List<FunctionDefinition> functions = FunctionsFile.parse("""
+        functions:
+          - name: worker
+            jar: lib/${NAME}.jar
+            handler: a.B::handle
+            memory: 256
+            timeout: 1500ms
+            reservedConcurrency: 3
+            environment: {URL: "${DOWNSTREAM_URL}/x", PLAIN: 7}
+            async: {maxRetries: 1, maxEventAge: 2m, onFailure: failures}
+            sqs:
+              - {queue: q, batchSize: 4, visibilityTimeout: 5s, maxReceiveCount: 2, deadLetterQueue: q-dlq,
+                 reportBatchItemFailures: true}
+            schedule:
+              - {rate: 1m}
+        """, BASE, Map.of("NAME", "fn", "DOWNSTREAM_URL", "http://127.0.0.1:1"));
+    FunctionDefinition f = functions.get(0);
+    assertEquals(Path.of("/srv/functions/lib/fn.jar"), f.jar());
+    assertEquals(Duration.ofMillis(1500), f.timeout());
+    assertEquals(256, f.memoryMb());
+    assertEquals(3, f.reservedConcurrency());
+    assertEquals(Map.of("URL", "http://127.0.0.1:1/x", "PLAIN", "7"), f.environment());
+    assertEquals(new FunctionDefinition.AsyncConfig(1, Duration.ofMinutes(2), Optional.of("failures")), f.async());
+    assertEquals(new FunctionDefinition.SqsTrigger("q", 4, Duration.ofSeconds(5), 2, Optional.of("q-dlq"), true),
+        f.sqsTriggers().get(0));
+    assertEquals(Duration.ofMinutes(1), f.schedules().get(0).rate());
+  }
+
+  @Test
+  void defaultsAreLambdas() {
+    FunctionDefinition f = FunctionsFile.parse("functions: [{name: f, jar: /f.jar, handler: a.B}]", BASE, Map.of())
+        .get(0);
+    assertEquals(512, f.memoryMb());
+    assertEquals(Duration.ofSeconds(3), f.timeout());
+    assertEquals(FunctionDefinition.AsyncConfig.defaults(), f.async());
+  }
+
+  @Test
+  void mistakesAreNamed() {
+    assertMessage("'handler' is required", "functions: [{name: f, jar: /f.jar}]");
+    assertMessage("unknown variable ${MISSING}", "functions: [{name: f, jar: '${MISSING}', handler: a.B}]");
+    assertMessage("not a duration", "functions: [{name: f, jar: /f.jar, handler: a.B, timeout: soon}]");
+    assertMessage("defined twice", "functions: [{name: f, jar: /f.jar, handler: a.B}, {name: f, jar: /f.jar, handler: a.B}]");
+    assertMessage("batchSize must be 1..10", "functions: [{name: f, jar: /f.jar, handler: a.B, sqs: [{queue: q, batchSize: 50}]}]");
+    assertMessage("non-empty 'functions' list", "hello: world");
+    assertMessage("not valid YAML", "functions: [unclosed");
+  }
+
+  private static void assertMessage(String expected, String yaml) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FunctionsFile.parse(yaml, BASE, Map.of()));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void demoFileHasTheFourExamples() {
+    List<FunctionDefinition> demo = FunctionsFile.load("demo", Map.of("LAMBDASCOPE_EXAMPLES_JAR", "/x/examples.jar",
+        "DOWNSTREAM_URL", "http://127.0.0.1:1"));
+    assertEquals(List.of("orders-api", "orders-worker", "upload-processor", "queue-report"),
+        demo.stream().map(FunctionDefinition::name).toList());
+    assertTrue(demo.stream().allMatch(f -> f.jar().equals(Path.of("/x/examples.jar"))));
+  }
+
+  @Test
+  void settingsAreRead() {
+    EmulatorConfig config = EmulatorConfig.fromSettings(Map.of(
+        "LAMBDASCOPE_INVOKE_PORT", "0",
+        "LAMBDASCOPE_AGENT_JAR", "/a/agent.jar",
+        "LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4000",
+        "LAMBDASCOPE_TOKEN", "secret",
+        "LAMBDASCOPE_AGENT_SAMPLE", "1",
+        "LAMBDASCOPE_IDLE_RECLAIM", "5s",
+        "UNRELATED", "x"));
+    assertEquals(0, config.invokePort());
+    assertEquals(9324, config.sqsPort());
+    assertEquals(Optional.of(Path.of("/a/agent.jar")), config.agentJar());
+    assertEquals(Duration.ofSeconds(5), config.idleReclaim());
+    assertEquals(Map.of("LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4000", "LAMBDASCOPE_TOKEN", "secret",
+        "LAMBDASCOPE_AGENT_SAMPLE", "1"), config.agentEnvironment());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EmulatorConfig.fromSettings(Map.of("LAMBDASCOPE_SQS_PORT", "70000")));
+    assertTrue(e.getMessage().contains("LAMBDASCOPE_SQS_PORT"), e.getMessage());
+  }
+}
