@@ -8,6 +8,9 @@ import java.lang.reflect.Method;
  * implementation class, so non-public implementations work too.
  */
 final class ContextReader {
+    /** Passed explicitly: a varargs call with no arguments allocates an empty array each time. */
+    private static final Object[] NO_ARGS = new Object[0];
+
     private static final String CONTEXT_INTERFACE = "com.amazonaws.services.lambda.runtime.Context";
 
     private static final ClassValue<ContextReader> READERS = new ClassValue<ContextReader>() {
@@ -71,7 +74,7 @@ final class ContextReader {
             return null;
         }
         try {
-            return m.invoke(target);
+            return m.invoke(target, NO_ARGS);
         } catch (Throwable t) {
             return null;
         }

@@ -102,6 +102,7 @@ final class OtlpHttpExporter {
     private final Target target;
     private final byte[] headerPrefix;
     private final byte[] readBuffer = new byte[8192];
+    private final byte[] head = new byte[8192];
     private byte[] requestBuffer = new byte[16 * 1024];
     private Socket socket;
     private InputStream in;
@@ -179,31 +180,34 @@ final class OtlpHttpExporter {
         }
         readPos = 0;
         readLimit = 0;
-        String statusLine = readLine(deadlineNanos, !fresh);
-        int status = parseStatus(statusLine);
+        int headLength = readHead(deadlineNanos, !fresh);
+        int status = parseStatus(head, headLength);
         long contentLength = -1;
         boolean chunked = false;
-        boolean closeAfter = statusLine.startsWith("HTTP/1.0");
-        for (String line = readLine(deadlineNanos, false); !line.isEmpty(); line = readLine(deadlineNanos, false)) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (name.equalsIgnoreCase("Content-Length")) {
-                try {
-                    contentLength = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad Content-Length");
+        boolean closeAfter = head[7] == '0'; // HTTP/1.0
+        // Header lines parsed in place: no Strings per response on the hot path.
+        int lineStart = indexOf(head, 0, headLength, '\n') + 1;
+        while (lineStart < headLength) {
+            int lineEnd = indexOf(head, lineStart, headLength, '\n');
+            int end = lineEnd > lineStart && head[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            int colon = indexOf(head, lineStart, end, ':');
+            if (colon > lineStart && colon < end) {
+                int valueStart = colon + 1;
+                while (valueStart < end && (head[valueStart] == ' ' || head[valueStart] == '\t')) {
+                    valueStart++;
                 }
-            } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.toLowerCase().contains("chunked")) {
-                chunked = true;
-            } else if (name.equalsIgnoreCase("Connection")) {
-                if (value.equalsIgnoreCase("close")) {
-                    closeAfter = true;
+                if (nameIs(head, lineStart, colon, "content-length")) {
+                    contentLength = parseDecimal(head, valueStart, end);
+                    if (contentLength < 0) {
+                        throw new IOException("bad Content-Length");
+                    }
+                } else if (nameIs(head, lineStart, colon, "transfer-encoding")) {
+                    chunked = containsIgnoreCase(head, valueStart, end, "chunked");
+                } else if (nameIs(head, lineStart, colon, "connection")) {
+                    closeAfter |= containsIgnoreCase(head, valueStart, end, "close");
                 }
             }
+            lineStart = lineEnd + 1;
         }
         if (chunked) {
             skipChunked(deadlineNanos);
@@ -329,15 +333,98 @@ final class OtlpHttpExporter {
         }
     }
 
-    private static int parseStatus(String statusLine) throws IOException {
-        if (!statusLine.startsWith("HTTP/") || statusLine.length() < 12) {
+    /**
+     * Reads the status line and headers into {@link #head} up to the empty line; returns their length.
+     * EOF or a reset before the first byte on a reused connection means the server had closed it.
+     */
+    private int readHead(long deadlineNanos, boolean reusedConnection) throws IOException, StaleConnection {
+        int n = 0;
+        while (true) {
+            int b;
+            try {
+                b = read(deadlineNanos);
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                if (reusedConnection && n == 0) {
+                    throw new StaleConnection();
+                }
+                throw e;
+            }
+            if (b < 0) {
+                if (reusedConnection && n == 0) {
+                    throw new StaleConnection();
+                }
+                throw new IOException("connection closed mid-response");
+            }
+            if (n == head.length) {
+                throw new IOException("response headers too long");
+            }
+            head[n++] = (byte) b;
+            if (b == '\n' && (n >= 2 && head[n - 2] == '\n' || n >= 4 && head[n - 2] == '\r' && head[n - 3] == '\n')) {
+                return n;
+            }
+        }
+    }
+
+    private static int parseStatus(byte[] h, int length) throws IOException {
+        if (length < 12 || h[0] != 'H' || h[1] != 'T' || h[2] != 'T' || h[3] != 'P' || h[4] != '/') {
             throw new IOException("not an HTTP response");
         }
-        try {
-            return Integer.parseInt(statusLine.substring(9, 12));
-        } catch (NumberFormatException e) {
+        long status = parseDecimal(h, 9, 12);
+        if (status < 100) {
             throw new IOException("bad status line");
         }
+        return (int) status;
+    }
+
+    private static int indexOf(byte[] h, int from, int to, char c) {
+        for (int i = from; i < to; i++) {
+            if (h[i] == c) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** Digits up to the first non-digit; -1 if there are none. */
+    private static long parseDecimal(byte[] h, int from, int to) {
+        long v = 0;
+        int i = from;
+        for (; i < to && h[i] >= '0' && h[i] <= '9' && i - from < 18; i++) {
+            v = v * 10 + (h[i] - '0');
+        }
+        return i == from ? -1 : v;
+    }
+
+    private static boolean nameIs(byte[] h, int from, int to, String lowerCaseName) {
+        int end = to;
+        while (end > from && h[end - 1] == ' ') {
+            end--;
+        }
+        if (end - from != lowerCaseName.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCaseName.length(); i++) {
+            if (Character.toLowerCase((char) (h[from + i] & 0xFF)) != lowerCaseName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean containsIgnoreCase(byte[] h, int from, int to, String lowerCaseWord) {
+        int n = lowerCaseWord.length();
+        for (int i = from; i + n <= to; i++) {
+            int k = 0;
+            while (k < n && Character.toLowerCase((char) (h[i + k] & 0xFF)) == lowerCaseWord.charAt(k)) {
+                k++;
+            }
+            if (k == n) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void skip(long count, long deadlineNanos) throws IOException {

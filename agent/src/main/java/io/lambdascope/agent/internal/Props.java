@@ -11,6 +11,9 @@ import java.util.Map;
  * aws-lambda-java-events object (getters, found once per class and name).
  */
 final class Props {
+    /** Passed explicitly: a varargs call with no arguments allocates an empty array each time. */
+    private static final Object[] NO_ARGS = new Object[0];
+
     private static final Method MISSING;
 
     static {
@@ -43,7 +46,7 @@ final class Props {
             return null;
         }
         try {
-            return m.invoke(target);
+            return m.invoke(target, NO_ARGS);
         } catch (Throwable t) {
             return null;
         }

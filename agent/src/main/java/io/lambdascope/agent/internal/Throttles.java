@@ -9,6 +9,9 @@ import java.lang.reflect.Method;
  * backed by the error codes listed here. The operation is the SDK client method found on the stack.
  */
 final class Throttles {
+    /** Passed explicitly: a varargs call with no arguments allocates an empty array each time. */
+    private static final Object[] NO_ARGS = new Object[0];
+
     private static final String[] THROTTLING_CODES = {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
@@ -100,7 +103,7 @@ final class Throttles {
             return null;
         }
         try {
-            return m.invoke(target);
+            return m.invoke(target, NO_ARGS);
         } catch (Throwable t) {
             return null;
         }
