@@ -72,7 +72,7 @@ final class ColdStartBenchmark implements Benchmark {
     Workspace ws = context.workspace();
     ws.requireFile(ws.agentJar(), "mvn -B -q -pl agent package -DskipTests");
     ws.requireFile(ws.otelAgentJar(), "built by the benchmarks module");
-    int rounds = context.pick(3, 15);
+    int rounds = context.pick(2, 15);
 
     try (OtlpSink sink = OtlpSink.start();
         LocalKafka kafka = LocalKafka.start(ws.workDir(), 1);

@@ -43,7 +43,7 @@ final class EndToEndBenchmark implements Benchmark {
   @Override
   public String run(RunContext context) throws Exception {
     double rate = 100;
-    int seconds = context.pick(15, 60);
+    int seconds = context.pick(10, 60);
     int invocations = (int) rate * seconds;
     SpanFactory factory = new SpanFactory(13);
 
