@@ -15,6 +15,9 @@ final class EventInspector {
     }
 
     static void inspect(Object input, Invocation inv) {
+        if (input instanceof java.io.InputStream) {
+            input = JsonPeek.peek(input); // a stream handler's event; null when it cannot be read safely
+        }
         String source = source(input);
         inv.source = source;
         inv.trigger = trigger(source);

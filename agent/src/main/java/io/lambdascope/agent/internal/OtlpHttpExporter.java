@@ -260,6 +260,18 @@ final class OtlpHttpExporter {
         }
     }
 
+    void connectIfIdle(long deadlineNanos) {
+        if (socket != null) {
+            return;
+        }
+        try {
+            connect(deadlineNanos);
+            lastUsedMillis = System.currentTimeMillis();
+        } catch (IOException | RuntimeException e) {
+            close();
+        }
+    }
+
     private int buildRequest(byte[] body, int length) {
         int digits = ProtoWriter.decimalDigits(length);
         int total = headerPrefix.length + digits + 4 + length;

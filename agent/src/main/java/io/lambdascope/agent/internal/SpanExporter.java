@@ -102,6 +102,11 @@ final class SpanExporter {
         return false;
     }
 
+    /** Opens the connection ahead of the first export; failures are left for the export to report. */
+    synchronized void connect(long deadlineNanos) {
+        http.connectIfIdle(deadlineNanos);
+    }
+
     synchronized int bufferedSpans() {
         return buffer.size();
     }

@@ -11,6 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 final class TimeoutWatchdog implements Runnable {
     interface Listener {
         void onDeadline(Invocation inv);
+
+        /** Runs once on the watchdog thread when it starts, off the handler's critical path. */
+        void warmUp();
     }
 
     private final AtomicReference<Invocation> armed = new AtomicReference<>();
@@ -47,6 +50,11 @@ final class TimeoutWatchdog implements Runnable {
 
     @Override
     public void run() {
+        try {
+            listener.warmUp();
+        } catch (Throwable t) {
+            Diagnostics.hookFailed(t);
+        }
         while (true) {
             Invocation inv = armed.get();
             if (inv == null) {

@@ -104,6 +104,35 @@ class EventInspectorTest {
     }
 
     @Test
+    void streamHandlerEventsArePeekedAndRewound() throws Exception {
+        String json = "{\"Records\": [{\"messageId\": \"s-1\", \"eventSource\": \"aws:sqs\", "
+                + "\"eventSourceARN\": \"arn:aws:sqs:eu-west-1:1:jobs\", \"body\": \"a \\\"quoted\\\" \\u00e9 body\", "
+                + "\"attributes\": {\"ApproximateReceiveCount\": \"5\"}, \"n\": -1.5e3, \"ok\": true, \"x\": null}]}";
+        byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+        Invocation inv = inspect(in);
+        assertEquals("sqs", inv.source);
+        assertEquals("jobs", inv.destination);
+        assertEquals("s-1", inv.records.get(0).dedupKey);
+        assertEquals(5, inv.records.get(0).deliveryCount);
+        assertEquals(json, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                "the handler still reads the whole event");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = (Map<String, Object>) JsonPeek.parse(bytes, bytes.length);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = (Map<String, Object>) ((List<Object>) parsed.get("Records")).get(0);
+        assertEquals("a \"quoted\" \u00e9 body", record.get("body"));
+        assertEquals(-1500.0, record.get("n"));
+        assertEquals(true, record.get("ok"));
+        assertEquals(true, record.containsKey("x"));
+        assertNull(JsonPeek.parse("{\"a\": ".getBytes(), 6), "truncated JSON is no event");
+        assertNull(JsonPeek.parse("[1] x".getBytes(), 5));
+        assertEquals("direct", inspect(new java.io.BufferedInputStream(
+                new java.io.ByteArrayInputStream(bytes))).source, "other streams are never read");
+    }
+
+    @Test
     void directAndOversizedBatches() {
         Invocation inv = inspect("hello");
         assertEquals("direct", inv.source);

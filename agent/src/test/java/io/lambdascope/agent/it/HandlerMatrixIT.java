@@ -30,6 +30,7 @@ class HandlerMatrixIT {
         m.put("r-unchecked", new String[] {P + "ThrowsUnchecked", "string:x"});
         m.put("r-error", new String[] {P + "ThrowsError", "string:y"});
         m.put("r-stream", new String[] {P + "Stream", "string:abc"});
+        m.put("r-stream-sqs", new String[] {P + "Stream", "sqs-json"});
         m.put("r-map", new String[] {P + "MapInput", "map:bob"});
         m.put("r-sqs", new String[] {P + "Sqs", "sqs"});
         m.put("r-sqs-map", new String[] {P + "MapInput", "sqs-map"});
@@ -81,6 +82,12 @@ class HandlerMatrixIT {
 
             assertEquals("success", attrs(spans.get("r-stream")).get("lambdascope.outcome"));
             assertEquals("direct", attrs(spans.get("r-stream")).get("lambdascope.event.source"));
+            Span streamSqs = spans.get("r-stream-sqs");
+            assertEquals("sqs", attrs(streamSqs).get("lambdascope.event.source"), "a stream handler's event is seen");
+            assertEquals("streamed", attrs(streamSqs).get("messaging.destination.name"));
+            assertEquals("stream-msg-1", event(streamSqs, "lambdascope.record").get("lambdascope.dedup.key"));
+            assertEquals(2L, event(streamSqs, "lambdascope.record").get("lambdascope.delivery.count"));
+            assertTrue(with.get(5).startsWith("returned:{\"RECORDS\":[{\"MESSAGEID\":\"STREAM-MSG-1\""), with.get(5));
             assertEquals("success", attrs(spans.get("r-map")).get("lambdascope.outcome"));
             assertEquals("success", attrs(spans.get("r-threads")).get("lambdascope.outcome"));
 

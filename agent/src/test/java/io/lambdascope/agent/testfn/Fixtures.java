@@ -31,6 +31,10 @@ final class Fixtures {
                 return sqs();
             case "sqs-map":
                 return sqsMap();
+            case "sqs-json":
+                return "{\"Records\":[{\"messageId\":\"stream-msg-1\",\"eventSource\":\"aws:sqs\","
+                        + "\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:123456789012:streamed\","
+                        + "\"attributes\":{\"ApproximateReceiveCount\":\"2\"},\"body\":\"hi\"}]}";
             case "apigw":
                 return new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath(arg);
             default:
