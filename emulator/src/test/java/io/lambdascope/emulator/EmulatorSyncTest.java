@@ -98,15 +98,17 @@ class EmulatorSyncTest {
 
     InvokeResponse second = invoke("{}");
     JsonNode b = JSON.readTree(second.payload().asUtf8String());
-    assertEquals(a.path("logStream").asText(), b.path("logStream").asText(), "same environment");
-    assertTrue(b.path("invocationsInThisEnvironment").asInt() >= 2, b.toString());
+    assertEquals(a.path("logStream").asText(), b.path("logStream").asText(), "same environment: " + b);
+    assertEquals(a.path("invocationsInThisEnvironment").asInt() + 1, b.path("invocationsInThisEnvironment").asInt());
     assertNotEquals(a.path("requestId").asText(), b.path("requestId").asText());
 
     // Platform events: one init for the cold start, start/runtimeDone/report for both invocations.
-    String coldId = a.path("requestId").asText();
+    String firstId = a.path("requestId").asText();
     String warmId = b.path("requestId").asText();
+    // The first call may find an environment another test warmed: its report is cold only if it was a cold start.
+    boolean firstWasCold = a.path("invocationsInThisEnvironment").asInt() == 1;
     List<TelemetryCapture.Received> reports = collector.await(
-        e -> e.type().equals("platform.report") && (e.record().path("requestId").asText().equals(coldId)
+        e -> e.type().equals("platform.report") && (e.record().path("requestId").asText().equals(firstId)
             || e.record().path("requestId").asText().equals(warmId)), 2, Duration.ofSeconds(10));
     for (TelemetryCapture.Received r : reports) {
       assertEquals("probe", r.function());
@@ -117,9 +119,11 @@ class EmulatorSyncTest {
       assertEquals(128, metrics.path("memorySizeMB").asInt());
       assertTrue(metrics.path("maxMemoryUsedMB").asLong() > 0, r.toString());
       assertTrue(r.event().path("time").asText().endsWith("Z"), r.toString());
-      boolean cold = r.record().path("requestId").asText().equals(coldId);
+      boolean cold = firstWasCold && r.record().path("requestId").asText().equals(firstId);
       assertEquals(cold, metrics.has("initDurationMs"), r.toString());
     }
+    collector.await(e -> e.type().equals("platform.report") && e.record().path("metrics").has("initDurationMs"), 1,
+        Duration.ofSeconds(5));
     collector.await(e -> e.type().equals("platform.initStart")
         && e.record().path("initializationType").asText().equals("on-demand"), 1, Duration.ofSeconds(5));
     collector.await(e -> e.type().equals("platform.initReport")
@@ -147,10 +151,15 @@ class EmulatorSyncTest {
   }
 
   @Test
-  void dryRunAndEventInvocationTypes() {
+  void dryRunAndEventInvocationTypes() throws Exception {
     assertEquals(204, lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.DRY_RUN)
         .payload(SdkBytes.fromUtf8String("{}"))).statusCode());
-    assertEquals(202, lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.EVENT)
-        .payload(SdkBytes.fromUtf8String("{}"))).statusCode());
+    InvokeResponse accepted = lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.EVENT)
+        .payload(SdkBytes.fromUtf8String("{}")));
+    assertEquals(202, accepted.statusCode());
+    // Wait until the event ran, so it cannot take an environment from another test.
+    String requestId = accepted.responseMetadata().requestId();
+    collector.await(e -> e.type().equals("platform.report") && e.record().path("requestId").asText().equals(requestId),
+        1, Duration.ofSeconds(30));
   }
 }

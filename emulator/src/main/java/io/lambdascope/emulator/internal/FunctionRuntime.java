@@ -124,7 +124,10 @@ public final class FunctionRuntime implements AutoCloseable {
       throw e;
     }
     long endNanos = outcome == null ? System.nanoTime() : outcome.completedNanos();
-    double durationMs = (endNanos - startNanos) / 1e6;
+    // A timed-out invocation lasted its whole timeout, whatever the timer's granularity says.
+    double durationMs = outcome == null
+        ? Math.max((endNanos - startNanos) / 1e6, definition.timeout().toMillis())
+        : (endNanos - startNanos) / 1e6;
     long maxMemory = env.maxMemoryUsedMb();
     InvocationResult result;
     if (outcome == null) {
