@@ -46,7 +46,14 @@ final class HandlerInstrumenter {
         }
     }
 
+    private static final byte[] HANDLER_INTERFACE_PREFIX =
+            "com/amazonaws/services/lambda/runtime/Request".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     static boolean implementsHandlerInterface(byte[] classFile) {
+        // A byte search first: most classes never mention the handler interfaces, and parsing is dearer.
+        if (!contains(classFile, HANDLER_INTERFACE_PREFIX)) {
+            return false;
+        }
         ClassReader reader = new ClassReader(classFile);
         if ((reader.getAccess() & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT)) != 0) {
             return false;
@@ -55,6 +62,24 @@ final class HandlerInstrumenter {
             if (itf.equals(REQUEST_HANDLER) || itf.equals(REQUEST_STREAM_HANDLER)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    static boolean contains(byte[] haystack, byte[] needle) {
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] != first) {
+                continue;
+            }
+            for (int k = 1; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return true;
         }
         return false;
     }
