@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -605,25 +606,25 @@ public final class CollectorConfig {
       return v == null || v.isBlank() ? null : v.trim();
     }
 
-    java.util.Optional<Integer> intValue(String name) {
+    Optional<Integer> intValue(String name) {
       String v = get(name);
       if (v == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       try {
-        return java.util.Optional.of(Integer.parseInt(v));
+        return Optional.of(Integer.parseInt(v));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(name + " must be an integer: " + v, e);
       }
     }
 
-    java.util.Optional<Long> longValue(String name) {
+    Optional<Long> longValue(String name) {
       String v = get(name);
       if (v == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       try {
-        return java.util.Optional.of(Long.parseLong(v));
+        return Optional.of(Long.parseLong(v));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(name + " must be an integer: " + v, e);
       }

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,12 +45,14 @@ class BrokerKillTest {
     int port = EmbeddedKafka.freePort();
     int controllerPort = EmbeddedKafka.freePort();
     Path props = writeServerProperties(port, controllerPort);
-    JavaProcess format = JavaProcess.start(dir.resolve("format.log"), Map.of(), List.of("-Xmx128m"),
-        "kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
-        "-c", props.toString());
-    assertTrue(format.process().waitFor(120, TimeUnit.SECONDS) && format.process().exitValue() == 0, format.tail());
+    // Formatting needs no JVM of its own (StorageTool.execute returns instead of exiting); the broker does.
+    int formatted = kafka.tools.StorageTool.execute(new String[] {"format", "-t",
+        org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", props.toString()},
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertEquals(0, formatted, "formatting the broker's storage failed");
 
     String bootstrap = "127.0.0.1:" + port;
+    long t0 = System.nanoTime();
     JavaProcess broker = startBroker(props, 1);
     try {
       CollectorConfig config = CollectorConfig.builder(bootstrap)
@@ -61,21 +62,27 @@ class BrokerKillTest {
           .kafkaStartTimeout(Duration.ofSeconds(90))
           .build();
       try (Collector collector = Collector.start(config)) {
+        phase(t0, "collector started");
         Load load = new Load(collector.port());
         load.start(3);
         load.awaitOk(10, 60);
 
+        phase(t0, "load running");
         broker.process().destroyForcibly(); // SIGKILL on Linux
         broker.process().waitFor();
         int okBeforeOutage = load.ok.get();
         // Hold the outage until the collector has said so: a 503 with Retry-After, and not ready.
         load.await503(60);
+        phase(t0, "503 seen");
         awaitReady(collector.port(), 503, 30);
+        phase(t0, "not ready");
 
         broker = startBroker(props, 2);
         awaitReady(collector.port(), 200, 90);
+        phase(t0, "ready again");
         load.awaitOk(load.ok.get() + 10, 90);
         load.stop();
+        phase(t0, "load stopped");
 
         assertTrue(okBeforeOutage > 0);
         assertTrue(load.errors.isEmpty(), "unexpected answers: " + load.errors);
@@ -102,6 +109,10 @@ class BrokerKillTest {
     } finally {
       broker.close();
     }
+  }
+
+  private static void phase(long t0, String what) {
+    System.err.printf("BrokerKillTest: %s after %d ms%n", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   private JavaProcess startBroker(Path props, int generation) throws InterruptedException {
