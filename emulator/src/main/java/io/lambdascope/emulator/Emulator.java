@@ -263,10 +263,6 @@ public final class Emulator implements AutoCloseable {
         System.err.println("lambdascope emulator: error while closing " + c.getClass().getSimpleName() + ": " + e);
       }
     }
-    // Belt and braces: no environment may outlive the emulator.
-    ProcessHandle.current().descendants()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("api.client.AWSLambda")).orElse(false))
-        .forEach(ProcessHandle::destroyForcibly);
     executor.shutdownNow();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -16,8 +16,9 @@ import java.util.Optional;
 public final class EmulatorConfig {
 
   /** Settings the emulator forwards to every execution environment, for the agent. */
-  private static final java.util.List<String> AGENT_SETTINGS =
-      java.util.List.of("LAMBDASCOPE_ENDPOINT", "LAMBDASCOPE_TOKEN", "LAMBDASCOPE_TIMEOUT_MARGIN_MS");
+  private static final java.util.List<String> AGENT_SETTINGS = java.util.List.of(
+      "LAMBDASCOPE_ENDPOINT", "LAMBDASCOPE_TOKEN", "LAMBDASCOPE_TIMEOUT_MARGIN_MS", "LAMBDASCOPE_ENABLED",
+      "LAMBDASCOPE_DEBUG", "LAMBDASCOPE_FLUSH_TIMEOUT_MS", "LAMBDASCOPE_MAX_BUFFERED_SPANS", "LAMBDASCOPE_THROTTLES");
 
   private final String functions;
   private final Map<String, String> variables;

@@ -42,6 +42,8 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Semaphore slots;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
   private final Set<ExecutionEnvironment> all = ConcurrentHashMap.newKeySet();
+  /** Every process this function started, also discarded ones: none may outlive {@link #close()}. */
+  private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEvents events) {
@@ -297,7 +299,7 @@ public final class FunctionRuntime implements AutoCloseable {
     initStart.put("functionVersion", "$LATEST");
     initStart.put("instanceId", logStream);
     initStart.put("instanceMaxMemory", definition.memoryMb());
-    long started = System.nanoTime();
+    long startNanos = System.nanoTime();
     Process process;
     try {
       process = builder.start();
@@ -306,7 +308,9 @@ public final class FunctionRuntime implements AutoCloseable {
       throw e;
     }
     events.emit(definition.name(), "platform.initStart", initStart);
-    ExecutionEnvironment environment = new ExecutionEnvironment(logStream, process, api, started);
+    started.add(process.toHandle());
+    process.onExit().thenRun(() -> started.remove(process.toHandle()));
+    ExecutionEnvironment environment = new ExecutionEnvironment(logStream, process, api, startNanos);
     all.add(environment);
     if (closed) {
       discard(environment);
@@ -368,13 +372,17 @@ public final class FunctionRuntime implements AutoCloseable {
     synchronized (this) {
       idle.clear();
     }
-    List<ExecutionEnvironment> envs = new ArrayList<>(all);
-    envs.forEach(this::discard);
-    for (ExecutionEnvironment env : envs) {
+    new ArrayList<>(all).forEach(this::discard);
+    List<ProcessHandle> processes = new ArrayList<>(started);
+    for (ProcessHandle p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (ProcessHandle p : processes) {
       try {
-        env.process.onExit().get(5, TimeUnit.SECONDS);
+        p.onExit().get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
-        // already forcibly destroyed; nothing more to do
+        // forcibly destroyed already; nothing more to do
       }
     }
   }
