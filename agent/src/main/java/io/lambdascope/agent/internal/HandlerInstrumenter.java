@@ -18,6 +18,7 @@ import org.objectweb.asm.Type;
 final class HandlerInstrumenter {
     static final String HOOKS = "io/lambdascope/agent/internal/Hooks";
     static final String CONTEXT_DESC = "Lcom/amazonaws/services/lambda/runtime/Context;";
+    static final String OUTPUT_STREAM_DESC = "Ljava/io/OutputStream;";
     private static final String REQUEST_HANDLER = "com/amazonaws/services/lambda/runtime/RequestHandler";
     private static final String REQUEST_STREAM_HANDLER = "com/amazonaws/services/lambda/runtime/RequestStreamHandler";
     private static final int API = Opcodes.ASM9;
@@ -153,10 +154,16 @@ final class HandlerInstrumenter {
             } else if ((params.length != 2 && params.length != 3) || contextIndex != params.length - 1) {
                 return mv;
             }
+            int outputIndex = -1;
+            for (int i = 0; i < params.length; i++) {
+                if (i != contextIndex && params[i].getDescriptor().equals(OUTPUT_STREAM_DESC)) {
+                    outputIndex = i;
+                }
+            }
             int inputIndex = -1;
             for (int i = 0; i < params.length; i++) {
                 int sort = params[i].getSort();
-                if (i != contextIndex && (sort == Type.OBJECT || sort == Type.ARRAY)) {
+                if (i != contextIndex && i != outputIndex && (sort == Type.OBJECT || sort == Type.ARRAY)) {
                     inputIndex = i;
                     break;
                 }
@@ -164,10 +171,14 @@ final class HandlerInstrumenter {
             boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
             int slot = isStatic ? 0 : 1;
             int inputSlot = -1;
+            int outputSlot = -1;
             int contextSlot = -1;
             for (int i = 0; i < params.length; i++) {
                 if (i == inputIndex) {
                     inputSlot = slot;
+                }
+                if (i == outputIndex) {
+                    outputSlot = slot;
                 }
                 if (i == contextIndex) {
                     contextSlot = slot;
@@ -175,21 +186,23 @@ final class HandlerInstrumenter {
                 slot += params[i].getSize();
             }
             instrumented++;
-            return new HandlerMethodVisitor(mv, inputSlot, contextSlot, frames);
+            return new HandlerMethodVisitor(mv, inputSlot, outputSlot, contextSlot, frames);
         }
     }
 
     private static final class HandlerMethodVisitor extends MethodVisitor {
         private final int inputSlot;
+        private final int outputSlot;
         private final int contextSlot;
         private final boolean frames;
         private final Label start = new Label();
         private final Label end = new Label();
         private final Label handler = new Label();
 
-        HandlerMethodVisitor(MethodVisitor next, int inputSlot, int contextSlot, boolean frames) {
+        HandlerMethodVisitor(MethodVisitor next, int inputSlot, int outputSlot, int contextSlot, boolean frames) {
             super(API, next);
             this.inputSlot = inputSlot;
+            this.outputSlot = outputSlot;
             this.contextSlot = contextSlot;
             this.frames = frames;
         }
@@ -197,18 +210,20 @@ final class HandlerInstrumenter {
         @Override
         public void visitCode() {
             super.visitCode();
-            if (inputSlot >= 0) {
-                super.visitVarInsn(Opcodes.ALOAD, inputSlot);
-            } else {
-                super.visitInsn(Opcodes.ACONST_NULL);
-            }
-            if (contextSlot >= 0) {
-                super.visitVarInsn(Opcodes.ALOAD, contextSlot);
-            } else {
-                super.visitInsn(Opcodes.ACONST_NULL);
-            }
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "enter", "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+            load(inputSlot);
+            load(outputSlot);
+            load(contextSlot);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "enter",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V", false);
             super.visitLabel(start);
+        }
+
+        private void load(int slot) {
+            if (slot >= 0) {
+                super.visitVarInsn(Opcodes.ALOAD, slot);
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
         }
 
         @Override
@@ -236,7 +251,7 @@ final class HandlerInstrumenter {
             super.visitInsn(Opcodes.ATHROW);
             // Registered last, so the method's own handlers keep precedence in the exception table.
             super.visitTryCatchBlock(start, end, handler, null);
-            super.visitMaxs(Math.max(maxStack + 1, 2), maxLocals);
+            super.visitMaxs(Math.max(maxStack + 1, 3), maxLocals);
         }
     }
 

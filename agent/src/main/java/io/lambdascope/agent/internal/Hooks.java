@@ -8,10 +8,13 @@ public final class Hooks {
     private Hooks() {
     }
 
-    /** Handler entry; {@code input} is the event (or null), {@code context} the Lambda Context (or null). */
-    public static void enter(Object input, Object context) {
+    /**
+     * Handler entry: {@code input} is the event (or null), {@code output} a stream handler's OutputStream (or
+     * null), {@code context} the Lambda Context (or null).
+     */
+    public static void enter(Object input, Object output, Object context) {
         try {
-            Invocations.enter(input, context);
+            Invocations.enter(input, output, context);
         } catch (Throwable t) {
             Diagnostics.hookFailed(t);
         }

@@ -14,6 +14,8 @@ final class Invocation {
 
     final Thread thread;
     final Object context;
+    /** A stream handler's OutputStream, read for the HTTP status of its response. */
+    Object output;
     final long startEpochNanos;
     final long startNanos;
     /** Nested calls of an instrumented method on the same thread (an overload calling another). */

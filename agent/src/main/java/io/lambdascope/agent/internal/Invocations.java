@@ -26,7 +26,7 @@ public final class Invocations {
         Diagnostics.debug = agentSettings.debug();
     }
 
-    static void enter(Object input, Object context) {
+    static void enter(Object input, Object output, Object context) {
         Invocation current = CURRENT.get();
         if (current != null) {
             current.depth++;
@@ -34,6 +34,7 @@ public final class Invocations {
         }
         long startNanos = System.nanoTime();
         Invocation inv = new Invocation(Thread.currentThread(), context, Clock.epochNanos(startNanos), startNanos);
+        inv.output = output;
         CURRENT.set(inv);
         Runtime rt = Runtime.get();
         rt.start(inv, input);
@@ -148,7 +149,8 @@ public final class Invocations {
                 inv.outcome = "success";
                 if ("http".equals(inv.trigger)) {
                     try {
-                        inv.httpStatus = EventInspector.httpStatus(result);
+                        inv.httpStatus = EventInspector.httpStatus(result != null ? result
+                                : JsonPeek.written(inv.output));
                     } catch (Throwable t) {
                         Diagnostics.hookFailed(t);
                     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lets {@link EventInspector} see the event of a {@code RequestStreamHandler}: the runtime client passes a
+ * Lets {@link EventInspector} see the event (and response) of a {@code RequestStreamHandler}: the runtime client passes a
  * {@code ByteArrayInputStream}, which can be read and rewound without the handler noticing. The JSON is parsed
  * into Maps and Lists, the shape a handler taking {@code Map} receives. Only that exact stream class, and only
  * events up to {@link #MAX_BYTES}: anything else stays unread.
@@ -45,6 +45,22 @@ final class JsonPeek {
             in.reset();
         }
         return parse(bytes, n);
+    }
+
+    /**
+     * What a stream handler wrote, parsed, when it wrote into the runtime client's {@code ByteArrayOutputStream}
+     * (at most 64 KiB); otherwise null.
+     */
+    static Object written(Object stream) {
+        if (stream == null || stream.getClass() != java.io.ByteArrayOutputStream.class) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = (java.io.ByteArrayOutputStream) stream;
+        if (out.size() == 0 || out.size() > 64 * 1024) {
+            return null;
+        }
+        byte[] bytes = out.toByteArray();
+        return parse(bytes, bytes.length);
     }
 
     /** Parses a JSON document; null if it is not valid JSON (the inspector then sees a direct invocation). */

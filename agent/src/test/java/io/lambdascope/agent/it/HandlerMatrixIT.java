@@ -31,6 +31,8 @@ class HandlerMatrixIT {
         m.put("r-error", new String[] {P + "ThrowsError", "string:y"});
         m.put("r-stream", new String[] {P + "Stream", "string:abc"});
         m.put("r-stream-sqs", new String[] {P + "Stream", "sqs-json"});
+        m.put("r-stream-api-ok", new String[] {P + "StreamApi", "apigw-json:/ok"});
+        m.put("r-stream-api-fail", new String[] {P + "StreamApi", "apigw-json:/fail"});
         m.put("r-map", new String[] {P + "MapInput", "map:bob"});
         m.put("r-sqs", new String[] {P + "Sqs", "sqs"});
         m.put("r-sqs-map", new String[] {P + "MapInput", "sqs-map"});
@@ -88,6 +90,14 @@ class HandlerMatrixIT {
             assertEquals("stream-msg-1", event(streamSqs, "lambdascope.record").get("lambdascope.dedup.key"));
             assertEquals(2L, event(streamSqs, "lambdascope.record").get("lambdascope.delivery.count"));
             assertTrue(with.get(5).startsWith("returned:{\"RECORDS\":[{\"MESSAGEID\":\"STREAM-MSG-1\""), with.get(5));
+            Map<String, Object> streamOk = attrs(spans.get("r-stream-api-ok"));
+            assertEquals("apigateway", streamOk.get("lambdascope.event.source"));
+            assertEquals(200L, streamOk.get("http.response.status_code"));
+            assertEquals("success", streamOk.get("lambdascope.outcome"));
+            Map<String, Object> streamFail = attrs(spans.get("r-stream-api-fail"));
+            assertEquals(503L, streamFail.get("http.response.status_code"), "read from what the handler wrote");
+            assertEquals("error", streamFail.get("lambdascope.outcome"));
+            assertEquals("503", streamFail.get("error.type"));
             assertEquals("success", attrs(spans.get("r-map")).get("lambdascope.outcome"));
             assertEquals("success", attrs(spans.get("r-threads")).get("lambdascope.outcome"));
 

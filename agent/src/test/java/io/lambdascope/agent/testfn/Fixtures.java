@@ -35,6 +35,9 @@ final class Fixtures {
                 return "{\"Records\":[{\"messageId\":\"stream-msg-1\",\"eventSource\":\"aws:sqs\","
                         + "\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:123456789012:streamed\","
                         + "\"attributes\":{\"ApproximateReceiveCount\":\"2\"},\"body\":\"hi\"}]}";
+            case "apigw-json":
+                return "{\"resource\":\"/{proxy+}\",\"path\":\"" + arg + "\",\"httpMethod\":\"GET\","
+                        + "\"requestContext\":{\"httpMethod\":\"GET\",\"requestId\":\"x\"}}";
             case "apigw":
                 return new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath(arg);
             default:
