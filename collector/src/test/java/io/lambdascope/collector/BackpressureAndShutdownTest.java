@@ -27,7 +27,7 @@ class BackpressureAndShutdownTest {
   void pastTheRequestBoundRequestsGet429WithRetryAfter() throws Exception {
     try (Collector collector = Collector.start(TestKafka.config("backpressure")
         .maxInflightRequests(2)
-        .kafkaProperty("linger.ms", "3000")
+        .kafkaProperty("linger.ms", "30000")
         .build())) {
       byte[] body = Otlp.traces(5, "held").toByteArray();
       List<CompletableFuture<HttpResponse<byte[]>>> held = sendAsync(collector.port(), body, 2);
@@ -37,12 +37,14 @@ class BackpressureAndShutdownTest {
 
       assertEquals(429, refused.statusCode());
       assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
-      for (CompletableFuture<HttpResponse<byte[]>> f : held) {
-        assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
-      }
       String metrics = Http.text(Http.get(collector.port(), "/metrics"));
       assertTrue(metrics.contains("lambdascope_collector_rejected_total{reason=\"overloaded\",signal=\"traces\"} 1.0"), metrics);
       assertTrue(metrics.contains("lambdascope_collector_requests_total{code=\"429\",signal=\"traces\"} 1.0"), metrics);
+      // Closing flushes the lingering batch: the held requests are answered now, not after linger.ms.
+      collector.close();
+      for (CompletableFuture<HttpResponse<byte[]>> f : held) {
+        assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
+      }
     }
   }
 

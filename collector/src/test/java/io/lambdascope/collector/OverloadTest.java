@@ -28,7 +28,11 @@ class OverloadTest {
   @Test
   void overloadIsRefusedRetryablyAndTheProcessSurvives() throws Exception {
     String prefix = "overload_" + TestKafka.randomId().substring(0, 8);
+    // Kafka answers a little later than usual, so requests pile up past the in-flight bound.
+    Path kafkaConfig = dir.resolve("kafka.properties");
+    java.nio.file.Files.writeString(kafkaConfig, "linger.ms=200\n");
     Map<String, String> env = Map.of(
+        "LAMBDASCOPE_KAFKA_CONFIG", kafkaConfig.toString(),
         "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrap(),
         "LAMBDASCOPE_OTLP_PORT", "0",
         "LAMBDASCOPE_TOPIC_SPANS", prefix + "_spans",
