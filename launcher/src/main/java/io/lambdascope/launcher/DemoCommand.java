@@ -136,7 +136,11 @@ final class DemoCommand implements Command {
     out.println("lambdascope: scenario " + (done != null && done.completed() ? "finished" : "stopped")
         + (done == null ? "" : " after " + done.elapsed().toSeconds() + " s"));
     if (done != null) {
-      done.byFunction().values().forEach(t -> out.println("  sent to " + t));
+      // One line per function, stable for scripts and the end-to-end test.
+      done.byFunction().values().forEach(t -> out.printf(
+          "lambdascope: sent %s sync=%d throttled=%d function_errors=%d async=%d sqs=%d failed=%d%n",
+          t.function(), t.syncInvocations(), t.syncThrottled(), t.syncFunctionErrors(), t.asyncAccepted(),
+          t.sqsMessages(), t.failedRequests()));
     }
     if (exitWhenDone) {
       // Let the last invocations reach /metrics, then stop everything.

@@ -39,6 +39,11 @@ final class LauncherProcess implements AutoCloseable {
     }
   }
 
+  /** Every process started below it, now (execution environments of the emulator, for one). */
+  List<ProcessHandle> descendants() {
+    return process.descendants().toList();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

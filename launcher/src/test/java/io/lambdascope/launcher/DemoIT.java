@@ -1,0 +1,151 @@
+package io.lambdascope.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lambdascope.alerts.RuleTimeScale;
+import io.lambdascope.alerts.local.AlertmanagerServer;
+import io.lambdascope.alerts.local.PrometheusServer;
+import io.lambdascope.alerts.local.Sample;
+import io.lambdascope.dashboard.testing.DashboardExpressions;
+import io.lambdascope.dashboard.testing.PanelExpression;
+import io.lambdascope.kafka.EmbeddedKafka;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/lambdascope demo} as a user runs it, watched by a real Prometheus and Alertmanager
+ * that the test starts: every signal reaches /metrics with counts that agree with what the
+ * scenario sent, timeouts carry the handler's stack, alerts for timeouts, the DLQ and duplicates
+ * reach a webhook, and every dashboard query returns data.
+ */
+class DemoIT {
+  private static final Pattern SENT =
+      Pattern.compile("lambdascope: sent (\\S+) sync=(\\d+) throttled=(\\d+) function_errors=(\\d+) async=(\\d+) "
+          + "sqs=(\\d+) failed=(\\d+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void theDemoScenarioSurfacesEverySignalOnMetricsAlertsAndDashboards() throws Exception {
+    int otlpPort = EmbeddedKafka.freePort();
+    int metricsPort = EmbeddedKafka.freePort();
+    String processor = "127.0.0.1:" + metricsPort;
+    try (AlertmanagerServer alertmanager = AlertmanagerServer.builder().parentDir(dir).start();
+        PrometheusServer prometheus = PrometheusServer.builder()
+            .parentDir(dir)
+            .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
+            .scrape("lambdascope-processor", processor)
+            .scrape("lambdascope-collector", "127.0.0.1:" + otlpPort)
+            .alertmanager(alertmanager.address())
+            .start();
+        LauncherProcess demo = LauncherProcess.start(dir, List.of(
+            "demo",
+            "--prometheus", "off",
+            "--duration", "80s",
+            "--otlp-port", Integer.toString(otlpPort),
+            "--metrics-port", Integer.toString(metricsPort),
+            "--kafka-port", Integer.toString(EmbeddedKafka.freePort()),
+            "--kafka-controller-port", Integer.toString(EmbeddedKafka.freePort()),
+            "--invoke-port", Integer.toString(EmbeddedKafka.freePort()),
+            "--sqs-port", Integer.toString(EmbeddedKafka.freePort()),
+            "--data-dir", dir.resolve("data").toString()))) {
+
+      String out = Await.until("the scenario to finish", Duration.ofMinutes(5), demo::output,
+          o -> o.contains("lambdascope: scenario finished") || o.contains("lambdascope: scenario stopped")
+              || !demo.isAlive());
+      assertTrue(demo.isAlive() && out.contains("scenario finished"), out);
+      List<ProcessHandle> environments = demo.descendants();
+      Map<String, long[]> sent = sent(out);
+      assertEquals(4, sent.size(), out);
+
+      // Every signal, from the processor's /metrics.
+      PrometheusText m = Await.until("timeouts, duplicates and a DLQ on /metrics", Duration.ofSeconds(90),
+          () -> {
+            String body = Http.getOrNull("http://" + processor + "/metrics");
+            return body == null ? null : PrometheusText.parse(body);
+          },
+          t -> t.sum("faas_timeouts_total") > 0 && t.sum("lambdascope_duplicates_total") > 0
+              && t.sum("lambdascope_dlq_messages") > 0
+              && t.sum("faas_invocations_total", Map.of("function", "orders-api"))
+                  >= sent.get("orders-api")[0]);
+      for (String function : sent.keySet()) {
+        assertTrue(m.sum("faas_coldstarts_total", Map.of("function", function)) >= 1, "cold start of " + function);
+      }
+      assertTrue(m.sum("faas_errors_total", Map.of("function", "orders-api")) > 0, "errors of orders-api");
+      assertTrue(m.sum("faas_timeouts_total", Map.of("function", "orders-worker")) > 0, "timeouts of orders-worker");
+      assertTrue(m.sum("lambdascope_duplicates_total", Map.of("function", "orders-worker")) > 0,
+          "duplicate deliveries to orders-worker");
+      assertTrue(m.sum("lambdascope_dlq_messages", Map.of("queue", "orders-dlq")) > 0, "messages in orders-dlq");
+      assertTrue(m.sum("lambdascope_downstream_throttles_total") > 0, "SQS throttling met by a function");
+
+      // Counts agree with what the scenario sent: each answered synchronous call is one invocation,
+      // each refused one a platform throttle; an async event runs once plus at most two retries.
+      long[] api = sent.get("orders-api");
+      assertEquals(api[0], m.sum("faas_invocations_total", Map.of("function", "orders-api")), "orders-api invocations");
+      assertEquals(api[1], m.sum("faas_throttles_total", Map.of("function", "orders-api")), "orders-api throttles");
+      assertTrue(api[1] > 0, "the burst phase must be throttled");
+      long[] upload = sent.get("upload-processor");
+      double uploads = m.sum("faas_invocations_total", Map.of("function", "upload-processor"));
+      assertTrue(uploads >= upload[3] && uploads <= 3 * upload[3], "upload-processor " + uploads + " for " + upload[3]);
+      double worker = m.sum("faas_invocations_total", Map.of("function", "orders-worker"));
+      assertTrue(worker > 0 && worker <= sent.get("orders-worker")[4] * 3, "orders-worker invocations " + worker);
+
+      // A timeout on /api/invocations carries the stack of the handler thread.
+      JsonObject timeouts = new JsonObject(Http.getOrNull(
+          "http://" + processor + "/api/invocations?function=orders-worker&outcome=timeout&limit=5"));
+      JsonArray invocations = timeouts.getJsonArray("invocations");
+      assertFalse(invocations.isEmpty(), timeouts.encodePrettily());
+      String stack = invocations.getJsonObject(0).getString("timeout_stack", "");
+      assertTrue(stack.contains("io.lambdascope.examples.orders.OrderWorker"), stack);
+
+      // Alerts reach a webhook through the real Alertmanager.
+      Duration alertWait = Duration.ofSeconds(90);
+      alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "orders-worker"), alertWait);
+      alertmanager.webhook().awaitFiring("LambdaDuplicateDeliveries", Map.of("function", "orders-worker"), alertWait);
+      alertmanager.webhook().awaitFiring("LambdaDeadLetterQueueNotEmpty", Map.of("queue", "orders-dlq"), alertWait);
+
+      // Every dashboard query returns data, but those that legitimately stay empty without an incident.
+      List<String> empty = new ArrayList<>();
+      for (PanelExpression e : DashboardExpressions.builder()
+          .rateInterval("30s").range("5m").variable("function", "orders-worker").build().list()) {
+        List<Sample> result = prometheus.query(e.expr());
+        if (result.isEmpty() && !DashboardExpressions.EMPTY_WITHOUT_INCIDENT.containsKey(e.title())) {
+          empty.add(e.where() + ": " + e.expr());
+        }
+      }
+      assertEquals(List.of(), empty, "dashboard queries without data");
+
+      assertEquals(143, demo.stop(), demo.output());
+      assertTrue(demo.output().contains("lambdascope: stopped"), demo.output());
+      for (ProcessHandle environment : environments) {
+        assertFalse(environment.isAlive(), "left behind: " + environment.info());
+      }
+    }
+  }
+
+  /** The demo's summary lines: function -> sync, throttled, function errors, async, sqs, failed. */
+  private static Map<String, long[]> sent(String output) {
+    Map<String, long[]> sent = new HashMap<>();
+    Matcher m = SENT.matcher(output);
+    while (m.find()) {
+      long[] counts = new long[6];
+      for (int i = 0; i < 6; i++) {
+        counts[i] = Long.parseLong(m.group(i + 2));
+      }
+      sent.put(m.group(1), counts);
+    }
+    return sent;
+  }
+}
