@@ -59,7 +59,7 @@ class TwoReplicasTest {
   }
 
   @Test
-  void twoReplicasSplitThePartitionsAndSumToTheSingleReplicaResult() {
+  void twoReplicasSplitThePartitionsAndSumToTheSingleReplicaResult() throws Exception {
     kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start();
     Set<Integer> partitions = new HashSet<>();
     for (String fn : FUNCTIONS) {
@@ -67,6 +67,13 @@ class TwoReplicasTest {
     }
     assertEquals(3, partitions.size(), "the functions must cover every partition");
 
+    java.util.Properties admin = new java.util.Properties();
+    admin.put("bootstrap.servers", kafka.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+      a.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("otlp_spans", 3, (short) 1),
+          new org.apache.kafka.clients.admin.NewTopic("otlp_logs", 3, (short) 1))).all().get();
+    }
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = ProcessorEndToEndTest.producer(kafka.bootstrapServers())) {
       int n = 0;
       for (String fn : FUNCTIONS) {
@@ -79,12 +86,16 @@ class TwoReplicasTest {
             s.error("E" + (i % 3));
           }
           s.record("sqs", fn + "-m" + (i % 35), i < 35 ? 1 : 2);
-          ProcessorEndToEndTest.send(producer, "otlp_spans", fn, s.request());
+          sent.add(sendAsync(producer, "otlp_spans", fn, s.request()));
         }
-        // A platform report for one invocation, and a throttle.
-        ProcessorEndToEndTest.send(producer, "otlp_logs", fn, Otlp.report(fn, fn + "-r", "timeout", 900, -1, 64, null));
-        ProcessorEndToEndTest.send(producer, "otlp_logs", fn, Otlp.throttle(fn, fn + "-t"));
+        // A platform report for one invocation (same memory as the spans, so the latest-memory gauge
+        // does not depend on which topic a replica happens to read first), and a throttle.
+        sent.add(sendAsync(producer, "otlp_logs", fn, Otlp.report(fn, fn + "-r", "timeout", 900, -1, 100, null)));
+        sent.add(sendAsync(producer, "otlp_logs", fn, Otlp.throttle(fn, fn + "-t")));
       }
+    }
+    for (java.util.concurrent.Future<?> f : sent) {
+      f.get(); // every record acknowledged
     }
     int total = FUNCTIONS.length * (PER_FUNCTION + 1);
 
@@ -97,13 +108,31 @@ class TwoReplicasTest {
     first = start("pair", "first");
     second = start("pair", "second");
     List<Map<String, Double>> last = new ArrayList<>(List.of(Map.of(), Map.of()));
-    Scrape.await(Duration.ofSeconds(90), "both replicas active and complete", () -> {
-      last.set(0, streamSeries(Scrape.metrics(first.httpPort())));
-      last.set(1, streamSeries(Scrape.metrics(second.httpPort())));
-      return ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") > 0
-          && ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") > 0
-          && sumOf(last.get(0), last.get(1)).equals(expected);
-    });
+    try {
+      Scrape.await(Duration.ofSeconds(90), "both replicas active and complete", () -> {
+        last.set(0, streamSeries(Scrape.metrics(first.httpPort())));
+        last.set(1, streamSeries(Scrape.metrics(second.httpPort())));
+        return ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") > 0
+            && ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") > 0
+            && sumOf(last.get(0), last.get(1)).equals(expected);
+      });
+    } catch (AssertionError e) {
+      Map<String, Double> sum = sumOf(last.get(0), last.get(1));
+      Map<String, String> diff = new TreeMap<>();
+      expected.forEach((k, v) -> {
+        if (!v.equals(sum.get(k))) {
+          diff.put(k, v + " != " + sum.get(k));
+        }
+      });
+      sum.forEach((k, v) -> {
+        if (!expected.containsKey(k)) {
+          diff.put(k, "unexpected " + v);
+        }
+      });
+      throw new AssertionError(e.getMessage() + "; invocations per replica "
+          + ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") + " / "
+          + ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") + "; differences " + diff, e);
+    }
     assertEquals(expected, sumOf(last.get(0), last.get(1)));
     Set<String> functionsOfFirst = functions(last.get(0));
     Set<String> functionsOfSecond = functions(last.get(1));
@@ -111,6 +140,12 @@ class TwoReplicasTest {
     assertTrue(functionsOfFirst.isEmpty(), "disjoint functions, shared: " + functionsOfFirst);
     assertEquals(total, ExactlyOnceRestartTest.sum(expected, "faas_invocations_total{"));
     assertEquals(FUNCTIONS.length * 5.0, ExactlyOnceRestartTest.sum(expected, "lambdascope_duplicates_total{"));
+  }
+
+  private static java.util.concurrent.Future<?> sendAsync(
+      KafkaProducer<byte[], byte[]> producer, String topic, String function, byte[] value) {
+    return producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+        topic, function.getBytes(StandardCharsets.UTF_8), value));
   }
 
   /** Series derived from the stream (not the process's own health meters). */
