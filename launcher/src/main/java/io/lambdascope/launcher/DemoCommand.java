@@ -4,6 +4,7 @@ import io.lambdascope.alerts.RuleTimeScale;
 import io.lambdascope.alerts.local.AlertmanagerServer;
 import io.lambdascope.alerts.local.PrometheusServer;
 import io.lambdascope.alerts.local.ReceivedAlert;
+import io.lambdascope.emulator.DeadLetterQueue;
 import io.lambdascope.emulator.Emulator;
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionsFile;
@@ -75,13 +76,19 @@ final class DemoCommand implements Command {
     String collectorUrl = "http://127.0.0.1:" + services.collector().port();
     Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(emulatorSettings(
         services.settings(), collectorUrl).asMap())));
+    // Source queues feed the visibility-timeout finding; the DLQ list adds async on-failure queues.
     StringJoiner sourceQueues = new StringJoiner(",");
     for (SourceQueue q : emulator.sourceQueues()) {
       sourceQueues.add(q.queueName() + "=" + q.functionName());
     }
+    StringJoiner deadLetterQueues = new StringJoiner(",");
+    for (DeadLetterQueue q : emulator.deadLetterQueues()) {
+      deadLetterQueues.add(q.queueName() + "=" + q.functionName());
+    }
     services.with("LAMBDASCOPE_SQS_ENDPOINT", emulator.sqsEndpoint())
         .with("LAMBDASCOPE_SQS_REGION", emulator.region())
         .with("LAMBDASCOPE_SQS_SOURCE_QUEUES", sourceQueues.toString())
+        .with("LAMBDASCOPE_DLQ_QUEUES", deadLetterQueues.toString())
         .with("LAMBDASCOPE_DLQ_POLL_INTERVAL", settings.get("LAMBDASCOPE_DLQ_POLL_INTERVAL", "2s"))
         .withProcessor();
     String metricsUrl = "http://127.0.0.1:" + services.processor().httpPort() + "/metrics";
