@@ -98,7 +98,10 @@ public final class BenchmarksMain {
               + ", after: "
               + Machine.loadAverage()
               + ".*\n\n";
-      doc.put(b.name(), "## " + b.title() + "\n\n" + stamp + body);
+      String section = "## " + b.title() + "\n\n" + stamp + body;
+      doc.put(b.name(), section);
+      System.out.println(section);
+      System.out.flush();
       context.progress("%s: done in %d s", b.name(), took.toSeconds());
       // Written after each benchmark, so an interrupted run keeps what it measured.
       Files.writeString(out, doc.render(header(quick, only), all()), StandardCharsets.UTF_8);

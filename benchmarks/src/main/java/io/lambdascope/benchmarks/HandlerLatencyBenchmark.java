@@ -1,6 +1,7 @@
 package io.lambdascope.benchmarks;
 
 import io.lambdascope.benchmarks.internal.Fmt;
+import io.lambdascope.benchmarks.internal.Http;
 import io.lambdascope.benchmarks.internal.LocalCollector;
 import io.lambdascope.benchmarks.internal.LocalKafka;
 import io.lambdascope.benchmarks.internal.ProcessRun;
@@ -74,6 +75,7 @@ final class HandlerLatencyBenchmark implements Benchmark {
                       ColdStartBenchmark.otelEnv("otlp", url),
                       name.startsWith("loopback") ? fast : stalled)));
 
+      Map<String, Double> accepted = new LinkedHashMap<>();
       Map<String, List<Double>> first = new LinkedHashMap<>();
       Map<String, List<Double>> later = new LinkedHashMap<>();
       for (Case c : cases) {
@@ -82,14 +84,21 @@ final class HandlerLatencyBenchmark implements Benchmark {
       }
       for (int round = 1; round <= rounds; round++) {
         for (Case c : cases) {
+          double before = acceptedSpans(collector);
           List<Double> ms = runOnce(ws, c);
+          accepted.merge(c.key(), acceptedSpans(collector) - before, Double::sum);
           first.get(c.key()).add(ms.get(0));
           later.get(c.key()).addAll(ms.subList(1, ms.size()));
           context.progress("latency round %d: %s done", round, c.key());
         }
       }
-      return render(rounds, cases, first, later);
+      return render(rounds, cases, first, later, accepted);
     }
+  }
+
+  private static double acceptedSpans(LocalCollector collector) throws Exception {
+    return Http.sumSeries(
+        Http.get(collector.endpoint() + "/metrics"), "lambdascope_collector_items_accepted_total", "signal=\"traces\"");
   }
 
   private List<Double> runOnce(Workspace ws, Case c) throws Exception {
@@ -119,7 +128,11 @@ final class HandlerLatencyBenchmark implements Benchmark {
   }
 
   private static String render(
-      int rounds, List<Case> cases, Map<String, List<Double>> first, Map<String, List<Double>> later) {
+      int rounds,
+      List<Case> cases,
+      Map<String, List<Double>> first,
+      Map<String, List<Double>> later,
+      Map<String, Double> accepted) {
     StringBuilder md = new StringBuilder();
     md.append("`LatencyDriver` invokes `HelloHandler` repeatedly in one JVM (Lambda-like flags, as for cold starts) ")
         .append("and times each `handleRequest` call; both agents export inside that call, so this is what an ")
@@ -129,8 +142,8 @@ final class HandlerLatencyBenchmark implements Benchmark {
         .append("`LAMBDASCOPE_FLUSH_TIMEOUT_MS` default; OpenTelemetry: OTLP http/protobuf, its default timeouts). ")
         .append(rounds)
         .append(" process(es) per case; *first* is the cold invocation, *later* the others.\n\n");
-    md.append("| agent | collector | invocations | first, median ms | later, median ms | later p25–p75 | added, later (ms) | added, first (ms) |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| agent | collector | invocations | first, median ms | later, median ms | later p25–p75 | added, later (ms) | added, first (ms) | spans the collector accepted |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     Stats noneLater = Stats.of(later.get("none/-"));
     Stats noneFirst = Stats.of(first.get("none/-"));
     Map<String, Double> addedLater = new LinkedHashMap<>();
@@ -159,6 +172,8 @@ final class HandlerLatencyBenchmark implements Benchmark {
           .append(c.agent().equals("none") ? "" : Fmt.num(aLater, 3))
           .append(" | ")
           .append(c.agent().equals("none") ? "" : Fmt.num(aFirst, 1))
+          .append(" | ")
+          .append(c.collector().startsWith("loopback") ? Fmt.num(accepted.get(c.key()), 0) : "")
           .append(" |\n");
     }
     md.append("\n| ratio: lambdascope added / otel added | later invocations | first invocation |\n|---|---:|---:|\n");
@@ -174,6 +189,9 @@ final class HandlerLatencyBenchmark implements Benchmark {
             .append(" |\n");
       }
     }
+    md.append("\n*Spans the collector accepted*: its `lambdascope_collector_items_accepted_total{signal=\"traces\"}` ")
+        .append("grew by this much during the case (one span per invocation expected), so an agent that returns ")
+        .append("fast because it did not export shows here.\n");
     md.append("\n`n/a`: too few invocations in a `--quick` run (the OpenTelemetry agent's stalled cases run one ")
         .append("invocation there). Command: `java <Lambda flags> [-javaagent:<agent>] -cp <function jar>:")
         .append("aws-lambda-java-core.jar ")
