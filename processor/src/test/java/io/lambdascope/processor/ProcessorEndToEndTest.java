@@ -127,6 +127,13 @@ class ProcessorEndToEndTest {
     assertEquals(1, items.size());
     assertEquals("timeout", items.getJsonObject(0).getString("outcome"));
     assertEquals("span+report", items.getJsonObject(0).getString("basis"));
+    assertEquals(List.of("r1"), ids(port, "/api/invocations?coldstart=true"));
+    assertEquals(List.of("p0", "p1"), ids(port, "/api/invocations?function=payments"));
+    assertEquals(List.of("p1"), ids(port, "/api/invocations?trigger=pubsub"));
+    assertEquals(List.of("r3"), ids(port, "/api/invocations?outcome=error"));
+    assertEquals(List.of(), ids(port, "/api/invocations?since=2100-01-01T00:00:00Z"));
+    assertEquals(List.of("r1", "r2", "r3", "r4"), ids(port, "/api/invocations?until=" + Long.MAX_VALUE + "&function=orders"));
+    assertEquals(400, Scrape.get(port, "/api/invocations?since=yesterday").statusCode());
     assertEquals(400, Scrape.get(port, "/api/invocations?limit=zero").statusCode());
     assertEquals(400, Scrape.get(port, "/api/invocations?outcome=maybe").statusCode());
 
@@ -146,6 +153,11 @@ class ProcessorEndToEndTest {
     assertEquals("orders", nearTimeout.getString("function"));
     assertTrue(nearTimeout.getString("seen").contains("1 s timeout"), nearTimeout.encode());
     assertEquals(1, Scrape.value(Scrape.metrics(port), "lambdascope_finding{function=\"orders\",kind=\"duration_near_timeout\"}"));
+  }
+
+  private static List<String> ids(int port, String path) {
+    return new JsonObject(Scrape.get(port, path).body()).getJsonArray("invocations").stream()
+        .map(o -> ((JsonObject) o).getString("invocation_id")).toList();
   }
 
   @Test
