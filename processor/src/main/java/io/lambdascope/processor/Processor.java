@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -199,8 +200,7 @@ public final class Processor implements AutoCloseable {
           }
         }
       }
-      Map<String, TopicDescription> topics = admin.describeTopics(List.of(config.spansTopic(), config.logsTopic()))
-          .allTopicNames().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> topics = describe(admin, List.of(config.spansTopic(), config.logsTopic()));
       int spans = topics.get(config.spansTopic()).partitions().size();
       int logs = topics.get(config.logsTopic()).partitions().size();
       if (spans != logs) {
@@ -216,6 +216,21 @@ public final class Processor implements AutoCloseable {
       }
       throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers()
           + " to check topics " + config.spansTopic() + ", " + config.logsTopic() + ": " + e, e);
+    }
+  }
+
+  /** Describes topics, waiting out the moment after creation when brokers do not know them yet. */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
