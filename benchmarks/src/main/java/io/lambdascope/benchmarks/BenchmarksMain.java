@@ -19,7 +19,7 @@ import java.util.Set;
  * Started by {@code benchmarks/run}, which builds everything first.
  *
  * <pre>
- * BenchmarksMain --root &lt;repo&gt; [--quick] [--only a,b] [--out file] [--list]
+ * BenchmarksMain --root &lt;repo&gt; [--quick] [--only a,b] [--out file] [--list] [--rewrite]
  * </pre>
  */
 public final class BenchmarksMain {
@@ -41,12 +41,14 @@ public final class BenchmarksMain {
     boolean quick = false;
     Path out = null;
     Set<String> only = new LinkedHashSet<>();
+    boolean rewriteOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--root" -> root = Path.of(args[++i]);
         case "--quick" -> quick = true;
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
+        case "--rewrite" -> rewriteOnly = true;
         case "--list" -> {
           all().forEach(b -> System.out.println(b.name() + "\t" + b.title()));
           return;
@@ -60,7 +62,7 @@ public final class BenchmarksMain {
     }
     List<Benchmark> selected = new ArrayList<>();
     for (Benchmark b : all()) {
-      if (only.isEmpty() || only.contains(b.name())) {
+      if (!rewriteOnly && (only.isEmpty() || only.contains(b.name()))) {
         selected.add(b);
       }
     }
@@ -104,7 +106,13 @@ public final class BenchmarksMain {
       System.out.flush();
       context.progress("%s: done in %d s", b.name(), took.toSeconds());
       // Written after each benchmark, so an interrupted run keeps what it measured.
-      Files.writeString(out, doc.render(header(quick, only), all()), StandardCharsets.UTF_8);
+      String command =
+          "benchmarks/run" + (quick ? " --quick" : "") + (only.isEmpty() ? "" : " --only " + String.join(",", only));
+      Files.writeString(out, doc.render(header(command), all()), StandardCharsets.UTF_8);
+    }
+    if (rewriteOnly) {
+      // Only the header and the order of sections change; every measured section is kept as it is.
+      Files.writeString(out, doc.render(header("benchmarks/run --rewrite"), all()), StandardCharsets.UTF_8);
     }
     context.progress("wrote %s", out);
     if (failed) {
@@ -117,7 +125,7 @@ public final class BenchmarksMain {
     return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
-  private static String header(boolean quick, Set<String> only) {
+  private static String header(String command) {
     return """
         # Benchmarks
 
@@ -128,10 +136,14 @@ public final class BenchmarksMain {
         ## How to rerun
 
         ```
-        benchmarks/run                  # everything, about 20 minutes; rewrites this file
-        benchmarks/run --quick          # short smoke run, about 3 minutes (figures indicative only)
+        benchmarks/run                  # everything; rewrites this file
+        benchmarks/run --quick          # short smoke run (figures indicative only)
         benchmarks/run --only coldstart # one benchmark (names: benchmarks/run --list); other sections are kept
+        benchmarks/run --no-build       # reuse what the last build left in */target
         ```
+
+        The full run aims at about 20 minutes and `--quick` at about 3 on a quiet 2-core machine; each
+        section below says how long it took (on a busy machine, several times that).
 
         `benchmarks/run` builds what it needs (`mvn -B -q -Pbenchmarks -DskipTests package` at the root,
         which also fetches the OpenTelemetry Java agent 2.33.1 from Maven Central), then runs
@@ -154,11 +166,10 @@ public final class BenchmarksMain {
         + System.getProperty("os.name")
         + " "
         + System.getProperty("os.version")
-        + " |\n| last run | "
+        + " |\n| written | "
         + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC))
-        + ", `benchmarks/run"
-        + (quick ? " --quick" : "")
-        + (only.isEmpty() ? "" : " --only " + String.join(",", only))
+        + ", `"
+        + command
         + "` |\n\n"
         + "Each section says when it was measured and how loaded the machine was (load average; other work "
         + "may have been running on the 2 shared cores).\n";

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 /** What every benchmark gets: the built pieces, the run length, and a progress log. */
 record RunContext(Workspace workspace, boolean quick, PrintStream log) {
 
-  /** {@code full} when the run is the full one, {@code quick} otherwise. */
+  /** {@code quickValue} in a {@code --quick} run, {@code fullValue} otherwise. */
   int pick(int quickValue, int fullValue) {
     return quick ? quickValue : fullValue;
   }
