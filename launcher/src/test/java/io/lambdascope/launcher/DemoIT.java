@@ -71,13 +71,14 @@ class DemoIT {
       assertEquals(java.util.Set.of("orders-api", "orders-worker", "upload-processor"), sent.keySet(), out);
 
       // Every signal, from the processor's /metrics.
-      PrometheusText m = Await.until("timeouts, duplicates and a DLQ on /metrics", Duration.ofSeconds(90),
+      // Poison orders reach orders-dlq after three receives, which may be after the scenario ended.
+      PrometheusText m = Await.until("timeouts, duplicates and a DLQ on /metrics", Duration.ofSeconds(120),
           () -> {
             String body = Http.getOrNull("http://" + processor + "/metrics");
             return body == null ? null : PrometheusText.parse(body);
           },
           t -> t.sum("faas_timeouts_total") > 0 && t.sum("lambdascope_duplicates_total") > 0
-              && t.sum("lambdascope_dlq_messages") > 0
+              && t.sum("lambdascope_dlq_messages", Map.of("queue", "orders-dlq")) > 0
               && t.sum("faas_invocations_total", Map.of("function", "orders-api"))
                   >= sent.get("orders-api")[0]);
       for (String function : List.of("orders-api", "orders-worker", "upload-processor", "queue-report")) {

@@ -23,7 +23,10 @@ final class LauncherProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("bin/lambdascope").toString());
     command.addAll(args);
-    Path output = workDir.resolve("lambdascope.out");
+    // Kept under target/ after the test, for whoever reads a failure.
+    Path logs = Path.of(System.getProperty("user.dir"), "target", "e2e-logs");
+    Files.createDirectories(logs);
+    Path output = Files.createTempFile(logs, String.join("-", args.subList(0, 1)) + "-", ".out");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
     builder.environment().put("LAMBDASCOPE_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
