@@ -33,7 +33,8 @@ public final class Main {
     int status;
     try {
       status = command.run(Settings.parse(System.getenv(), command.settings(), rest));
-    } catch (UsageException e) {
+    } catch (UsageException | IllegalArgumentException e) {
+      // the parts' configuration classes name the bad setting in an IllegalArgumentException
       System.err.println("lambdascope " + command.name() + ": " + e.getMessage());
       System.err.println("Try 'lambdascope " + command.name() + " --help'.");
       status = 2;

@@ -43,7 +43,13 @@ final class Services implements AutoCloseable {
   Services withCollector() {
     try {
       CollectorConfig config = CollectorConfig.fromSettings(settings.asMap());
-      log.info("collector: {}", config.describe());
+      if (config.unauthenticatedOnNetwork()) {
+        String warning = "WARNING: the collector accepts telemetry from the network WITHOUT authentication "
+            + "(LAMBDASCOPE_ALLOW_UNAUTHENTICATED=true and no LAMBDASCOPE_AUTH_TOKENS): anyone who reaches "
+            + settings.get("LAMBDASCOPE_OTLP_HOST", "its interface") + " can write into Kafka";
+        log.warn(warning);
+        System.err.println("lambdascope: " + warning);
+      }
       collector = Collector.start(config);
       started.push(collector::close);
       return this;
@@ -59,9 +65,7 @@ final class Services implements AutoCloseable {
           settings.isSet("LAMBDASCOPE_STATE_DIR")
               ? settings
               : settings.with("LAMBDASCOPE_STATE_DIR", dataDir().resolve("processor").toString());
-      ProcessorConfig config = ProcessorConfig.fromSettings(withState.asMap());
-      log.info("processor: {}", config.describe());
-      processor = Processor.start(config);
+      processor = Processor.start(ProcessorConfig.fromSettings(withState.asMap()));
       started.push(processor::close);
       return this;
     } catch (RuntimeException e) {

@@ -34,4 +34,29 @@ class SettingsCatalogTest {
     }
     assertEquals(accepted, documented);
   }
+
+  /** A setting a part reads but the launcher does not list could be set by environment only. */
+  @Test
+  void everySettingThePartsReadHasAFlag() throws Exception {
+    Path root = Path.of(System.getProperty("user.dir")).getParent();
+    Set<String> accepted = new TreeSet<>();
+    for (Command c : Commands.all()) {
+      c.settings().forEach(s -> accepted.add(s.env()));
+    }
+    // Passed through to the functions' agents, or for embedding the emulator elsewhere.
+    Set<String> notFlags = Set.of("LAMBDASCOPE_TIMEOUT_MARGIN_MS", "LAMBDASCOPE_RUNTIME_CLASSPATH", "LAMBDASCOPE_AGENT_");
+    Set<String> missing = new TreeSet<>();
+    for (String source : new String[] {
+        "collector/src/main/java/io/lambdascope/collector/CollectorConfig.java",
+        "processor/src/main/java/io/lambdascope/processor/ProcessorConfig.java",
+        "emulator/src/main/java/io/lambdascope/emulator/EmulatorConfig.java"}) {
+      Matcher m = Pattern.compile("\"((?:LAMBDASCOPE|KAFKA)_[A-Z_]+)\"").matcher(Files.readString(root.resolve(source)));
+      while (m.find()) {
+        if (!accepted.contains(m.group(1)) && !notFlags.contains(m.group(1))) {
+          missing.add(m.group(1) + " (" + source + ")");
+        }
+      }
+    }
+    assertEquals(Set.of(), missing);
+  }
 }
