@@ -111,6 +111,12 @@ class DemoIT {
       String stack = invocations.getJsonObject(0).getString("timeout_stack", "");
       assertTrue(stack.contains("io.lambdascope.examples.orders.OrderWorker"), stack);
 
+      // lambdascope tail prints the same timeouts, with the stack below each.
+      String tail = LauncherProcess.run(dir, List.of("tail", "--processor-url", "http://" + processor,
+          "--function", "orders-worker", "--outcome", "timeout", "--follow", "false"));
+      assertTrue(tail.contains("orders-worker  timeout") && tail.contains("io.lambdascope.examples.orders.OrderWorker"),
+          tail);
+
       // Alerts reach a webhook through the real Alertmanager.
       Duration alertWait = Duration.ofSeconds(90);
       alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "orders-worker"), alertWait);

@@ -34,6 +34,19 @@ final class LauncherProcess implements AutoCloseable {
     return new LauncherProcess(process, output);
   }
 
+  /** Runs a command that ends by itself; returns its output, failing on a non-zero exit. */
+  static String run(Path workDir, List<String> args) throws IOException, InterruptedException {
+    LauncherProcess p = start(workDir, args);
+    if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
+      p.close();
+      throw new AssertionError("lambdascope " + args + " did not end within 60 s:\n" + p.output());
+    }
+    if (p.process.exitValue() != 0) {
+      throw new AssertionError("lambdascope " + args + " exited " + p.process.exitValue() + ":\n" + p.output());
+    }
+    return p.output();
+  }
+
   String output() {
     try {
       return Files.readString(output, StandardCharsets.UTF_8);
