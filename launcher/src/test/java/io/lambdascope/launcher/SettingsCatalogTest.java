@@ -43,8 +43,11 @@ class SettingsCatalogTest {
     for (Command c : Commands.all()) {
       c.settings().forEach(s -> accepted.add(s.env()));
     }
-    // Passed through to the functions' agents, or for embedding the emulator elsewhere.
-    Set<String> notFlags = Set.of("LAMBDASCOPE_TIMEOUT_MARGIN_MS", "LAMBDASCOPE_RUNTIME_CLASSPATH", "LAMBDASCOPE_AGENT_");
+    // The agent's own settings (docs/agent.md), which the emulator passes through to functions,
+    // and the emulator's classpath override for embedding it elsewhere.
+    Set<String> notFlags = Set.of("LAMBDASCOPE_TIMEOUT_MARGIN_MS", "LAMBDASCOPE_DEBUG", "LAMBDASCOPE_ENABLED",
+        "LAMBDASCOPE_FLUSH_TIMEOUT_MS", "LAMBDASCOPE_MAX_BUFFERED_SPANS", "LAMBDASCOPE_THROTTLES", "LAMBDASCOPE_AGENT_",
+        "LAMBDASCOPE_RUNTIME_CLASSPATH");
     Set<String> missing = new TreeSet<>();
     for (String source : new String[] {
         "collector/src/main/java/io/lambdascope/collector/CollectorConfig.java",
