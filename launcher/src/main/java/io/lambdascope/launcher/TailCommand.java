@@ -15,7 +15,9 @@ import java.util.List;
 
 /** {@code lambdascope tail}: recent invocations from the processor, then new ones as they come. */
 final class TailCommand implements Command {
-  private static final int STACK_LINES = 6;
+  /** Of a timeout stack: the top frames (what the handler waits on), then the function's own frames. */
+  private static final int TOP_FRAMES = 3;
+  private static final int OWN_FRAMES = 5;
 
   @Override
   public String name() {
@@ -109,13 +111,37 @@ final class TailCommand implements Command {
     }
     String stack = i.getString("timeout_stack");
     if (stack != null) {
-      String[] lines = stack.split("\n");
-      for (int n = 0; n < Math.min(STACK_LINES, lines.length); n++) {
-        out.println("    " + lines[n].strip());
-      }
-      if (lines.length > STACK_LINES) {
-        out.println("    ... " + (lines.length - STACK_LINES) + " more");
+      printStack(out, stack.split("\n"));
+    }
+  }
+
+  /**
+   * The frames a person needs at three in the morning: where the thread is stuck, then the
+   * function's own code that got it there, skipping the JDK and runtime frames in between.
+   */
+  private static void printStack(PrintStream out, String[] frames) {
+    int shown = 0;
+    int own = 0;
+    for (int n = 0; n < frames.length; n++) {
+      String frame = frames[n].strip();
+      if (n < TOP_FRAMES || (own < OWN_FRAMES && isFunctionFrame(frame))) {
+        out.println("    " + frame);
+        shown++;
+        own += n < TOP_FRAMES ? 0 : 1;
       }
     }
+    if (shown < frames.length) {
+      out.println("    ... " + (frames.length - shown) + " more frames (GET /api/invocations has them all)");
+    }
+  }
+
+  private static boolean isFunctionFrame(String frame) {
+    String at = frame.startsWith("at ") ? frame.substring(3) : frame;
+    int module = at.indexOf('/');
+    if (module > 0 && at.substring(0, module).contains("@")) {
+      at = at.substring(module + 1); // java.base@17/java.lang.Thread.run -> java.lang.Thread.run
+    }
+    return !(at.startsWith("java.") || at.startsWith("jdk.") || at.startsWith("sun.") || at.startsWith("...")
+        || at.startsWith("com.amazonaws.services.lambda.runtime.") || at.startsWith("software.amazon.awssdk."));
   }
 }
