@@ -200,7 +200,8 @@ final class CollectorThroughputBenchmark implements Benchmark {
           .append(refused)
           .append(" requests with 429/503 (backpressure) and ")
           .append(failed)
-          .append(" failed otherwise. Its own `lambdascope_collector_items_accepted_total{signal=\"traces\"}` ")
+          .append(" failed otherwise (connection errors, other statuses, or no answer within 60 s of the end of ")
+          .append("a round). Its own `lambdascope_collector_items_accepted_total{signal=\"traces\"}` ")
           .append("read ")
           .append(Fmt.num(accepted, 0))
           .append(" at the end (warm-up included).\n");

@@ -38,6 +38,9 @@ public final class LoadClient implements AutoCloseable {
     }
   }
 
+  /** The longest wait for the answers still outstanding at the end of a phase. */
+  private static final long DRAIN_SECONDS = 60;
+
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final RequestOptions target;
@@ -96,7 +99,11 @@ public final class LoadClient implements AutoCloseable {
         slots.release();
       });
     }
-    slots.acquire(concurrency); // drain: what is in flight still counts, and takes its time
+    // Drain: what is in flight still counts and takes its time, but a request that is never
+    // answered must not hang the harness; it counts as failed.
+    if (!slots.tryAcquire(concurrency, DRAIN_SECONDS, TimeUnit.SECONDS)) {
+      c.failed.addAndGet(concurrency - slots.availablePermits());
+    }
     return c.outcome((System.nanoTime() - start) / 1e9);
   }
 
@@ -134,10 +141,11 @@ public final class LoadClient implements AutoCloseable {
         pending.decrementAndGet();
       });
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
     while (pending.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
+    c.failed.addAndGet(Math.max(0, pending.get()));
     return c.outcome((System.nanoTime() - start) / 1e9);
   }
 
