@@ -117,7 +117,7 @@ public final class ProcessorConfig {
     b.spansTopic(s.get("LAMBDASCOPE_TOPIC_SPANS", b.spansTopic));
     b.logsTopic(s.get("LAMBDASCOPE_TOPIC_LOGS", b.logsTopic));
     b.topicPartitions(s.integer("LAMBDASCOPE_TOPIC_PARTITIONS", b.topicPartitions));
-    b.topicReplication((short) s.integer("LAMBDASCOPE_TOPIC_REPLICATION", b.topicReplication));
+    b.topicReplication((short) s.integer("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", b.topicReplication));
     b.metricsHost(s.get("LAMBDASCOPE_METRICS_HOST", b.metricsHost));
     b.metricsPort(s.integer("LAMBDASCOPE_METRICS_PORT", b.metricsPort));
     b.applicationId(s.get("LAMBDASCOPE_APPLICATION_ID", b.applicationId));
@@ -304,7 +304,7 @@ public final class ProcessorConfig {
 
     public Builder topicReplication(short replication) {
       if (replication == 0 || replication < -1) {
-        throw new IllegalArgumentException("LAMBDASCOPE_TOPIC_REPLICATION must be -1 or at least 1: " + replication);
+        throw new IllegalArgumentException("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR must be -1 or at least 1: " + replication);
       }
       this.topicReplication = replication;
       return this;

@@ -24,6 +24,7 @@ class ProcessorConfigTest {
     assertEquals("otlp_spans", c.spansTopic());
     assertEquals("otlp_logs", c.logsTopic());
     assertEquals(3, c.topicPartitions());
+    assertEquals(-1, c.topicReplication());
     assertEquals("127.0.0.1", c.metricsHost());
     assertEquals(9464, c.metricsPort());
     assertEquals("lambdascope-processor", c.applicationId());
@@ -49,6 +50,7 @@ class ProcessorConfigTest {
         Map.entry("LAMBDASCOPE_TOPIC_SPANS", "s"),
         Map.entry("LAMBDASCOPE_TOPIC_LOGS", "l"),
         Map.entry("LAMBDASCOPE_TOPIC_PARTITIONS", "12"),
+        Map.entry("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", "3"),
         Map.entry("LAMBDASCOPE_METRICS_HOST", "0.0.0.0"),
         Map.entry("LAMBDASCOPE_METRICS_PORT", "0"),
         Map.entry("LAMBDASCOPE_APPLICATION_ID", "app"),
@@ -67,6 +69,8 @@ class ProcessorConfigTest {
         Map.entry("LAMBDASCOPE_DLQ_AGE_MODE", "peek")));
     assertEquals("SASL_SSL", c.kafkaProperties().getProperty("security.protocol"));
     assertEquals(12, c.topicPartitions());
+    assertEquals(3, c.topicReplication());
+    assertEquals("3", Processor.streamsProperties(c).getProperty("replication.factor"));
     assertEquals(0, c.metricsPort());
     assertEquals(Duration.ofHours(2), c.dedupWindow());
     assertEquals(Duration.ofMillis(1500), c.reportWait());
@@ -95,6 +99,7 @@ class ProcessorConfigTest {
         "LAMBDASCOPE_DEDUP_WINDOW", "a day",
         "LAMBDASCOPE_MAX_LABEL_VALUES", "0",
         "LAMBDASCOPE_TOPIC_PARTITIONS", "-1",
+        "LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", "0",
         "LAMBDASCOPE_SQS_SOURCE_QUEUES", "orders",
         "LAMBDASCOPE_DLQ_AGE_MODE", "guess").entrySet()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(
