@@ -91,8 +91,8 @@ class TopologyTest {
     h.advance(Duration.ofSeconds(20));
     Map<String, Double> m = h.metrics();
     assertEquals(1, m.get(inv("f", "other", "success")));
-    assertNull(m.get(inv("f", "other", "timeout")));
-    assertNull(m.get("faas_timeouts_total{function=\"f\"}"));
+    assertEquals(0.0, m.get(inv("f", "other", "timeout")), "shown at 0, never counted");
+    assertEquals(0.0, m.get("faas_timeouts_total{function=\"f\"}"));
   }
 
   @Test
@@ -136,7 +136,7 @@ class TopologyTest {
     assertEquals(1, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"redelivery\"}"));
     assertEquals(1, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"retry\"}"));
     assertEquals(1, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"replay\"}"));
-    assertNull(m.get("lambdascope_duplicates_total{function=\"g\",kind=\"replay\"}"), "other function: not a duplicate");
+    assertEquals(0.0, m.get("lambdascope_duplicates_total{function=\"g\",kind=\"replay\"}"), "other function: not a duplicate");
     assertEquals(6, m.get(inv("f", "other", "success")));
   }
 
@@ -160,8 +160,8 @@ class TopologyTest {
     h.span("f", record);
     Map<String, Double> m = h.metrics();
     assertEquals(1, m.get(inv("f", "other", "success")));
-    assertNull(m.get("lambdascope_duplicates_total{function=\"f\",kind=\"redelivery\"}"));
-    assertNull(m.get("lambdascope_duplicates_total{function=\"f\",kind=\"replay\"}"));
+    assertEquals(0.0, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"redelivery\"}"));
+    assertEquals(0.0, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"replay\"}"));
   }
 
   @Test
@@ -192,7 +192,12 @@ class TopologyTest {
     assertEquals(1, m.get(inv("fn3", "other", "success")));
     assertNull(m.get(inv("fn4", "other", "success")));
     assertEquals(2, m.get(inv("other", "other", "success")), "fn4 and fn5");
-    assertEquals(5, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{")).count());
+    assertEquals(5, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{"))
+        .filter(k -> k.contains("outcome=\"success\"")).count());
+    assertEquals(15, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{")).count(),
+        "each outcome of each (function, trigger) seen");
+    assertNull(m.get("faas_timeouts_total{function=\"fn4\"}"), "folded into other, not known by its name");
+    assertEquals(0.0, m.get("faas_timeouts_total{function=\"other\"}"));
   }
 
   @Test
@@ -234,6 +239,60 @@ class TopologyTest {
     h.log("f", Otlp.startEvent("f", "s1"));
     assertEquals(2, h.metric("faas_throttles_total{function=\"f\"}"));
     assertEquals(0, h.metric(inv("f", "other", "success")));
+  }
+
+  /** Series of a function's counters without free-form labels (docs/telemetry.md section 4). */
+  private static List<String> zeroFromTheStart(String fn) {
+    String f = "{function=\"" + fn + "\"}";
+    String d = "lambdascope_duplicates_total{function=\"" + fn + "\",kind=\"";
+    return List.of("faas_coldstarts_total" + f, "faas_timeouts_total" + f, "faas_throttles_total" + f,
+        "lambdascope_agent_dropped_spans_total" + f, d + "redelivery\"}", d + "retry\"}", d + "replay\"}");
+  }
+
+  @Test
+  void countersAreShownAtZeroFromTheFunctionsFirstRecordSoTheFirstIncrementIsSeen() {
+    assertTrue(h.metrics().keySet().stream().noneMatch(k -> k.contains("function=")), "nothing known yet");
+
+    h.log("f", Otlp.startEvent("f", "s1"));
+    Map<String, Double> m = h.metrics();
+    for (String series : zeroFromTheStart("f")) {
+      assertEquals(0.0, m.get(series), series + " after a platform event that counts nothing");
+    }
+    assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("faas_errors_total{")), "error_type is not known");
+    assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("faas_invocations_total{")), "no trigger seen yet");
+
+    h.span("f", Otlp.span("f", "r1").trigger("http").request());
+    m = h.metrics();
+    assertEquals(1.0, m.get(inv("f", "http", "success")));
+    assertEquals(0.0, m.get(inv("f", "http", "error")));
+    assertEquals(0.0, m.get(inv("f", "http", "timeout")));
+    assertNull(m.get(inv("f", "other", "timeout")), "only triggers the function was seen with");
+
+    // One of each: every series goes from 0 to 1.
+    h.log("f", Otlp.throttle("f", "t1"));
+    h.span("f", Otlp.span("f", "r2").trigger("http").cold(100).dropped(1).request());
+    h.span("f", Otlp.span("f", "r3").trigger("http").provisionalTimeout("stack").request());
+    h.advance(Duration.ofSeconds(11));
+    h.span("f", Otlp.span("f", "a1").trigger("http").record("sqs", "m-1", 1).request());
+    h.span("f", Otlp.span("f", "a2").trigger("http").record("sqs", "m-1", 2).request());
+    h.span("f", Otlp.span("f", "b1").trigger("http").record("lambda", "req-9", -1).request());
+    h.span("f", Otlp.span("f", "req-9").trigger("http").record("lambda", "req-9", -1).request());
+    h.span("f", Otlp.span("f", "c1").trigger("http").record("eventbridge", "evt-1", -1).request());
+    h.span("f", Otlp.span("f", "c2").trigger("http").record("eventbridge", "evt-1", -1).request());
+    m = h.metrics();
+    for (String series : zeroFromTheStart("f")) {
+      assertEquals(1.0, m.get(series), series + " after one");
+    }
+    assertEquals(1.0, m.get(inv("f", "http", "timeout")));
+    assertEquals(0.0, m.get(inv("f", "http", "error")));
+
+    // A function first seen through a span has them as well.
+    h.span("g", Otlp.span("g", "x").trigger("timer").request());
+    m = h.metrics();
+    for (String series : zeroFromTheStart("g")) {
+      assertEquals(0.0, m.get(series), series);
+    }
+    assertEquals(0.0, m.get(inv("g", "timer", "error")));
   }
 
   @Test

@@ -24,6 +24,13 @@ public enum MetricDefs {
 
   public enum Type { COUNTER, HISTOGRAM }
 
+  /** Counters whose only label is the function: shown at 0 for every known function. */
+  public static final List<MetricDefs> PER_FUNCTION_COUNTERS = List.of(COLDSTARTS, TIMEOUTS, THROTTLES, DROPPED_SPANS);
+  /** Values of {@code kind} on {@link #DUPLICATES}. */
+  public static final List<String> DUPLICATE_KINDS = List.of("redelivery", "retry", "replay");
+  /** Values of {@code outcome} on {@link #INVOCATIONS}. */
+  public static final List<String> OUTCOMES = List.of("success", "error", "timeout");
+
   private final String exposedName;
   private final Type type;
   private final String help;

@@ -15,7 +15,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +57,9 @@ public final class StoreMetricsCollector implements MultiCollector {
         histograms.computeIfAbsent(def, d -> new TreeMap<>()).merge(key, h, SeriesValues.Histogram::plus);
       }
     });
+    Map<String, FunctionState> functions = new TreeMap<>();
+    state.forEachFunction(functions::put);
+    addZeroSeries(counters, functions.keySet());
     List<MetricSnapshot> out = new ArrayList<>();
     counters.forEach((def, series) -> {
       CounterSnapshot.Builder b = CounterSnapshot.builder().name(def.modelName()).help(def.help());
@@ -74,8 +79,6 @@ public final class StoreMetricsCollector implements MultiCollector {
       out.add(b.build());
     });
 
-    Map<String, FunctionState> functions = new TreeMap<>();
-    state.forEachFunction(functions::put);
     GaugeSnapshot.Builder mem = gauge("faas_mem_usage_bytes", "Peak memory of the function's most recent invocation");
     GaugeSnapshot.Builder maxMem = gauge("faas_max_memory_bytes", "Configured memory");
     GaugeSnapshot.Builder timeout = gauge("faas_timeout_seconds", "Configured timeout");
@@ -129,6 +132,46 @@ public final class StoreMetricsCollector implements MultiCollector {
     Map<String, FunctionState> functions = new TreeMap<>();
     state.forEachFunction(functions::put);
     return Findings.evaluate(functions, dlq.get(), clock.millis(), findingsWindowMs);
+  }
+
+  /**
+   * Shows each known function's counters without free-form labels at 0 until they count something:
+   * Prometheus' rate() and increase() cannot see the first increment of a series that appears at 1.
+   * Derived from what this replica's stores hold (functions, triggers counted), so the zeros live on
+   * the replica that owns the function, and nothing extra is written.
+   */
+  private static void addZeroSeries(Map<MetricDefs, Map<String, long[]>> counters, Set<String> knownFunctions) {
+    Set<String> fns = new TreeSet<>(knownFunctions);
+    // A function with series but no function state (written by an older version) is known too.
+    counters.values().forEach(series -> series.keySet().forEach(key -> {
+      String[] parts = InvocationKeys.split(key);
+      if (parts.length > 1) {
+        fns.add(parts[1]);
+      }
+    }));
+    for (String fn : fns) {
+      for (MetricDefs def : MetricDefs.PER_FUNCTION_COUNTERS) {
+        zero(counters, def, def.seriesKey(fn));
+      }
+      for (String kind : MetricDefs.DUPLICATE_KINDS) {
+        zero(counters, MetricDefs.DUPLICATES, MetricDefs.DUPLICATES.seriesKey(fn, kind));
+      }
+    }
+    Map<String, long[]> invocations = counters.get(MetricDefs.INVOCATIONS);
+    if (invocations != null) {
+      for (String key : List.copyOf(invocations.keySet())) {
+        String[] parts = InvocationKeys.split(key);
+        if (parts.length == 4) {
+          for (String outcome : MetricDefs.OUTCOMES) {
+            zero(counters, MetricDefs.INVOCATIONS, MetricDefs.INVOCATIONS.seriesKey(parts[1], parts[2], outcome));
+          }
+        }
+      }
+    }
+  }
+
+  private static void zero(Map<MetricDefs, Map<String, long[]>> counters, MetricDefs def, String seriesKey) {
+    counters.computeIfAbsent(def, d -> new TreeMap<>()).putIfAbsent(seriesKey, new long[1]);
   }
 
   private static GaugeSnapshot.Builder gauge(String name, String help) {

@@ -125,6 +125,10 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Void, Void> 
   }
 
   private void onPlatformEvent(PlatformEvent e) {
+    if (functions.get(e.function()) == null) {
+      // Known from its first record on, whatever the event, so its counters are shown at 0.
+      functions.put(e.function(), FunctionState.empty());
+    }
     if (e.isThrottle()) {
       add(MetricDefs.THROTTLES.seriesKey(e.function()), 1);
       return;
