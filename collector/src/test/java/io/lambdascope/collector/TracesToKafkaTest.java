@@ -11,6 +11,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,14 @@ class TracesToKafkaTest {
 
   @Test
   void protobufSpansLandInKafkaOneRecordPerResource() throws Exception {
+    // Before any request: every refusal series and the producer errors are there at 0, so that
+    // rate() and increase() see their first increment (docs/telemetry.md section 5).
+    String atStart = Http.text(Http.get(collector.port(), "/metrics"));
+    for (String series : rejectedSeries()) {
+      assertTrue(atStart.contains(series + " 0.0"), series + " not at 0 in\n" + atStart);
+    }
+    assertTrue(atStart.contains("lambdascope_collector_producer_errors_total 0.0"), atStart);
+
     ExportTraceServiceRequest request = Otlp.traces(4, "orders", "payments", "orders");
 
     HttpResponse<byte[]> response =
@@ -85,5 +94,30 @@ class TracesToKafkaTest {
         "vertx_http_server_requests_total"}) {
       assertTrue(metrics.contains(line), line + " missing from\n" + metrics);
     }
+
+    // One refusal: its series goes from 0 to 1, the others stay at 0.
+    HttpResponse<byte[]> bad = Http.post(collector.port(), "/v1/traces", "application/x-protobuf",
+        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+    assertEquals(400, bad.statusCode(), Http.text(bad));
+    String after = Http.text(Http.get(collector.port(), "/metrics"));
+    String badRequest = "lambdascope_collector_rejected_total{reason=\"bad_request\",signal=\"traces\"}";
+    assertTrue(after.contains(badRequest + " 1.0"), after);
+    for (String series : rejectedSeries()) {
+      if (!series.equals(badRequest)) {
+        assertTrue(after.contains(series + " 0.0"), series + " not at 0 in\n" + after);
+      }
+    }
+  }
+
+  /** lambdascope_collector_rejected_total for every signal and every reason of docs/telemetry.md section 5. */
+  private static List<String> rejectedSeries() {
+    List<String> out = new ArrayList<>();
+    for (String signal : List.of("traces", "metrics", "logs", "platform")) {
+      for (String reason : List.of("bad_request", "unsupported_media_type", "too_large", "unauthorized", "overloaded",
+          "kafka_unavailable")) {
+        out.add("lambdascope_collector_rejected_total{reason=\"" + reason + "\",signal=\"" + signal + "\"}");
+      }
+    }
+    return out;
   }
 }
