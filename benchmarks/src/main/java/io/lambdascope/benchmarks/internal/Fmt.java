@@ -18,7 +18,11 @@ public final class Fmt {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return "n/a";
     }
-    if (value > 0 && value < 1) {
+    if (value <= 0) {
+      // The agent's added figure was at or below zero: smaller than the noise of this run.
+      return String.format(Locale.ROOT, "%.3f (no measurable addition)", value);
+    }
+    if (value < 1) {
       return String.format(Locale.ROOT, "%.3f (1/%.0f)", value, 1 / value);
     }
     return String.format(Locale.ROOT, "%.3f", value);

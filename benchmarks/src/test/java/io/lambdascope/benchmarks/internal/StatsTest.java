@@ -39,5 +39,6 @@ class StatsTest {
     assertEquals("0.050 (1/20)", Fmt.ratio(0.05));
     assertEquals("1.500", Fmt.ratio(1.5));
     assertEquals("n/a", Fmt.ratio(Double.NaN));
+    assertEquals("-0.017 (no measurable addition)", Fmt.ratio(-0.017));
   }
 }
