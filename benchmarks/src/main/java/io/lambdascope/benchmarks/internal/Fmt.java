@@ -22,7 +22,7 @@ public final class Fmt {
       // The agent's added figure was at or below zero: smaller than the noise of this run.
       return String.format(Locale.ROOT, "%.3f (no measurable addition)", value);
     }
-    if (value < 1) {
+    if (value < 0.5) {
       return String.format(Locale.ROOT, "%.3f (1/%.0f)", value, 1 / value);
     }
     return String.format(Locale.ROOT, "%.3f", value);
