@@ -10,14 +10,16 @@ final class Banner {
     out.println("lambdascope: Kafka at " + services.kafkaBootstrapServers());
     StringBuilder scrape = new StringBuilder("scrape_configs:\n");
     if (services.collector() != null) {
-      String address = "127.0.0.1:" + services.collector().port();
+      String address =
+          services.settings().get("LAMBDASCOPE_OTLP_HOST", "127.0.0.1") + ":" + services.collector().port();
       out.println("lambdascope: collector at http://" + address + "  (OTLP/HTTP /v1/traces /v1/metrics /v1/logs, "
           + "platform events /v1/lambda/telemetry)");
       out.println("lambdascope: functions send to it with LAMBDASCOPE_ENDPOINT=http://<this host>:" + services.collector().port());
       scrape.append(job("lambdascope-collector", address));
     }
     if (services.processor() != null) {
-      String address = "127.0.0.1:" + services.processor().httpPort();
+      String address =
+          services.settings().get("LAMBDASCOPE_METRICS_HOST", "127.0.0.1") + ":" + services.processor().httpPort();
       out.println("lambdascope: processor at http://" + address + "  (/metrics, /api/invocations, /api/findings)");
       scrape.append(job("lambdascope-processor", address));
     }
