@@ -3,6 +3,7 @@ package io.lambdascope.agent.testfn;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.lambdascope.testing.TestContext;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class Driver {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static String invoke(String handler, String requestId, long timeoutMs, String fixture) throws Exception {
-        Context ctx = new TestContext(requestId, timeoutMs);
+        Context ctx = TestContext.builder().requestId(requestId).timeout(Duration.ofMillis(timeoutMs)).build();
         int sep = handler.indexOf("::");
         String className = sep < 0 ? handler : handler.substring(0, sep);
         Object instance = HANDLERS.get(className);
