@@ -1,8 +1,8 @@
 package io.lambdascope.agent;
 
 import io.lambdascope.agent.internal.AgentSettings;
-import io.lambdascope.agent.internal.HandlerTransformer;
-import io.lambdascope.agent.internal.Invocations;
+import io.lambdascope.agent.internal.instrumentation.HandlerTransformer;
+import io.lambdascope.agent.internal.invocation.Invocations;
 import java.lang.instrument.Instrumentation;
 
 /**

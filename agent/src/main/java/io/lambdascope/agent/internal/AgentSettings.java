@@ -1,5 +1,6 @@
 package io.lambdascope.agent.internal;
 
+import io.lambdascope.agent.internal.export.OtlpHttpClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class AgentSettings {
             return DEFAULT_ENDPOINT;
         }
         try {
-            OtlpHttpExporter.Target.parse(value);
+            OtlpHttpClient.Endpoint.parse(value);
             return value;
         } catch (IllegalArgumentException e) {
             warn.add(ENDPOINT + "=" + value + " is not an http(s) URL (" + e.getMessage() + "); using " + DEFAULT_ENDPOINT);

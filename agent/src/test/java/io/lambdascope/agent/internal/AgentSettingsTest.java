@@ -3,7 +3,6 @@ package io.lambdascope.agent.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -53,21 +52,5 @@ class AgentSettingsTest {
         assertEquals(300, s.flushTimeoutMs());
         assertTrue(s.enabled());
         assertEquals(3, s.warnings().size(), s.warnings().toString());
-    }
-
-    @Test
-    void endpointParsing() {
-        OtlpHttpExporter.Target t = OtlpHttpExporter.Target.parse("http://127.0.0.1:4318");
-        assertEquals("127.0.0.1", t.host);
-        assertEquals(4318, t.port);
-        assertEquals("/v1/traces", t.path);
-        assertFalse(t.https);
-        t = OtlpHttpExporter.Target.parse("https://[::1]/base/");
-        assertEquals("::1", t.host);
-        assertEquals(443, t.port);
-        assertEquals("/base/v1/traces", t.path);
-        assertEquals("/v1/traces", OtlpHttpExporter.Target.parse("http://h:1/v1/traces").path);
-        assertThrows(IllegalArgumentException.class, () -> OtlpHttpExporter.Target.parse("http://h:99999"));
-        assertThrows(IllegalArgumentException.class, () -> OtlpHttpExporter.Target.parse("http://:80"));
     }
 }

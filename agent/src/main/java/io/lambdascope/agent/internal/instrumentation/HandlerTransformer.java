@@ -1,0 +1,126 @@
+package io.lambdascope.agent.internal.instrumentation;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+
+/**
+ * Decides, from the class name alone where possible, whether a class gets hooks. With {@code _HANDLER} set only
+ * that exact class matches (and, if it does not declare the handler method, its superclass, which the JVM loads
+ * right after it); without it, classes whose header directly names a Lambda handler interface match. The AWS
+ * SDK's {@code AwsServiceException} is matched by exact name for throttle recording. Any failure leaves the
+ * class untouched.
+ */
+public final class HandlerTransformer implements ClassFileTransformer {
+    private static final String DEFAULT_METHOD = "handleRequest";
+
+    private final String targetClass;
+    private final String targetMethod;
+    private final boolean throttles;
+    /** Superclasses to follow when the named handler class inherits its handler method (rare; tiny). */
+    private volatile String[] inheritedTargets = new String[0];
+    private volatile boolean warned;
+
+    /**
+     * @param handler the Lambda handler string ({@code pkg.Class::method} or {@code pkg.Class}), or null to
+     *                match classes that implement a handler interface directly
+     */
+    public HandlerTransformer(String handler, boolean throttles) {
+        this.throttles = throttles;
+        if (handler == null) {
+            targetClass = null;
+            targetMethod = DEFAULT_METHOD;
+        } else {
+            int sep = handler.indexOf("::");
+            String cls = sep < 0 ? handler : handler.substring(0, sep);
+            String method = sep < 0 ? DEFAULT_METHOD : handler.substring(sep + 2);
+            targetClass = cls.trim().replace('.', '/');
+            targetMethod = method.trim().isEmpty() ? DEFAULT_METHOD : method.trim();
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null || loader == null || classBeingRedefined != null) {
+            return null;
+        }
+        try {
+            if (throttles && className.equals(ServiceExceptionInstrumenter.CLASS_NAME)) {
+                return hooksVisible(loader) ? ServiceExceptionInstrumenter.instrument(classfileBuffer) : null;
+            }
+            if (targetClass != null) {
+                if (className.equals(targetClass) || isInheritedTarget(className)) {
+                    return instrumentHandler(loader, classfileBuffer, true);
+                }
+                return null;
+            }
+            if (excluded(className)) {
+                return null;
+            }
+            if (HandlerInstrumenter.implementsHandlerInterface(classfileBuffer)) {
+                return instrumentHandler(loader, classfileBuffer, false);
+            }
+            return null;
+        } catch (Throwable t) {
+            warnOnce(className, t);
+            return null;
+        }
+    }
+
+    private byte[] instrumentHandler(ClassLoader loader, byte[] bytes, boolean named) {
+        if (!hooksVisible(loader)) {
+            warnOnce(null, new IllegalStateException("the handler's class loader cannot see the agent"));
+            return null;
+        }
+        HandlerInstrumenter.Result result = HandlerInstrumenter.instrumentHandler(bytes, targetMethod, named);
+        if (result.bytes() == null && named && result.superName() != null
+                && !result.superName().equals("java/lang/Object")) {
+            addInheritedTarget(result.superName());
+        }
+        return result.bytes();
+    }
+
+    private boolean isInheritedTarget(String className) {
+        for (String t : inheritedTargets) {
+            if (t.equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized void addInheritedTarget(String superName) {
+        String[] old = inheritedTargets;
+        String[] grown = new String[old.length + 1];
+        System.arraycopy(old, 0, grown, 0, old.length);
+        grown[old.length] = superName;
+        inheritedTargets = grown;
+    }
+
+    static boolean excluded(String className) {
+        return className.startsWith("java/") || className.startsWith("javax/") || className.startsWith("jdk/")
+                || className.startsWith("sun/") || className.startsWith("com/sun/")
+                || className.startsWith("com/amazonaws/services/lambda/runtime/")
+                || className.startsWith("software/amazon/awssdk/")
+                // the agent itself (not the rest of io.lambdascope: example functions live there)
+                || className.startsWith("io/lambdascope/agent/internal/")
+                || className.startsWith("io/lambdascope/agent/shaded/")
+                || className.equals("io/lambdascope/agent/LambdascopeAgent");
+    }
+
+    /** Hooks are called by name from the function's classes: their loader must resolve the agent's own class. */
+    private static boolean hooksVisible(ClassLoader loader) {
+        try {
+            return Class.forName(Hooks.class.getName(), false, loader) == Hooks.class;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private void warnOnce(String className, Throwable t) {
+        if (!warned) {
+            warned = true;
+            System.err.println("lambdascope: not instrumenting " + (className == null ? "handler" : className) + ": " + t);
+        }
+    }
+}
