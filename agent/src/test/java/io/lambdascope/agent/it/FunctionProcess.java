@@ -28,13 +28,15 @@ final class FunctionProcess implements AutoCloseable {
     static final String FUNCTION_NAME = "orders-fn";
 
     private final Process process;
+    private final long launchedEpochMillis;
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
     private volatile long lastDurationMicros;
 
-    private FunctionProcess(Process process) {
+    private FunctionProcess(Process process, long launchedEpochMillis) {
         this.process = process;
+        this.launchedEpochMillis = launchedEpochMillis;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
@@ -169,7 +171,8 @@ final class FunctionProcess implements AutoCloseable {
             pb.environment().keySet().removeIf(k -> k.startsWith("LAMBDASCOPE_") || k.startsWith("AWS_")
                     || k.equals("_HANDLER") || k.equals("JAVA_TOOL_OPTIONS"));
             pb.environment().putAll(env);
-            return new FunctionProcess(pb.start());
+            long launched = System.currentTimeMillis();
+            return new FunctionProcess(pb.start(), launched);
         }
     }
 
@@ -215,6 +218,11 @@ final class FunctionProcess implements AutoCloseable {
         String[] parts = line.split(" ");
         lastDurationMicros = Long.parseLong(parts[2]);
         return new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+    }
+
+    /** Wall-clock time just before the process was started: nothing in it can have happened earlier. */
+    long launchedEpochMillis() {
+        return launchedEpochMillis;
     }
 
     /** How long the driver's call into the handler took, for the last result (agent hooks included). */
