@@ -311,24 +311,12 @@ public final class OtlpHttpClient {
         return readBuffer[0] & 0xFF;
     }
 
-    private String readLine(long deadlineNanos, boolean firstOnReusedConnection) throws IOException, StaleConnection {
+    /** A line of a chunked body: the status line is behind us, so the connection was not stale. */
+    private String readLine(long deadlineNanos) throws IOException {
         StringBuilder sb = new StringBuilder(64);
         while (true) {
-            int b;
-            try {
-                b = read(deadlineNanos);
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                if (firstOnReusedConnection && sb.length() == 0) {
-                    throw new StaleConnection();
-                }
-                throw e;
-            }
+            int b = read(deadlineNanos);
             if (b < 0) {
-                if (firstOnReusedConnection && sb.length() == 0) {
-                    throw new StaleConnection();
-                }
                 throw new IOException("connection closed mid-response");
             }
             if (b == '\n') {
@@ -447,10 +435,10 @@ public final class OtlpHttpClient {
         }
     }
 
-    private void skipChunked(long deadlineNanos) throws IOException, StaleConnection {
+    private void skipChunked(long deadlineNanos) throws IOException {
         long total = 0;
         while (true) {
-            String sizeLine = readLine(deadlineNanos, false);
+            String sizeLine = readLine(deadlineNanos);
             int semi = sizeLine.indexOf(';');
             long size;
             try {
@@ -464,13 +452,13 @@ public final class OtlpHttpClient {
             }
             if (size == 0) {
                 // trailers until the empty line
-                while (!readLine(deadlineNanos, false).isEmpty()) {
+                while (!readLine(deadlineNanos).isEmpty()) {
                     // skip
                 }
                 return;
             }
             skip(size, deadlineNanos);
-            readLine(deadlineNanos, false);
+            readLine(deadlineNanos);
         }
     }
 
