@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class HttpTest {
+class MetricsPageTest {
   private static final String PAGE =
       """
       # HELP faas_invocations_total invocations
