@@ -3,6 +3,7 @@ package io.lambdascope.settings;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,12 +33,7 @@ public final class Units {
    * @throws IllegalArgumentException showing the text and the expected form
    */
   public static Duration parseDuration(String text) {
-    requireNonNull(text, "text");
-    try {
-      return duration(text.trim());
-    } catch (InvalidValue e) {
-      throw new IllegalArgumentException("'" + text.trim() + "' " + e.getMessage() + "; expected " + DURATION_FORM);
-    }
+    return parse(text, Units::duration, DURATION_FORM);
   }
 
   /** The shortest exact form: {@code 100ms}, {@code 10s}, {@code 90s}, {@code 1d}. */
@@ -64,12 +60,7 @@ public final class Units {
    * @throws IllegalArgumentException showing the text and the expected form
    */
   public static long parseSize(String text) {
-    requireNonNull(text, "text");
-    try {
-      return size(text.trim());
-    } catch (InvalidValue e) {
-      throw new IllegalArgumentException("'" + text.trim() + "' " + e.getMessage() + "; expected " + SIZE_FORM);
-    }
+    return parse(text, Units::size, SIZE_FORM);
   }
 
   /** The shortest exact form: {@code 4MiB}, {@code 1536KiB}, {@code 1000}. */
@@ -84,6 +75,15 @@ public final class Units {
       return bytes / KIB + "KiB";
     }
     return Long.toString(bytes);
+  }
+
+  private static <T> T parse(String text, Function<String, T> parser, String form) {
+    String t = requireNonNull(text, "text").trim();
+    try {
+      return parser.apply(t);
+    } catch (InvalidValue e) {
+      throw new IllegalArgumentException("'" + t + "' " + e.getMessage() + "; expected " + form);
+    }
   }
 
   static Duration duration(String text) {
