@@ -1,9 +1,9 @@
 package io.lambdascope.benchmarks;
 
 import io.lambdascope.benchmarks.internal.Fmt;
-import io.lambdascope.benchmarks.internal.Http;
 import io.lambdascope.benchmarks.internal.LocalCollector;
 import io.lambdascope.benchmarks.internal.LocalKafka;
+import io.lambdascope.benchmarks.internal.MetricsPage;
 import io.lambdascope.benchmarks.internal.OtlpSink;
 import io.lambdascope.benchmarks.internal.ProcessRun;
 import io.lambdascope.benchmarks.internal.Stats;
@@ -120,8 +120,8 @@ final class ColdStartBenchmark implements Benchmark {
       }
       long sinkSpans = sink.spans();
       double collectorSpans =
-          Http.sumSeries(
-              Http.get(collector.endpoint() + "/metrics"),
+          MetricsPage.sumSeries(
+              MetricsPage.get(collector.endpoint() + "/metrics"),
               "lambdascope_collector_items_accepted_total",
               "signal=\"traces\"");
       return render(ws, rounds, variants, samples, sinkSpans, collectorSpans);
@@ -235,6 +235,7 @@ final class ColdStartBenchmark implements Benchmark {
         .append(String.join(" ", LAMBDA_FLAGS))
         .append(" [<agent>] -cp benchmarks/target/")
         .append(ws.functionJar().getFileName())
+        .append(":benchmarks/target/bench-lib/lambdascope-test-support.jar")
         .append(":benchmarks/target/bench-lib/aws-lambda-java-core.jar ")
         .append(DRIVER)
         .append("\n```\n");

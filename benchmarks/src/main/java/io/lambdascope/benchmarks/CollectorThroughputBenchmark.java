@@ -1,13 +1,13 @@
 package io.lambdascope.benchmarks;
 
 import io.lambdascope.benchmarks.internal.Fmt;
-import io.lambdascope.benchmarks.internal.Http;
-import io.lambdascope.benchmarks.internal.LoadClient;
+import io.lambdascope.benchmarks.internal.InstantSink;
 import io.lambdascope.benchmarks.internal.LoadClient.Outcome;
 import io.lambdascope.benchmarks.internal.LoadClient.Payload;
+import io.lambdascope.benchmarks.internal.LoadClient;
 import io.lambdascope.benchmarks.internal.LocalCollector;
 import io.lambdascope.benchmarks.internal.LocalKafka;
-import io.lambdascope.benchmarks.internal.InstantSink;
+import io.lambdascope.benchmarks.internal.MetricsPage;
 import io.lambdascope.benchmarks.internal.SpanFactory;
 import io.lambdascope.benchmarks.internal.Stats;
 import java.nio.charset.StandardCharsets;
@@ -123,8 +123,8 @@ final class CollectorThroughputBenchmark implements Benchmark {
       double halfRate = colStats.median() / 2 / SPANS_PER_REQUEST;
       Outcome half = client.openLoop(payloads, halfRate, latencyPhase);
       Stats latency = Stats.of(half.latencyNanos().stream().map(n -> n / 1e6).toList());
-      String metrics = Http.get(collector.endpoint() + "/metrics");
-      double accepted = Http.sumSeries(metrics, "lambdascope_collector_items_accepted_total", "signal=\"traces\"");
+      String metrics = MetricsPage.get(collector.endpoint() + "/metrics");
+      double accepted = MetricsPage.sumSeries(metrics, "lambdascope_collector_items_accepted_total", "signal=\"traces\"");
 
       client.close();
       StringBuilder md = new StringBuilder();

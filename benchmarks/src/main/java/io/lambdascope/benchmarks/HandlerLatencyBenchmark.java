@@ -1,9 +1,9 @@
 package io.lambdascope.benchmarks;
 
 import io.lambdascope.benchmarks.internal.Fmt;
-import io.lambdascope.benchmarks.internal.Http;
 import io.lambdascope.benchmarks.internal.LocalCollector;
 import io.lambdascope.benchmarks.internal.LocalKafka;
+import io.lambdascope.benchmarks.internal.MetricsPage;
 import io.lambdascope.benchmarks.internal.ProcessRun;
 import io.lambdascope.benchmarks.internal.SilentServer;
 import io.lambdascope.benchmarks.internal.Stats;
@@ -97,8 +97,8 @@ final class HandlerLatencyBenchmark implements Benchmark {
   }
 
   private static double acceptedSpans(LocalCollector collector) throws Exception {
-    return Http.sumSeries(
-        Http.get(collector.endpoint() + "/metrics"), "lambdascope_collector_items_accepted_total", "signal=\"traces\"");
+    return MetricsPage.sumSeries(
+        MetricsPage.get(collector.endpoint() + "/metrics"), "lambdascope_collector_items_accepted_total", "signal=\"traces\"");
   }
 
   private List<Double> runOnce(Workspace ws, Case c) throws Exception {
@@ -194,7 +194,7 @@ final class HandlerLatencyBenchmark implements Benchmark {
         .append("fast because it did not export shows here.\n");
     md.append("\n`n/a`: too few invocations in a `--quick` run (the OpenTelemetry agent's stalled cases run one ")
         .append("invocation there). Command: `java <Lambda flags> [-javaagent:<agent>] -cp <function jar>:")
-        .append("aws-lambda-java-core.jar ")
+        .append("lambdascope-test-support.jar:aws-lambda-java-core.jar ")
         .append(DRIVER)
         .append(" <invocations>`.\n");
     return md.toString();

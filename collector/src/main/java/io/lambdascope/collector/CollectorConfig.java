@@ -2,6 +2,10 @@ package io.lambdascope.collector;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.settings.KafkaSettings;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
+import io.lambdascope.settings.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,33 +28,63 @@ import java.util.TreeSet;
 /**
  * Everything the collector needs to run. Build it from environment-variable names with {@link
  * #fromSettings(Map)} (the launcher passes the environment overlaid with its flags), or with {@link
- * #builder(String)} in tests. Every setting and default is documented in {@code docs/collector.md}.
+ * #builder(String)} in tests. The settings are declared below (the Kafka ones in {@link
+ * KafkaSettings}); docs/configuration.md lists them.
  */
 public final class CollectorConfig {
-  public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
-  public static final String KAFKA_CONFIG = "LAMBDASCOPE_KAFKA_CONFIG";
-  public static final String TOPIC_SPANS = "LAMBDASCOPE_TOPIC_SPANS";
-  public static final String TOPIC_METRICS = "LAMBDASCOPE_TOPIC_METRICS";
-  public static final String TOPIC_LOGS = "LAMBDASCOPE_TOPIC_LOGS";
-  public static final String TOPIC_PARTITIONS = "LAMBDASCOPE_TOPIC_PARTITIONS";
-  public static final String TOPIC_REPLICATION_FACTOR = "LAMBDASCOPE_TOPIC_REPLICATION_FACTOR";
-  public static final String OTLP_HOST = "LAMBDASCOPE_OTLP_HOST";
-  public static final String OTLP_PORT = "LAMBDASCOPE_OTLP_PORT";
-  public static final String AUTH_TOKENS = "LAMBDASCOPE_AUTH_TOKENS";
-  public static final String ALLOW_UNAUTHENTICATED = "LAMBDASCOPE_ALLOW_UNAUTHENTICATED";
-  public static final String TLS_CERT = "LAMBDASCOPE_TLS_CERT";
-  public static final String TLS_KEY = "LAMBDASCOPE_TLS_KEY";
-  public static final String MAX_REQUEST_BYTES = "LAMBDASCOPE_MAX_REQUEST_BYTES";
-  public static final String MAX_DECOMPRESSED_BYTES = "LAMBDASCOPE_MAX_DECOMPRESSED_BYTES";
-  public static final String MAX_DECODED_MESSAGES = "LAMBDASCOPE_MAX_DECODED_MESSAGES";
-  public static final String MAX_INFLIGHT_BYTES = "LAMBDASCOPE_MAX_INFLIGHT_BYTES";
-  public static final String MAX_INFLIGHT_REQUESTS = "LAMBDASCOPE_MAX_INFLIGHT_REQUESTS";
-  public static final String KAFKA_TIMEOUT_MS = "LAMBDASCOPE_KAFKA_TIMEOUT_MS";
-  public static final String KAFKA_START_TIMEOUT_MS = "LAMBDASCOPE_KAFKA_START_TIMEOUT_MS";
-  public static final String SHUTDOWN_TIMEOUT_MS = "LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS";
-  public static final String DECODE_THREADS = "LAMBDASCOPE_DECODE_THREADS";
-
   private static final long MIB = 1024 * 1024;
+
+  public static final Setting<String> OTLP_HOST =
+      Setting.host("LAMBDASCOPE_OTLP_HOST", "127.0.0.1", "interface to listen on");
+  public static final Setting<Integer> OTLP_PORT =
+      Setting.port("LAMBDASCOPE_OTLP_PORT", 4318, "port; 0 = any free port");
+  public static final Setting<Map<String, String>> AUTH_TOKENS =
+      Setting.pairs("LAMBDASCOPE_AUTH_TOKENS", "token", "tenant", false,
+              "`token=tenant` pairs separated by commas; when set, every ingestion request needs "
+                  + "`Authorization: Bearer <token>`")
+          .secret();
+  public static final Setting<Boolean> ALLOW_UNAUTHENTICATED =
+      Setting.bool("LAMBDASCOPE_ALLOW_UNAUTHENTICATED", false,
+          "allow listening on a non-loopback interface without tokens");
+  public static final Setting<Path> TLS_CERT =
+      Setting.path("LAMBDASCOPE_TLS_CERT", null, "PEM certificate chain: serve HTTPS (with `LAMBDASCOPE_TLS_KEY`)");
+  public static final Setting<Path> TLS_KEY =
+      Setting.path("LAMBDASCOPE_TLS_KEY", null, "PEM private key (PKCS#8, or PKCS#1 RSA)");
+  public static final Setting<Long> MAX_REQUEST_BYTES =
+      Setting.size("LAMBDASCOPE_MAX_REQUEST_BYTES", 4 * MIB, 1024, "largest body as sent");
+  public static final Setting<Long> MAX_DECOMPRESSED_BYTES =
+      Setting.size("LAMBDASCOPE_MAX_DECOMPRESSED_BYTES", 16 * MIB, 1024, "largest body after gzip");
+  public static final Setting<Long> MAX_DECODED_MESSAGES =
+      Setting.longInteger("LAMBDASCOPE_MAX_DECODED_MESSAGES", 250_000, 100, Long.MAX_VALUE,
+          "most protobuf messages (spans, attributes, values, ...) or JSON objects and arrays in one request");
+  public static final Setting<Long> MAX_INFLIGHT_BYTES =
+      Setting.size("LAMBDASCOPE_MAX_INFLIGHT_BYTES", 64 * MIB, 4096,
+          "request bytes (as sent plus decompressed) held until Kafka answers; must hold one largest request");
+  public static final Setting<Integer> MAX_INFLIGHT_REQUESTS =
+      Setting.integer("LAMBDASCOPE_MAX_INFLIGHT_REQUESTS", 512, 1, Integer.MAX_VALUE,
+          "requests held at once (reading, decoding or waiting for Kafka)");
+  public static final Setting<Duration> KAFKA_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_KAFKA_TIMEOUT", Duration.ofSeconds(10),
+              "how long a request waits for Kafka before it gets 503; also the producer's `delivery.timeout.ms` "
+                  + "and `max.block.ms`")
+          .replaces("LAMBDASCOPE_KAFKA_TIMEOUT_MS");
+  public static final Setting<Duration> KAFKA_START_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_KAFKA_START_TIMEOUT", Duration.ofSeconds(30),
+              "how long start-up waits for Kafka and the topics")
+          .replaces("LAMBDASCOPE_KAFKA_START_TIMEOUT_MS");
+  public static final Setting<Duration> SHUTDOWN_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30),
+              "how long `close()` waits for in-flight requests and the producer")
+          .replaces("LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS");
+  public static final Setting<Integer> DECODE_THREADS =
+      Setting.integer("LAMBDASCOPE_DECODE_THREADS", 2, 1, 1024,
+          "threads that decode requests and hand them to the producer");
+
+  /** The collector's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY, MAX_REQUEST_BYTES,
+          MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS, KAFKA_TIMEOUT,
+          KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, DECODE_THREADS);
 
   private final String kafkaBootstrapServers;
   private final Path kafkaConfigFile;
@@ -112,91 +147,34 @@ public final class CollectorConfig {
    * @throws IllegalArgumentException naming the setting when one is missing, malformed or unsafe
    */
   public static CollectorConfig fromSettings(Map<String, String> settings) {
-    requireNonNull(settings, "settings");
-    Settings s = new Settings(settings);
-    String bootstrap = s.get(KAFKA_BOOTSTRAP_SERVERS);
-    if (bootstrap == null) {
-      throw new IllegalArgumentException(KAFKA_BOOTSTRAP_SERVERS + " is required");
+    Settings s = Settings.of(requireNonNull(settings, "settings"));
+    Builder b = builder(KafkaSettings.bootstrapServers(s.require(KafkaSettings.BOOTSTRAP_SERVERS)))
+        .topicSpans(s.get(KafkaSettings.TOPIC_SPANS))
+        .topicMetrics(s.get(KafkaSettings.TOPIC_METRICS))
+        .topicLogs(s.get(KafkaSettings.TOPIC_LOGS))
+        .topicPartitions(s.get(KafkaSettings.TOPIC_PARTITIONS))
+        .topicReplicationFactor(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
+        .host(s.get(OTLP_HOST))
+        .port(s.get(OTLP_PORT))
+        .authTokens(s.get(AUTH_TOKENS))
+        .allowUnauthenticated(s.get(ALLOW_UNAUTHENTICATED))
+        .maxRequestBytes(s.get(MAX_REQUEST_BYTES))
+        .maxDecompressedBytes(s.get(MAX_DECOMPRESSED_BYTES))
+        .maxDecodedMessages(s.get(MAX_DECODED_MESSAGES))
+        .maxInflightBytes(s.get(MAX_INFLIGHT_BYTES))
+        .maxInflightRequests(s.get(MAX_INFLIGHT_REQUESTS))
+        .kafkaTimeout(s.get(KAFKA_TIMEOUT))
+        .kafkaStartTimeout(s.get(KAFKA_START_TIMEOUT))
+        .shutdownTimeout(s.get(SHUTDOWN_TIMEOUT))
+        .decodeThreads(s.get(DECODE_THREADS));
+    s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
+    Optional<Path> cert = s.find(TLS_CERT);
+    Optional<Path> key = s.find(TLS_KEY);
+    if (cert.isPresent() != key.isPresent()) {
+      throw new IllegalArgumentException(TLS_CERT + " and " + TLS_KEY + " must be set together");
     }
-    Builder b = builder(bootstrap);
-    String kafkaConfig = s.get(KAFKA_CONFIG);
-    if (kafkaConfig != null) {
-      b.kafkaConfigFile(Path.of(kafkaConfig));
-    }
-    if (s.get(TOPIC_SPANS) != null) {
-      b.topicSpans(s.get(TOPIC_SPANS));
-    }
-    if (s.get(TOPIC_METRICS) != null) {
-      b.topicMetrics(s.get(TOPIC_METRICS));
-    }
-    if (s.get(TOPIC_LOGS) != null) {
-      b.topicLogs(s.get(TOPIC_LOGS));
-    }
-    s.intValue(TOPIC_PARTITIONS).ifPresent(b::topicPartitions);
-    s.intValue(TOPIC_REPLICATION_FACTOR).ifPresent(v -> b.topicReplicationFactor((short) (int) v));
-    if (s.get(OTLP_HOST) != null) {
-      b.host(s.get(OTLP_HOST));
-    }
-    s.intValue(OTLP_PORT).ifPresent(b::port);
-    String tokens = s.get(AUTH_TOKENS);
-    if (tokens != null) {
-      b.authTokens(parseTokens(tokens));
-    }
-    String allow = s.get(ALLOW_UNAUTHENTICATED);
-    if (allow != null) {
-      b.allowUnauthenticated(parseBoolean(ALLOW_UNAUTHENTICATED, allow));
-    }
-    String cert = s.get(TLS_CERT);
-    String key = s.get(TLS_KEY);
-    if (cert != null || key != null) {
-      if (cert == null || key == null) {
-        throw new IllegalArgumentException(TLS_CERT + " and " + TLS_KEY + " must be set together");
-      }
-      b.tls(Path.of(cert), Path.of(key));
-    }
-    s.longValue(MAX_REQUEST_BYTES).ifPresent(b::maxRequestBytes);
-    s.longValue(MAX_DECOMPRESSED_BYTES).ifPresent(b::maxDecompressedBytes);
-    s.longValue(MAX_DECODED_MESSAGES).ifPresent(b::maxDecodedMessages);
-    s.longValue(MAX_INFLIGHT_BYTES).ifPresent(b::maxInflightBytes);
-    s.intValue(MAX_INFLIGHT_REQUESTS).ifPresent(b::maxInflightRequests);
-    s.longValue(KAFKA_TIMEOUT_MS).ifPresent(v -> b.kafkaTimeout(Duration.ofMillis(v)));
-    s.longValue(KAFKA_START_TIMEOUT_MS).ifPresent(v -> b.kafkaStartTimeout(Duration.ofMillis(v)));
-    s.longValue(SHUTDOWN_TIMEOUT_MS).ifPresent(v -> b.shutdownTimeout(Duration.ofMillis(v)));
-    s.intValue(DECODE_THREADS).ifPresent(b::decodeThreads);
+    cert.ifPresent(c -> b.tls(c, key.get()));
     return b.build();
-  }
-
-  /** {@code token=tenant} pairs separated by commas. */
-  static Map<String, String> parseTokens(String value) {
-    Map<String, String> tokens = new LinkedHashMap<>();
-    for (String pair : value.split(",")) {
-      String p = pair.trim();
-      if (p.isEmpty()) {
-        continue;
-      }
-      int eq = p.lastIndexOf('=');
-      if (eq <= 0 || eq == p.length() - 1) {
-        throw new IllegalArgumentException(
-            AUTH_TOKENS + ": expected token=tenant pairs separated by commas (entry " + (tokens.size() + 1) + ")");
-      }
-      tokens.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
-    }
-    return tokens;
-  }
-
-  private static boolean parseBoolean(String name, String value) {
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-      case "1":
-      case "yes":
-        return true;
-      case "false":
-      case "0":
-      case "no":
-        return false;
-      default:
-        throw new IllegalArgumentException(name + " must be true or false: " + value);
-    }
   }
 
   /** One line for the start-up log: the effective configuration with secrets masked. */
@@ -228,7 +206,7 @@ public final class CollectorConfig {
     j.add("max.decoded.messages=" + maxDecodedMessages);
     j.add("max.inflight.bytes=" + maxInflightBytes);
     j.add("max.inflight.requests=" + maxInflightRequests);
-    j.add("kafka.timeout=" + kafkaTimeout.toMillis() + "ms");
+    j.add("kafka.timeout=" + Units.formatDuration(kafkaTimeout));
     return j.toString();
   }
 
@@ -362,7 +340,7 @@ public final class CollectorConfig {
       try (InputStream in = Files.newInputStream(kafkaConfigFile)) {
         p.load(in);
       } catch (IOException e) {
-        throw new UncheckedIOException(KAFKA_CONFIG + ": cannot read " + kafkaConfigFile, e);
+        throw new UncheckedIOException(KafkaSettings.CONFIG + ": cannot read " + kafkaConfigFile, e);
       }
       p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k)));
     }
@@ -370,38 +348,36 @@ public final class CollectorConfig {
     return all;
   }
 
-  /** Settings for a {@link CollectorConfig}; defaults as documented in docs/collector.md. */
+  /** Settings for a {@link CollectorConfig}; the defaults are those of the declarations above. */
   public static final class Builder {
     private final String kafkaBootstrapServers;
     private Path kafkaConfigFile;
     private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
-    private String topicSpans = "otlp_spans";
-    private String topicMetrics = "otlp_metrics";
-    private String topicLogs = "otlp_logs";
-    private int topicPartitions = 3;
-    private short topicReplicationFactor = -1;
-    private String host = "127.0.0.1";
-    private int port = 4318;
+    private String topicSpans = KafkaSettings.TOPIC_SPANS.defaultValue();
+    private String topicMetrics = KafkaSettings.TOPIC_METRICS.defaultValue();
+    private String topicLogs = KafkaSettings.TOPIC_LOGS.defaultValue();
+    private int topicPartitions = KafkaSettings.TOPIC_PARTITIONS.defaultValue();
+    private short topicReplicationFactor = KafkaSettings.TOPIC_REPLICATION_FACTOR.defaultValue().shortValue();
+    private String host = OTLP_HOST.defaultValue();
+    private int port = OTLP_PORT.defaultValue();
     private final Map<String, String> tenantsByToken = new LinkedHashMap<>();
-    private boolean allowUnauthenticated;
+    private boolean allowUnauthenticated = ALLOW_UNAUTHENTICATED.defaultValue();
     private Path tlsCert;
     private Path tlsKey;
-    private long maxRequestBytes = 4 * MIB;
-    private long maxDecompressedBytes = 16 * MIB;
-    private long maxDecodedMessages = 250_000;
-    private long maxInflightBytes = 64 * MIB;
-    private int maxInflightRequests = 512;
-    private Duration kafkaTimeout = Duration.ofSeconds(10);
-    private Duration kafkaStartTimeout = Duration.ofSeconds(30);
-    private Duration shutdownTimeout = Duration.ofSeconds(30);
-    private int decodeThreads = 2;
+    private long maxRequestBytes = MAX_REQUEST_BYTES.defaultValue();
+    private long maxDecompressedBytes = MAX_DECOMPRESSED_BYTES.defaultValue();
+    private long maxDecodedMessages = MAX_DECODED_MESSAGES.defaultValue();
+    private long maxInflightBytes = MAX_INFLIGHT_BYTES.defaultValue();
+    private int maxInflightRequests = MAX_INFLIGHT_REQUESTS.defaultValue();
+    private Duration kafkaTimeout = KAFKA_TIMEOUT.defaultValue();
+    private Duration kafkaStartTimeout = KAFKA_START_TIMEOUT.defaultValue();
+    private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+    private int decodeThreads = DECODE_THREADS.defaultValue();
 
     private Builder(String kafkaBootstrapServers) {
       requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
-      if (kafkaBootstrapServers.isBlank()) {
-        throw new IllegalArgumentException(KAFKA_BOOTSTRAP_SERVERS + " is blank");
-      }
-      this.kafkaBootstrapServers = kafkaBootstrapServers.trim();
+      this.kafkaBootstrapServers =
+          KafkaSettings.bootstrapServers(KafkaSettings.BOOTSTRAP_SERVERS.parse(kafkaBootstrapServers));
     }
 
     public Builder kafkaConfigFile(Path file) {
@@ -416,43 +392,38 @@ public final class CollectorConfig {
     }
 
     public Builder topicSpans(String topic) {
-      this.topicSpans = topicName(topic, TOPIC_SPANS);
+      this.topicSpans = KafkaSettings.TOPIC_SPANS.check(topic);
       return this;
     }
 
     public Builder topicMetrics(String topic) {
-      this.topicMetrics = topicName(topic, TOPIC_METRICS);
+      this.topicMetrics = KafkaSettings.TOPIC_METRICS.check(topic);
       return this;
     }
 
     public Builder topicLogs(String topic) {
-      this.topicLogs = topicName(topic, TOPIC_LOGS);
+      this.topicLogs = KafkaSettings.TOPIC_LOGS.check(topic);
       return this;
     }
 
     public Builder topicPartitions(int partitions) {
-      this.topicPartitions = atLeast(partitions, 1, TOPIC_PARTITIONS);
+      this.topicPartitions = KafkaSettings.TOPIC_PARTITIONS.check(partitions);
       return this;
     }
 
+    /** -1 leaves it to the broker. */
     public Builder topicReplicationFactor(short factor) {
-      if (factor != -1 && factor < 1) {
-        throw new IllegalArgumentException(TOPIC_REPLICATION_FACTOR + " must be -1 (broker default) or at least 1");
-      }
-      this.topicReplicationFactor = factor;
+      this.topicReplicationFactor = KafkaSettings.TOPIC_REPLICATION_FACTOR.check((int) factor).shortValue();
       return this;
     }
 
     public Builder host(String host) {
-      this.host = requireNonNull(host, "host").trim();
+      this.host = OTLP_HOST.parse(requireNonNull(host, "host"));
       return this;
     }
 
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(OTLP_PORT + " out of range: " + port);
-      }
-      this.port = port;
+      this.port = OTLP_PORT.check(port);
       return this;
     }
 
@@ -482,50 +453,50 @@ public final class CollectorConfig {
     }
 
     public Builder maxRequestBytes(long bytes) {
-      this.maxRequestBytes = atLeast(bytes, 1024, MAX_REQUEST_BYTES);
+      this.maxRequestBytes = MAX_REQUEST_BYTES.check(bytes);
       return this;
     }
 
     public Builder maxDecompressedBytes(long bytes) {
-      this.maxDecompressedBytes = atLeast(bytes, 1024, MAX_DECOMPRESSED_BYTES);
+      this.maxDecompressedBytes = MAX_DECOMPRESSED_BYTES.check(bytes);
       return this;
     }
 
     public Builder maxDecodedMessages(long messages) {
-      this.maxDecodedMessages = atLeast(messages, 100, MAX_DECODED_MESSAGES);
+      this.maxDecodedMessages = MAX_DECODED_MESSAGES.check(messages);
       return this;
     }
 
     public Builder maxInflightBytes(long bytes) {
-      this.maxInflightBytes = atLeast(bytes, 4096, MAX_INFLIGHT_BYTES);
+      this.maxInflightBytes = MAX_INFLIGHT_BYTES.check(bytes);
       return this;
     }
 
     public Builder maxInflightRequests(int requests) {
-      this.maxInflightRequests = atLeast(requests, 1, MAX_INFLIGHT_REQUESTS);
+      this.maxInflightRequests = MAX_INFLIGHT_REQUESTS.check(requests);
       return this;
     }
 
     /** How long a request waits for Kafka's acknowledgement before it gets a 503. */
     public Builder kafkaTimeout(Duration timeout) {
-      this.kafkaTimeout = positive(timeout, KAFKA_TIMEOUT_MS);
+      this.kafkaTimeout = KAFKA_TIMEOUT.check(timeout);
       return this;
     }
 
     /** How long {@link Collector#start} waits for Kafka to answer and topics to exist. */
     public Builder kafkaStartTimeout(Duration timeout) {
-      this.kafkaStartTimeout = positive(timeout, KAFKA_START_TIMEOUT_MS);
+      this.kafkaStartTimeout = KAFKA_START_TIMEOUT.check(timeout);
       return this;
     }
 
     /** How long {@link Collector#close} waits for in-flight requests and the producer. */
     public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = positive(timeout, SHUTDOWN_TIMEOUT_MS);
+      this.shutdownTimeout = SHUTDOWN_TIMEOUT.check(timeout);
       return this;
     }
 
     public Builder decodeThreads(int threads) {
-      this.decodeThreads = atLeast(threads, 1, DECODE_THREADS);
+      this.decodeThreads = DECODE_THREADS.check(threads);
       return this;
     }
 
@@ -536,9 +507,6 @@ public final class CollectorConfig {
      *     listen beyond loopback without tokens and without {@code LAMBDASCOPE_ALLOW_UNAUTHENTICATED}
      */
     public CollectorConfig build() {
-      if (host.isEmpty()) {
-        throw new IllegalArgumentException(OTLP_HOST + " is blank");
-      }
       if (tenantsByToken.isEmpty() && !allowUnauthenticated && !isLoopback(host)) {
         throw new IllegalArgumentException(
             "refusing to listen on " + host + " without authentication: set " + AUTH_TOKENS
@@ -546,8 +514,9 @@ public final class CollectorConfig {
       }
       if (maxRequestBytes + maxDecompressedBytes > maxInflightBytes) {
         throw new IllegalArgumentException(
-            MAX_INFLIGHT_BYTES + " (" + maxInflightBytes + ") must hold at least one request: "
-                + MAX_REQUEST_BYTES + " + " + MAX_DECOMPRESSED_BYTES + " = " + (maxRequestBytes + maxDecompressedBytes));
+            MAX_INFLIGHT_BYTES + " (" + Units.formatSize(maxInflightBytes) + ") must hold at least one request: "
+                + MAX_REQUEST_BYTES + " + " + MAX_DECOMPRESSED_BYTES + " = "
+                + Units.formatSize(maxRequestBytes + maxDecompressedBytes));
       }
       if (tlsCert != null) {
         for (Path p : new Path[] {tlsCert, tlsKey}) {
@@ -557,77 +526,9 @@ public final class CollectorConfig {
         }
       }
       if (kafkaConfigFile != null && !Files.isReadable(kafkaConfigFile)) {
-        throw new IllegalArgumentException(KAFKA_CONFIG + " not readable: " + kafkaConfigFile);
+        throw new IllegalArgumentException(KafkaSettings.CONFIG + " not readable: " + kafkaConfigFile);
       }
       return new CollectorConfig(this);
-    }
-
-    private static String topicName(String topic, String setting) {
-      requireNonNull(topic, "topic");
-      if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-        throw new IllegalArgumentException(setting + " is not a valid Kafka topic name: " + topic);
-      }
-      return topic;
-    }
-
-    private static int atLeast(int value, int min, String setting) {
-      if (value < min) {
-        throw new IllegalArgumentException(setting + " must be at least " + min + ": " + value);
-      }
-      return value;
-    }
-
-    private static long atLeast(long value, long min, String setting) {
-      if (value < min) {
-        throw new IllegalArgumentException(setting + " must be at least " + min + ": " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(Duration d, String setting) {
-      requireNonNull(d, "timeout");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(setting + " must be positive");
-      }
-      return d;
-    }
-  }
-
-  /** Reads names from the settings map; blank means unset, numbers must parse. */
-  private static final class Settings {
-    private final Map<String, String> values;
-
-    Settings(Map<String, String> values) {
-      this.values = values;
-    }
-
-    String get(String name) {
-      String v = values.get(name);
-      return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    Optional<Integer> intValue(String name) {
-      String v = get(name);
-      if (v == null) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(Integer.parseInt(v));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer: " + v, e);
-      }
-    }
-
-    Optional<Long> longValue(String name) {
-      String v = get(name);
-      if (v == null) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(Long.parseLong(v));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer: " + v, e);
-      }
     }
   }
 }

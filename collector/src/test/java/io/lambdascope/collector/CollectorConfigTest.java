@@ -44,16 +44,24 @@ class CollectorConfigTest {
         Map.entry("LAMBDASCOPE_TOPIC_LOGS", "l"), Map.entry("LAMBDASCOPE_TOPIC_PARTITIONS", "12"),
         Map.entry("LAMBDASCOPE_OTLP_HOST", "0.0.0.0"), Map.entry("LAMBDASCOPE_OTLP_PORT", "0"),
         Map.entry("LAMBDASCOPE_AUTH_TOKENS", "t0ken-1=acme, t0ken-2=globex"),
-        Map.entry("LAMBDASCOPE_MAX_REQUEST_BYTES", "1000000"), Map.entry("LAMBDASCOPE_MAX_DECOMPRESSED_BYTES", "2000000"),
-        Map.entry("LAMBDASCOPE_MAX_INFLIGHT_BYTES", "9000000"), Map.entry("LAMBDASCOPE_MAX_INFLIGHT_REQUESTS", "7"),
-        Map.entry("LAMBDASCOPE_MAX_DECODED_MESSAGES", "5000"), Map.entry("LAMBDASCOPE_KAFKA_TIMEOUT_MS", "2500"),
-        Map.entry("LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS", "4000"), Map.entry("LAMBDASCOPE_DECODE_THREADS", "3"),
+        Map.entry("LAMBDASCOPE_MAX_REQUEST_BYTES", "1000000"), Map.entry("LAMBDASCOPE_MAX_DECOMPRESSED_BYTES", "2MiB"),
+        Map.entry("LAMBDASCOPE_MAX_INFLIGHT_BYTES", "9MiB"), Map.entry("LAMBDASCOPE_MAX_INFLIGHT_REQUESTS", "7"),
+        Map.entry("LAMBDASCOPE_MAX_DECODED_MESSAGES", "5000"), Map.entry("LAMBDASCOPE_KAFKA_TIMEOUT", "2500ms"),
+        Map.entry("LAMBDASCOPE_KAFKA_START_TIMEOUT", "1m"),
+        Map.entry("LAMBDASCOPE_SHUTDOWN_TIMEOUT", "4s"), Map.entry("LAMBDASCOPE_DECODE_THREADS", "3"),
         Map.entry("LAMBDASCOPE_OTLP_UNUSED", " ")));
     assertEquals("s", c.topicSpans());
     assertEquals(12, c.topicPartitions());
     assertEquals(Map.of("t0ken-1", "acme", "t0ken-2", "globex"), c.tenantsByToken());
     assertEquals(7, c.maxInflightRequests());
     assertEquals(Duration.ofMillis(2500), c.kafkaTimeout());
+    assertEquals(Duration.ofMinutes(1), c.kafkaStartTimeout());
+    assertEquals(Duration.ofSeconds(4), c.shutdownTimeout());
+    assertEquals(1_000_000, c.maxRequestBytes());
+    assertEquals(2L << 20, c.maxDecompressedBytes());
+    assertEquals(9L << 20, c.maxInflightBytes());
+    assertEquals(5000, c.maxDecodedMessages());
+    assertEquals(3, c.decodeThreads());
     assertEquals("SASL_SSL", c.kafkaClientProperties().get("security.protocol"));
     String line = c.describe();
     assertTrue(line.contains("tenants=acme,globex"), line);
@@ -96,11 +104,53 @@ class CollectorConfigTest {
         Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_TLS_CERT", "/x.pem"),
         Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_ALLOW_UNAUTHENTICATED", "maybe"),
         Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_KAFKA_CONFIG", "/does/not/exist"),
-        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_MAX_INFLIGHT_BYTES", "5000")}) {
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_MAX_INFLIGHT_BYTES", "5000"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_MAX_REQUEST_BYTES", "4MB"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_KAFKA_TIMEOUT", "10000"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_SHUTDOWN_TIMEOUT", "0s"),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k")}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(bad),
           bad.toString());
       assertTrue(e.getMessage().contains("LAMBDASCOPE_") || e.getMessage().contains("KAFKA_BOOTSTRAP_SERVERS"),
           e.getMessage());
     }
+  }
+
+  @Test
+  void aBareNumberIsNoDurationAndTheMessageShowsTheForm() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_KAFKA_TIMEOUT", "10000")));
+    assertTrue(e.getMessage().startsWith("LAMBDASCOPE_KAFKA_TIMEOUT: '10000' has no unit; expected "), e.getMessage());
+    assertTrue(e.getMessage().contains("250ms, 10s, 5m, 1h, 7d"), e.getMessage());
+  }
+
+  /** A setting that was renamed is not ignored: the old name points to the new one. */
+  @Test
+  void theMillisecondNamesOfOldAreRefused() {
+    for (String old : new String[] {"LAMBDASCOPE_KAFKA_TIMEOUT_MS", "LAMBDASCOPE_KAFKA_START_TIMEOUT_MS",
+        "LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", old, "5000")));
+      assertTrue(e.getMessage().startsWith(old + " is no longer read: set " + old.replace("_MS", "") + " instead"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void tokensNeverAppearInErrors() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_AUTH_TOKENS", "t0ken-1=acme,s3cret-no-tenant")));
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("LAMBDASCOPE_AUTH_TOKENS: the value (not shown)"), e.getMessage());
+  }
+
+  @Test
+  void builderChecksTheSameRanges() {
+    CollectorConfig.Builder b = CollectorConfig.builder("k:1");
+    assertThrows(IllegalArgumentException.class, () -> b.port(70000));
+    assertThrows(IllegalArgumentException.class, () -> b.kafkaTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> b.topicReplicationFactor((short) 0));
+    assertThrows(IllegalArgumentException.class, () -> b.host("not a host"));
+    assertEquals(Duration.ofSeconds(30), b.build().shutdownTimeout());
   }
 }

@@ -41,7 +41,7 @@ class OverloadTest {
         "LAMBDASCOPE_MAX_REQUEST_BYTES", Integer.toString(2 << 20),
         "LAMBDASCOPE_MAX_DECOMPRESSED_BYTES", Integer.toString(2 << 20),
         "LAMBDASCOPE_MAX_INFLIGHT_BYTES", Integer.toString(6 << 20),
-        "LAMBDASCOPE_KAFKA_TIMEOUT_MS", "8000");
+        "LAMBDASCOPE_KAFKA_TIMEOUT", "8s");
     try (JavaProcess proc = JavaProcess.start(dir.resolve("collector.log"), env,
         List.of("-Xmx72m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
         ForkedCollectorMain.class.getName())) {

@@ -2,21 +2,71 @@ package io.lambdascope.emulator;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * How to run the emulator. Built from a settings map of LAMBDASCOPE_* names ({@link #fromSettings}) or a
- * {@link Builder}; every setting and its default is listed in docs/emulator.md.
+ * {@link Builder}; the settings are declared below and docs/configuration.md lists them.
  */
 public final class EmulatorConfig {
+  public static final Setting<String> FUNCTIONS =
+      Setting.text("LAMBDASCOPE_FUNCTIONS", FunctionsFile.DEMO,
+              "functions file (docs/emulator.md), or demo for the built-in demo functions")
+          .flag("--config");
+  /** Not read here: the demo functions file names it as {@code ${LAMBDASCOPE_EXAMPLES_JAR}}. */
+  public static final Setting<Path> EXAMPLES_JAR =
+      Setting.path("LAMBDASCOPE_EXAMPLES_JAR", null, "the examples' function jar (used by the demo functions file)");
+  public static final Setting<Integer> INVOKE_PORT =
+      Setting.port("LAMBDASCOPE_INVOKE_PORT", 9001, "Invoke API port (0 = any free port)");
+  public static final Setting<Integer> SQS_PORT =
+      Setting.port("LAMBDASCOPE_SQS_PORT", 9324, "ElasticMQ port (0 = any free port)");
+  public static final Setting<Path> AGENT_JAR =
+      Setting.path("LAMBDASCOPE_AGENT_JAR", null,
+          "agent jar attached to every environment with JAVA_TOOL_OPTIONS=-javaagent:; none runs functions without it");
+  public static final Setting<URI> ENDPOINT =
+      Setting.url("LAMBDASCOPE_ENDPOINT", URI.create("http://127.0.0.1:4318"),
+          "collector: platform events, and the agent's endpoint");
+  public static final Setting<String> TOKEN =
+      Setting.secret("LAMBDASCOPE_TOKEN", "bearer token for the collector (platform events and agent)");
+  public static final Setting<Boolean> PLATFORM_EVENTS =
+      Setting.bool("LAMBDASCOPE_PLATFORM_EVENTS", true, "`false` sends no platform events");
+  public static final Setting<Duration> IDLE_RECLAIM =
+      Setting.duration("LAMBDASCOPE_IDLE_RECLAIM", Duration.ofSeconds(60),
+          "idle time after which an environment is reclaimed");
+  public static final Setting<Duration> INIT_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_INIT_TIMEOUT", Duration.ofSeconds(30),
+          "longest init (process start to first `next`); Lambda allows 10 s, a loaded laptop needs more");
+  public static final Setting<Duration> ASYNC_RETRY_DELAY =
+      Setting.duration("LAMBDASCOPE_ASYNC_RETRY_DELAY", Duration.ofSeconds(1),
+          "delay before the first async retry (doubled for the second)");
+  public static final Setting<Double> SQS_RATE_LIMIT =
+      Setting.positiveNumber("LAMBDASCOPE_SQS_RATE_LIMIT", 5,
+          "requests per second the functions' SQS endpoint accepts before throttling");
+  public static final Setting<String> REGION =
+      Setting.text("LAMBDASCOPE_REGION", "us-east-1", "region in ARNs and `AWS_REGION`");
+  public static final Setting<Path> LOG_DIR =
+      Setting.path("LAMBDASCOPE_EMULATOR_LOG_DIR", null, "environments' stdout/stderr, one file per function")
+          .defaultText("a new temporary folder");
 
-  /** Settings the emulator forwards to every execution environment, for the agent. */
-  private static final java.util.List<String> AGENT_SETTINGS = java.util.List.of(
+  /** The emulator's settings, in the order docs/configuration.md lists them. */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(FUNCTIONS, EXAMPLES_JAR, INVOKE_PORT, SQS_PORT, AGENT_JAR, ENDPOINT, TOKEN, PLATFORM_EVENTS,
+          IDLE_RECLAIM, INIT_TIMEOUT, ASYNC_RETRY_DELAY, SQS_RATE_LIMIT, REGION, LOG_DIR);
+
+  /** For embedding the emulator elsewhere, so environment only: the runtime client's classpath. */
+  private static final Setting<String> RUNTIME_CLASSPATH = Setting.text("LAMBDASCOPE_RUNTIME_CLASSPATH", null,
+      "the runtime interface client's classpath for environments (default: found on the emulator's classpath)");
+
+  /** Settings the emulator forwards to every execution environment, for the agent (docs/agent.md). */
+  private static final List<String> AGENT_SETTINGS = List.of(
       "LAMBDASCOPE_ENDPOINT", "LAMBDASCOPE_TOKEN", "LAMBDASCOPE_TIMEOUT_MARGIN_MS", "LAMBDASCOPE_ENABLED",
       "LAMBDASCOPE_DEBUG", "LAMBDASCOPE_FLUSH_TIMEOUT_MS", "LAMBDASCOPE_MAX_BUFFERED_SPANS", "LAMBDASCOPE_THROTTLES");
 
@@ -65,58 +115,34 @@ public final class EmulatorConfig {
   /**
    * Reads the LAMBDASCOPE_* settings (the environment overlaid with flags, as the launcher passes them). The whole
    * map is also offered to the functions file as {@code ${NAME}} variables.
+   *
+   * @throws IllegalArgumentException naming the setting when a value is malformed
    */
   public static EmulatorConfig fromSettings(Map<String, String> settings) {
-    requireNonNull(settings, "settings");
-    Builder b = builder().variables(settings);
-    get(settings, "LAMBDASCOPE_FUNCTIONS").ifPresent(b::functions);
-    get(settings, "LAMBDASCOPE_INVOKE_PORT").ifPresent(v -> b.invokePort(integer("LAMBDASCOPE_INVOKE_PORT", v)));
-    get(settings, "LAMBDASCOPE_SQS_PORT").ifPresent(v -> b.sqsPort(integer("LAMBDASCOPE_SQS_PORT", v)));
-    get(settings, "LAMBDASCOPE_AGENT_JAR").ifPresent(v -> b.agentJar(Path.of(v)));
-    get(settings, "LAMBDASCOPE_ENDPOINT").ifPresent(v -> b.endpoint(URI.create(v)));
-    get(settings, "LAMBDASCOPE_TOKEN").ifPresent(b::token);
-    get(settings, "LAMBDASCOPE_PLATFORM_EVENTS").ifPresent(v -> b.platformEvents(Boolean.parseBoolean(v)));
-    get(settings, "LAMBDASCOPE_IDLE_RECLAIM")
-        .ifPresent(v -> b.idleReclaim(FunctionsFile.parseDuration(v, "LAMBDASCOPE_IDLE_RECLAIM")));
-    get(settings, "LAMBDASCOPE_INIT_TIMEOUT")
-        .ifPresent(v -> b.initTimeout(FunctionsFile.parseDuration(v, "LAMBDASCOPE_INIT_TIMEOUT")));
-    get(settings, "LAMBDASCOPE_ASYNC_RETRY_DELAY")
-        .ifPresent(v -> b.asyncRetryDelay(FunctionsFile.parseDuration(v, "LAMBDASCOPE_ASYNC_RETRY_DELAY")));
-    get(settings, "LAMBDASCOPE_SQS_RATE_LIMIT").ifPresent(v -> {
-      try {
-        b.sqsRateLimit(Double.parseDouble(v));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("LAMBDASCOPE_SQS_RATE_LIMIT is not a number: " + v);
-      }
-    });
-    get(settings, "LAMBDASCOPE_REGION").ifPresent(b::region);
-    get(settings, "LAMBDASCOPE_EMULATOR_LOG_DIR").ifPresent(v -> b.logDir(Path.of(v)));
-    get(settings, "LAMBDASCOPE_RUNTIME_CLASSPATH").ifPresent(b::runtimeClasspath);
+    Settings s = Settings.of(requireNonNull(settings, "settings"));
+    Builder b = builder()
+        .variables(settings)
+        .functions(s.get(FUNCTIONS))
+        .invokePort(s.get(INVOKE_PORT))
+        .sqsPort(s.get(SQS_PORT))
+        .agentJar(s.get(AGENT_JAR))
+        .endpoint(s.get(ENDPOINT))
+        .token(s.get(TOKEN))
+        .platformEvents(s.get(PLATFORM_EVENTS))
+        .idleReclaim(s.get(IDLE_RECLAIM))
+        .initTimeout(s.get(INIT_TIMEOUT))
+        .asyncRetryDelay(s.get(ASYNC_RETRY_DELAY))
+        .sqsRateLimit(s.get(SQS_RATE_LIMIT))
+        .region(s.get(REGION))
+        .logDir(s.get(LOG_DIR))
+        .runtimeClasspath(s.get(RUNTIME_CLASSPATH));
     Map<String, String> agentEnv = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
-      if ((AGENT_SETTINGS.contains(k) || k.startsWith("LAMBDASCOPE_AGENT_")) && !k.equals("LAMBDASCOPE_AGENT_JAR")) {
+      if ((AGENT_SETTINGS.contains(k) || k.startsWith("LAMBDASCOPE_AGENT_")) && !k.equals(AGENT_JAR.name())) {
         agentEnv.put(k, v);
       }
     });
-    b.agentEnvironment(agentEnv);
-    return b.build();
-  }
-
-  private static Optional<String> get(Map<String, String> settings, String name) {
-    String v = settings.get(name);
-    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-  }
-
-  private static int integer(String name, String value) {
-    try {
-      int port = Integer.parseInt(value);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(name + " must be a port 0..65535 (0 = any free port), was " + value);
-      }
-      return port;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a number: " + value);
-    }
+    return b.agentEnvironment(agentEnv).build();
   }
 
   /** The functions file path, or {@link FunctionsFile#DEMO}. */
@@ -190,23 +216,23 @@ public final class EmulatorConfig {
     return runtimeClasspath;
   }
 
-  /** Builder; every field has the default documented in docs/emulator.md. */
+  /** Builder; the defaults are those of the declarations above. */
   public static final class Builder {
-    private String functions = FunctionsFile.DEMO;
+    private String functions = FUNCTIONS.defaultValue();
     private Map<String, String> variables = Map.of();
     private String host = "127.0.0.1";
-    private int invokePort = 9001;
-    private int sqsPort = 9324;
+    private int invokePort = INVOKE_PORT.defaultValue();
+    private int sqsPort = SQS_PORT.defaultValue();
     private Path agentJar;
-    private URI endpoint = URI.create("http://127.0.0.1:4318");
+    private URI endpoint = ENDPOINT.defaultValue();
     private String token;
-    private boolean platformEvents = true;
+    private boolean platformEvents = PLATFORM_EVENTS.defaultValue();
     private Map<String, String> agentEnvironment = Map.of();
-    private Duration idleReclaim = Duration.ofSeconds(60);
-    private Duration initTimeout = Duration.ofSeconds(30);
-    private Duration asyncRetryDelay = Duration.ofSeconds(1);
-    private double sqsRateLimit = 5;
-    private String region = "us-east-1";
+    private Duration idleReclaim = IDLE_RECLAIM.defaultValue();
+    private Duration initTimeout = INIT_TIMEOUT.defaultValue();
+    private Duration asyncRetryDelay = ASYNC_RETRY_DELAY.defaultValue();
+    private double sqsRateLimit = SQS_RATE_LIMIT.defaultValue();
+    private String region = REGION.defaultValue();
     private Path logDir;
     private String runtimeClasspath;
 
@@ -233,15 +259,15 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** Invoke API port (default 9001, 0 = any free port). */
+    /** Invoke API port (0 = any free port). */
     public Builder invokePort(int invokePort) {
-      this.invokePort = invokePort;
+      this.invokePort = INVOKE_PORT.check(invokePort);
       return this;
     }
 
-    /** ElasticMQ port (default 9324, 0 = any free port). */
+    /** ElasticMQ port (0 = any free port). */
     public Builder sqsPort(int sqsPort) {
-      this.sqsPort = sqsPort;
+      this.sqsPort = SQS_PORT.check(sqsPort);
       return this;
     }
 
@@ -263,7 +289,7 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** Whether platform events are sent at all (default true). */
+    /** Whether platform events are sent at all. */
     public Builder platformEvents(boolean platformEvents) {
       this.platformEvents = platformEvents;
       return this;
@@ -274,30 +300,27 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** How long an idle environment is kept warm before it is reclaimed (default 60s). */
+    /** How long an idle environment is kept warm before it is reclaimed. */
     public Builder idleReclaim(Duration idleReclaim) {
-      this.idleReclaim = requireNonNull(idleReclaim, "idleReclaim");
+      this.idleReclaim = IDLE_RECLAIM.check(idleReclaim);
       return this;
     }
 
-    /** How long a new environment may take to reach its first {@code next} (default 30s). */
+    /** How long a new environment may take to reach its first {@code next}. */
     public Builder initTimeout(Duration initTimeout) {
-      this.initTimeout = requireNonNull(initTimeout, "initTimeout");
+      this.initTimeout = INIT_TIMEOUT.check(initTimeout);
       return this;
     }
 
-    /** Delay before the first async retry, doubled for the second (default 1s; Lambda waits about 1 and 2 min). */
+    /** Delay before the first async retry, doubled for the second (Lambda waits about 1 and 2 min). */
     public Builder asyncRetryDelay(Duration asyncRetryDelay) {
-      this.asyncRetryDelay = requireNonNull(asyncRetryDelay, "asyncRetryDelay");
+      this.asyncRetryDelay = ASYNC_RETRY_DELAY.check(asyncRetryDelay);
       return this;
     }
 
-    /** Requests per second the functions' SQS endpoint accepts before it answers throttling errors (default 5). */
+    /** Requests per second the functions' SQS endpoint accepts before it answers throttling errors. */
     public Builder sqsRateLimit(double sqsRateLimit) {
-      if (!(sqsRateLimit > 0)) {
-        throw new IllegalArgumentException("sqsRateLimit must be > 0");
-      }
-      this.sqsRateLimit = sqsRateLimit;
+      this.sqsRateLimit = SQS_RATE_LIMIT.check(sqsRateLimit);
       return this;
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lambdascope.settings.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +37,6 @@ public final class FunctionsFile {
 
   private static final String DEMO_RESOURCE = "/io/lambdascope/emulator/demo-functions.yaml";
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.]+)}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private FunctionsFile() {}
@@ -141,7 +141,7 @@ public final class FunctionsFile {
     return v.asText();
   }
 
-  /** "250ms", "2s", "1m", "1h", or a bare number of seconds. */
+  /** A duration in the settings' form ({@link Units#parseDuration}), or {@code fallback} when absent. */
   static Duration duration(JsonNode node, Duration fallback, String where) {
     if (node == null || node.isNull()) {
       if (fallback == null) {
@@ -152,20 +152,18 @@ public final class FunctionsFile {
     return parseDuration(node.asText(), where);
   }
 
-  /** Parses "250ms", "2s", "1m", "1h", or a bare number of seconds. */
+  /**
+   * Parses a duration as settings are written: {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}, {@code 1d}; a bare
+   * number is refused.
+   *
+   * @throws IllegalArgumentException starting with {@code where}, showing the text and the expected form
+   */
   public static Duration parseDuration(String text, String where) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(where + ": not a duration (like 500ms, 2s, 1m): " + text);
+    try {
+      return Units.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
   }
 
   private static String substitute(String value, Map<String, String> variables, String where) {

@@ -58,6 +58,11 @@ class FunctionsFileTest {
     assertMessage("'handler' is required", "functions: [{name: f, jar: /f.jar}]");
     assertMessage("unknown variable ${MISSING}", "functions: [{name: f, jar: '${MISSING}', handler: a.B}]");
     assertMessage("not a duration", "functions: [{name: f, jar: /f.jar, handler: a.B, timeout: soon}]");
+    // Once a bare number of seconds; now one meaning for durations everywhere.
+    assertMessage("function f timeout: '3' has no unit; expected a whole number and a unit",
+        "functions: [{name: f, jar: /f.jar, handler: a.B, timeout: 3}]");
+    assertMessage("function f sqs visibilityTimeout: '30' has no unit",
+        "functions: [{name: f, jar: /f.jar, handler: a.B, sqs: [{queue: q, visibilityTimeout: 30}]}]");
     assertMessage("defined twice", "functions: [{name: f, jar: /f.jar, handler: a.B}, {name: f, jar: /f.jar, handler: a.B}]");
     assertMessage("batchSize must be 1..10", "functions: [{name: f, jar: /f.jar, handler: a.B, sqs: [{queue: q, batchSize: 50}]}]");
     assertMessage("non-empty 'functions' list", "hello: world");
@@ -98,5 +103,46 @@ class FunctionsFileTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> EmulatorConfig.fromSettings(Map.of("LAMBDASCOPE_SQS_PORT", "70000")));
     assertTrue(e.getMessage().contains("LAMBDASCOPE_SQS_PORT"), e.getMessage());
+  }
+
+  @Test
+  void everySettingIsReadInItsOneForm() {
+    EmulatorConfig config = EmulatorConfig.fromSettings(Map.ofEntries(
+        Map.entry("LAMBDASCOPE_FUNCTIONS", "/srv/functions.yaml"),
+        Map.entry("LAMBDASCOPE_SQS_PORT", "0"),
+        Map.entry("LAMBDASCOPE_PLATFORM_EVENTS", "false"),
+        Map.entry("LAMBDASCOPE_INIT_TIMEOUT", "90s"),
+        Map.entry("LAMBDASCOPE_ASYNC_RETRY_DELAY", "250ms"),
+        Map.entry("LAMBDASCOPE_SQS_RATE_LIMIT", "0.5"),
+        Map.entry("LAMBDASCOPE_REGION", "eu-west-1"),
+        Map.entry("LAMBDASCOPE_EMULATOR_LOG_DIR", "/tmp/logs"),
+        Map.entry("LAMBDASCOPE_RUNTIME_CLASSPATH", "/opt/ric/*")));
+    assertEquals("/srv/functions.yaml", config.functions());
+    assertEquals(0, config.sqsPort());
+    assertEquals(false, config.platformEvents());
+    assertEquals(Duration.ofSeconds(90), config.initTimeout());
+    assertEquals(Duration.ofMillis(250), config.asyncRetryDelay());
+    assertEquals(0.5, config.sqsRateLimit());
+    assertEquals("eu-west-1", config.region());
+    assertEquals(Optional.of(Path.of("/tmp/logs")), config.logDir());
+    assertEquals(Optional.of("/opt/ric/*"), config.runtimeClasspath());
+    assertEquals(Optional.empty(), config.agentJar());
+    assertEquals(Duration.ofSeconds(60), config.idleReclaim());
+  }
+
+  @Test
+  void badValuesNameTheSettingAndTheForm() {
+    Map<String, String> mistakes = Map.of(
+        "LAMBDASCOPE_IDLE_RECLAIM", "60",
+        "LAMBDASCOPE_PLATFORM_EVENTS", "no",
+        "LAMBDASCOPE_SQS_RATE_LIMIT", "0",
+        "LAMBDASCOPE_ENDPOINT", "127.0.0.1:4318",
+        "LAMBDASCOPE_INVOKE_PORT", "any");
+    mistakes.forEach((name, value) -> {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> EmulatorConfig.fromSettings(Map.of(name, value)), name);
+      assertTrue(e.getMessage().startsWith(name + ": '" + value + "' "), e.getMessage());
+      assertTrue(e.getMessage().contains("; expected "), e.getMessage());
+    });
   }
 }

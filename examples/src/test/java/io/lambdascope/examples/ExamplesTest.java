@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.lambdascope.examples.media.UploadProcessor;
 import io.lambdascope.examples.orders.OrderWorker;
+import io.lambdascope.testing.TestContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,11 +33,11 @@ class ExamplesTest {
         message("m-poison", "{\"orderId\":\"o-2\",\"sku\":\"POISON\",\"quantity\":1}"),
         message("m-zero", "{\"orderId\":\"o-3\",\"sku\":\"MUG-2\",\"quantity\":0}"),
         message("m-garbage", "not json")));
-    TestContext context = new TestContext();
-    SQSBatchResponse response = new OrderWorker().handleRequest(event, context);
+    List<String> logged = TestContext.logSink();
+    SQSBatchResponse response = new OrderWorker().handleRequest(event, TestContext.builder().logTo(logged).build());
     assertEquals(List.of("m-poison", "m-zero", "m-garbage"),
         response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
-    assertEquals(3, context.logged.size());
+    assertEquals(3, logged.size());
   }
 
   private static S3Event upload(String key, long size) {
@@ -52,13 +53,13 @@ class ExamplesTest {
   @Test
   void uploadProcessorIndexesSupportedFilesAndRejectsOthers() {
     UploadProcessor processor = new UploadProcessor();
-    Map<String, Object> result = processor.handleRequest(upload("photos/cat.jpg", 1024), new TestContext());
+    Map<String, Object> result = processor.handleRequest(upload("photos/cat.jpg", 1024), TestContext.builder().build());
     assertEquals(1, result.get("indexed"));
     assertEquals(1024L, result.get("bytes"));
     assertThrows(UploadProcessor.UnsupportedUploadException.class,
-        () -> processor.handleRequest(upload("reports/q3.xlsx", 10), new TestContext()));
+        () -> processor.handleRequest(upload("reports/q3.xlsx", 10), TestContext.builder().build()));
     IllegalStateException corrupt = assertThrows(IllegalStateException.class,
-        () -> processor.handleRequest(upload("photos/corrupt-1.png", 10), new TestContext()));
+        () -> processor.handleRequest(upload("photos/corrupt-1.png", 10), TestContext.builder().build()));
     assertTrue(corrupt.getMessage().contains("checksum"), corrupt.getMessage());
   }
 }

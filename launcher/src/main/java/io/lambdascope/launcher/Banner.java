@@ -1,5 +1,7 @@
 package io.lambdascope.launcher;
 
+import io.lambdascope.collector.CollectorConfig;
+import io.lambdascope.processor.ProcessorConfig;
 import java.io.PrintStream;
 
 /** The lines that tell a person where everything is once the services are up. */
@@ -11,7 +13,7 @@ final class Banner {
     StringBuilder scrape = new StringBuilder("scrape_configs:\n");
     if (services.collector() != null) {
       String address =
-          services.settings().get("LAMBDASCOPE_OTLP_HOST", "127.0.0.1") + ":" + services.collector().port();
+          services.settings().get(CollectorConfig.OTLP_HOST) + ":" + services.collector().port();
       out.println("lambdascope: collector at http://" + address + "  (OTLP/HTTP /v1/traces /v1/metrics /v1/logs, "
           + "platform events /v1/lambda/telemetry)");
       out.println("lambdascope: functions send to it with LAMBDASCOPE_ENDPOINT=http://<this host>:" + services.collector().port());
@@ -19,7 +21,7 @@ final class Banner {
     }
     if (services.processor() != null) {
       String address =
-          services.settings().get("LAMBDASCOPE_METRICS_HOST", "127.0.0.1") + ":" + services.processor().httpPort();
+          services.settings().get(ProcessorConfig.METRICS_HOST) + ":" + services.processor().httpPort();
       out.println("lambdascope: processor at http://" + address + "  (/metrics, /api/invocations, /api/findings)");
       scrape.append(job("lambdascope-processor", address));
     }

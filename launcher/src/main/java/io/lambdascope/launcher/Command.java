@@ -1,5 +1,7 @@
 package io.lambdascope.launcher;
 
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.util.List;
 
 /** A subcommand of {@code bin/lambdascope}. */
@@ -13,8 +15,9 @@ interface Command {
     return "[options]";
   }
 
-  List<Setting> settings();
+  /** The settings it reads, each with a flag. */
+  List<Setting<?>> settings();
 
-  /** Runs the command; returns the process exit status. */
+  /** Runs the command with the environment overlaid with its flags; returns the process exit status. */
   int run(Settings settings) throws Exception;
 }

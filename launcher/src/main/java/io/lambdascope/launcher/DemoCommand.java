@@ -7,17 +7,22 @@ import io.lambdascope.alerts.local.ReceivedAlert;
 import io.lambdascope.emulator.DeadLetterQueue;
 import io.lambdascope.emulator.Emulator;
 import io.lambdascope.emulator.EmulatorConfig;
-import io.lambdascope.emulator.FunctionsFile;
 import io.lambdascope.emulator.SourceQueue;
 import io.lambdascope.emulator.scenario.Scenario;
 import io.lambdascope.emulator.scenario.ScenarioRunner;
+import io.lambdascope.launcher.SettingsCatalog.PrometheusMode;
+import io.lambdascope.processor.ProcessorConfig;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.StringJoiner;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,23 +46,17 @@ final class DemoCommand implements Command {
   }
 
   @Override
-  public List<Setting> settings() {
+  public List<Setting<?>> settings() {
     return SettingsCatalog.of(SettingsCatalog.KAFKA, SettingsCatalog.COLLECTOR, SettingsCatalog.PROCESSOR,
         SettingsCatalog.EMULATOR, SettingsCatalog.DEMO);
   }
 
   @Override
   public int run(Settings settings) throws Exception {
-    Scenario scenario = Scenario.load(settings.get("LAMBDASCOPE_DEMO_SCENARIO", "default"));
-    String duration = settings.get("LAMBDASCOPE_DEMO_DURATION", null);
-    if (duration != null) {
-      scenario = scenario.withTotalDuration(FunctionsFile.parseDuration(duration, "--duration"));
-    }
-    boolean exitWhenDone = Boolean.parseBoolean(settings.get("LAMBDASCOPE_DEMO_EXIT", "false"));
-    String prometheusMode = settings.get("LAMBDASCOPE_DEMO_PROMETHEUS", "auto");
-    if (!prometheusMode.equals("auto") && !prometheusMode.equals("off")) {
-      throw new UsageException("--prometheus must be auto or off, not '" + prometheusMode + "'");
-    }
+    Scenario loaded = Scenario.load(settings.get(SettingsCatalog.DEMO_SCENARIO));
+    Scenario scenario = settings.find(SettingsCatalog.DEMO_DURATION).map(loaded::withTotalDuration).orElse(loaded);
+    boolean exitWhenDone = settings.get(SettingsCatalog.DEMO_EXIT);
+    PrometheusMode prometheusMode = settings.get(SettingsCatalog.DEMO_PROMETHEUS);
 
     Services services = Services.kafka(settings).withCollector();
     Thread stopper = new Thread(services::close, "lambdascope-shutdown");
@@ -71,25 +70,26 @@ final class DemoCommand implements Command {
   }
 
   private int run(Settings settings, Services services, Thread stopper, Scenario scenario, boolean exitWhenDone,
-      String prometheusMode) throws Exception {
+      PrometheusMode prometheusMode) throws Exception {
     PrintStream out = System.out;
     String collectorUrl = "http://127.0.0.1:" + services.collector().port();
     Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(emulatorSettings(
         services.settings(), collectorUrl).asMap())));
     // Source queues feed the visibility-timeout finding; the DLQ list adds async on-failure queues.
-    StringJoiner sourceQueues = new StringJoiner(",");
+    Map<String, String> sourceQueues = new LinkedHashMap<>();
     for (SourceQueue q : emulator.sourceQueues()) {
-      sourceQueues.add(q.queueName() + "=" + q.functionName());
+      sourceQueues.put(q.queueName(), q.functionName());
     }
-    StringJoiner deadLetterQueues = new StringJoiner(",");
+    Map<String, String> deadLetterQueues = new LinkedHashMap<>();
     for (DeadLetterQueue q : emulator.deadLetterQueues()) {
-      deadLetterQueues.add(q.queueName() + "=" + q.functionName());
+      deadLetterQueues.put(q.queueName(), q.functionName());
     }
-    services.with("LAMBDASCOPE_SQS_ENDPOINT", emulator.sqsEndpoint())
-        .with("LAMBDASCOPE_SQS_REGION", emulator.region())
-        .with("LAMBDASCOPE_SQS_SOURCE_QUEUES", sourceQueues.toString())
-        .with("LAMBDASCOPE_DLQ_QUEUES", deadLetterQueues.toString())
-        .with("LAMBDASCOPE_DLQ_POLL_INTERVAL", settings.get("LAMBDASCOPE_DLQ_POLL_INTERVAL", "2s"))
+    services.with(ProcessorConfig.SQS_ENDPOINT, URI.create(emulator.sqsEndpoint()))
+        .with(ProcessorConfig.SQS_REGION, emulator.region())
+        .with(ProcessorConfig.SQS_SOURCE_QUEUES, sourceQueues)
+        .with(ProcessorConfig.DLQ_QUEUES, deadLetterQueues)
+        .with(ProcessorConfig.DLQ_POLL_INTERVAL,
+            settings.find(ProcessorConfig.DLQ_POLL_INTERVAL).orElse(SettingsCatalog.DEMO_DLQ_POLL_INTERVAL))
         .withProcessor();
     String metricsUrl = "http://127.0.0.1:" + services.processor().httpPort() + "/metrics";
     Banner.print(out, services);
@@ -99,7 +99,7 @@ final class DemoCommand implements Command {
 
     AlertmanagerServer alertmanager = null;
     PrometheusServer prometheus = null;
-    if (prometheusMode.equals("auto") && onPath("prometheus") && onPath("prometheus-alertmanager")) {
+    if (prometheusMode == PrometheusMode.AUTO && onPath("prometheus") && onPath("prometheus-alertmanager")) {
       alertmanager = services.closeLater(AlertmanagerServer.builder().start());
       prometheus = services.closeLater(PrometheusServer.builder()
           .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
@@ -109,7 +109,7 @@ final class DemoCommand implements Command {
           .start());
       out.println("lambdascope: Prometheus at " + prometheus.url() + ", Alertmanager at " + alertmanager.url()
           + " (alert rules time-scaled: 'for: 5m' fires after 5 s, so the demo shows them)");
-    } else if (prometheusMode.equals("auto")) {
+    } else if (prometheusMode == PrometheusMode.AUTO) {
       out.println("lambdascope: Prometheus and Alertmanager are not installed "
           + "(apt-get install prometheus prometheus-alertmanager): no alerts in this demo");
     }
@@ -166,12 +166,16 @@ final class DemoCommand implements Command {
 
   /** The emulator's settings: the demo's collector, the built agent and examples unless told otherwise. */
   static Settings emulatorSettings(Settings settings, String collectorUrl) {
-    Path home = Path.of(settings.get("LAMBDASCOPE_HOME", "."));
-    Settings s = settings.with("LAMBDASCOPE_ENDPOINT", settings.get("LAMBDASCOPE_ENDPOINT", collectorUrl));
-    String agent = settings.get("LAMBDASCOPE_AGENT_JAR", home.resolve("agent/target/lambdascope-agent.jar").toString());
-    s = agent.equals("none") ? s.with("LAMBDASCOPE_AGENT_JAR", "") : s.with("LAMBDASCOPE_AGENT_JAR", agent);
-    return s.with("LAMBDASCOPE_EXAMPLES_JAR",
-        settings.get("LAMBDASCOPE_EXAMPLES_JAR", home.resolve("examples/target/lambdascope-examples.jar").toString()));
+    Path home = settings.get(SettingsCatalog.HOME);
+    Settings s = settings;
+    if (!s.isSet(EmulatorConfig.ENDPOINT)) {
+      s = s.with(EmulatorConfig.ENDPOINT.name(), collectorUrl);
+    }
+    Path agent = s.find(EmulatorConfig.AGENT_JAR).orElse(home.resolve(SettingsCatalog.AGENT_JAR_IN_HOME));
+    // "none": run the functions without the agent; blank is unset for the emulator.
+    s = s.with(EmulatorConfig.AGENT_JAR.name(), agent.toString().equals("none") ? "" : agent.toString());
+    return s.with(EmulatorConfig.EXAMPLES_JAR,
+        s.find(EmulatorConfig.EXAMPLES_JAR).orElse(home.resolve(SettingsCatalog.EXAMPLES_JAR_IN_HOME)));
   }
 
   private static void draw(PrintStream out, boolean console, String metricsUrl, ScenarioRunner.Progress p,

@@ -3,6 +3,8 @@ package io.lambdascope.launcher;
 import io.lambdascope.emulator.Emulator;
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.util.List;
 
 /** {@code lambdascope emulator --config FILE}: the local Lambda on its own, until stopped. */
@@ -24,13 +26,13 @@ final class EmulatorCommand implements Command {
   }
 
   @Override
-  public List<Setting> settings() {
+  public List<Setting<?>> settings() {
     return SettingsCatalog.EMULATOR;
   }
 
   @Override
   public int run(Settings settings) {
-    String collector = settings.get("LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4318");
+    String collector = settings.get(EmulatorConfig.ENDPOINT).toString();
     Emulator emulator = Emulator.start(EmulatorConfig.fromSettings(
         DemoCommand.emulatorSettings(settings, collector).asMap()));
     System.out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint()

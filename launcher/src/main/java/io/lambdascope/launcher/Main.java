@@ -1,5 +1,7 @@
 package io.lambdascope.launcher;
 
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,9 +34,12 @@ public final class Main {
     }
     int status;
     try {
-      status = command.run(Settings.parse(System.getenv(), command.settings(), rest));
+      Settings settings = Settings.fromCommandLine(System.getenv(), command.settings(), rest);
+      // Every malformed value at once, before anything starts.
+      settings.validate(command.settings());
+      status = command.run(settings);
     } catch (UsageException | IllegalArgumentException e) {
-      // the parts' configuration classes name the bad setting in an IllegalArgumentException
+      // SettingException and the parts' configuration classes name the bad setting in an IllegalArgumentException
       System.err.println("lambdascope " + command.name() + ": " + e.getMessage());
       System.err.println("Try 'lambdascope " + command.name() + " --help'.");
       status = 2;
@@ -64,9 +69,12 @@ public final class Main {
     if (!command.settings().isEmpty()) {
       out.println();
       out.println("Options (flag / environment variable, default):");
-      for (Setting s : command.settings()) {
-        out.printf("  %s VALUE%n      %s, default %s%n      %s%n", s.flag(), s.env(), s.defaultText(), s.description());
+      for (Setting<?> s : command.settings()) {
+        out.printf("  %s %s%n      %s, default %s%n      %s%n", s.flag(), s.metavar(), s.name(), s.defaultText(),
+            s.description());
       }
+      out.println();
+      out.println("Durations are written 250ms, 10s, 5m, 1h or 7d; sizes in bytes or with KiB, MiB, GiB.");
     }
   }
 }

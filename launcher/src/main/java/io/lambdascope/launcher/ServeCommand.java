@@ -1,5 +1,8 @@
 package io.lambdascope.launcher;
 
+import io.lambdascope.settings.KafkaSettings;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -46,7 +49,7 @@ final class ServeCommand implements Command {
   }
 
   @Override
-  public List<Setting> settings() {
+  public List<Setting<?>> settings() {
     if (collector && processor) {
       return SettingsCatalog.of(SettingsCatalog.KAFKA, SettingsCatalog.COLLECTOR, SettingsCatalog.PROCESSOR);
     }
@@ -55,7 +58,7 @@ final class ServeCommand implements Command {
 
   @Override
   public int run(Settings settings) {
-    if (!(collector && processor) && !settings.isSet("KAFKA_BOOTSTRAP_SERVERS")) {
+    if (!(collector && processor) && !settings.isSet(KafkaSettings.BOOTSTRAP_SERVERS)) {
       throw new UsageException(
           "KAFKA_BOOTSTRAP_SERVERS is not set; only 'lambdascope all' and 'lambdascope demo' start an embedded Kafka");
     }

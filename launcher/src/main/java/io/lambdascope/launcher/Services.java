@@ -5,6 +5,9 @@ import io.lambdascope.collector.CollectorConfig;
 import io.lambdascope.kafka.EmbeddedKafka;
 import io.lambdascope.processor.Processor;
 import io.lambdascope.processor.ProcessorConfig;
+import io.lambdascope.settings.KafkaSettings;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -46,7 +49,7 @@ final class Services implements AutoCloseable {
       if (config.unauthenticatedOnNetwork()) {
         String warning = "WARNING: the collector accepts telemetry from the network WITHOUT authentication "
             + "(LAMBDASCOPE_ALLOW_UNAUTHENTICATED=true and no LAMBDASCOPE_AUTH_TOKENS): anyone who reaches "
-            + settings.get("LAMBDASCOPE_OTLP_HOST", "its interface") + " can write into Kafka";
+            + config.host() + " can write into Kafka";
         log.warn(warning);
         System.err.println("lambdascope: " + warning);
       }
@@ -62,9 +65,9 @@ final class Services implements AutoCloseable {
   Services withProcessor() {
     try {
       Settings withState =
-          settings.isSet("LAMBDASCOPE_STATE_DIR")
+          settings.isSet(ProcessorConfig.STATE_DIR)
               ? settings
-              : settings.with("LAMBDASCOPE_STATE_DIR", dataDir().resolve("processor").toString());
+              : settings.with(ProcessorConfig.STATE_DIR, dataDir().resolve("processor"));
       processor = Processor.start(ProcessorConfig.fromSettings(withState.asMap()));
       started.push(processor::close);
       return this;
@@ -75,23 +78,23 @@ final class Services implements AutoCloseable {
   }
 
   private void startKafka() {
-    if (settings.isSet("KAFKA_BOOTSTRAP_SERVERS")) {
-      log.info("using Kafka at {}", settings.get("KAFKA_BOOTSTRAP_SERVERS", null));
+    if (settings.isSet(KafkaSettings.BOOTSTRAP_SERVERS)) {
+      log.info("using Kafka at {}", kafkaBootstrapServers());
       return;
     }
     EmbeddedKafka kafka =
         EmbeddedKafka.builder(dataDir().resolve("kafka"))
-            .port(settings.getInt("LAMBDASCOPE_KAFKA_PORT", 9092))
-            .controllerPort(settings.getInt("LAMBDASCOPE_KAFKA_CONTROLLER_PORT", 9093))
-            .defaultPartitions(settings.getInt("LAMBDASCOPE_TOPIC_PARTITIONS", 3))
+            .port(settings.get(SettingsCatalog.KAFKA_PORT))
+            .controllerPort(settings.get(SettingsCatalog.KAFKA_CONTROLLER_PORT))
+            .defaultPartitions(settings.get(KafkaSettings.TOPIC_PARTITIONS))
             .start();
     started.push(kafka);
-    settings = settings.with("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    settings = settings.with(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
   }
 
   /** Adds a setting for the parts started after this call. */
-  Services with(String env, String value) {
-    settings = settings.with(env, value);
+  <T> Services with(Setting<T> setting, T value) {
+    settings = settings.with(setting, value);
     return this;
   }
 
@@ -102,7 +105,7 @@ final class Services implements AutoCloseable {
   }
 
   Path dataDir() {
-    return Path.of(settings.get("LAMBDASCOPE_DATA_DIR", "data"));
+    return settings.get(SettingsCatalog.DATA_DIR);
   }
 
   /** The settings with the broker's address filled in. */
@@ -111,7 +114,7 @@ final class Services implements AutoCloseable {
   }
 
   String kafkaBootstrapServers() {
-    return settings.get("KAFKA_BOOTSTRAP_SERVERS", null);
+    return KafkaSettings.bootstrapServers(settings.require(KafkaSettings.BOOTSTRAP_SERVERS));
   }
 
   Collector collector() {

@@ -1,5 +1,8 @@
 package io.lambdascope.launcher;
 
+import io.lambdascope.launcher.SettingsCatalog.Outcome;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code lambdascope tail}: recent invocations from the processor, then new ones as they come. */
 final class TailCommand implements Command {
@@ -31,17 +35,18 @@ final class TailCommand implements Command {
   }
 
   @Override
-  public List<Setting> settings() {
+  public List<Setting<?>> settings() {
     return SettingsCatalog.TAIL;
   }
 
   @Override
   public int run(Settings settings) throws Exception {
-    String base = settings.get("LAMBDASCOPE_PROCESSOR_URL", "http://127.0.0.1:9464");
+    String base = settings.get(SettingsCatalog.PROCESSOR_URL).toString();
     StringBuilder filter = new StringBuilder();
-    appendParam(filter, "function", settings.get("LAMBDASCOPE_TAIL_FUNCTION", null));
-    appendParam(filter, "outcome", settings.get("LAMBDASCOPE_TAIL_OUTCOME", null));
-    boolean follow = Boolean.parseBoolean(settings.get("LAMBDASCOPE_TAIL_FOLLOW", "true"));
+    appendParam(filter, "function", settings.get(SettingsCatalog.TAIL_FUNCTION));
+    Outcome outcome = settings.get(SettingsCatalog.TAIL_OUTCOME);
+    appendParam(filter, "outcome", outcome == Outcome.ALL ? null : outcome.name().toLowerCase(Locale.ROOT));
+    boolean follow = settings.get(SettingsCatalog.TAIL_FOLLOW);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long cursor = -1;
     boolean warned = false;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.lambdascope.kafka.EmbeddedKafka;
 import io.lambdascope.launcher.sample.SampleInvoker;
+import io.lambdascope.testing.TestContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +84,7 @@ class ThinSliceIT {
         String.join(
             java.io.File.pathSeparator,
             Path.of(SampleInvoker.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+            Path.of(TestContext.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
             Path.of(Context.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
     ProcessBuilder builder =
         new ProcessBuilder(

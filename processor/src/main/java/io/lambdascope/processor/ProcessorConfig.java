@@ -2,6 +2,10 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.settings.KafkaSettings;
+import io.lambdascope.settings.Setting;
+import io.lambdascope.settings.Settings;
+import io.lambdascope.settings.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,18 +13,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * Everything the processor needs to run. Build it from environment-variable names with {@link
- * #fromSettings(Map)} (every setting is documented in docs/processor.md), or with {@link #builder()}
- * in tests.
+ * #fromSettings(Map)}, or with {@link #builder()} in tests. The settings are declared below (the
+ * Kafka ones in {@link KafkaSettings}); docs/configuration.md lists them.
  */
 public final class ProcessorConfig {
   /** How the DLQ watcher measures the age of a queue's oldest message. */
@@ -30,6 +32,76 @@ public final class ProcessorConfig {
     /** Receives up to 10 messages with visibility timeout 0 and reads SentTimestamp. */
     PEEK
   }
+
+  public static final Setting<String> METRICS_HOST =
+      Setting.host("LAMBDASCOPE_METRICS_HOST", "127.0.0.1", "interface of the HTTP port");
+  public static final Setting<Integer> METRICS_PORT =
+      Setting.port("LAMBDASCOPE_METRICS_PORT", 9464,
+          "HTTP port: `/metrics`, `/api/invocations`, `/api/findings`, `/health/live`, `/health/ready`; "
+              + "`0` picks a free port");
+  public static final Setting<String> APPLICATION_ID =
+      Setting.text("LAMBDASCOPE_APPLICATION_ID", "lambdascope-processor",
+          "Kafka Streams application id (consumer group, prefix of internal topics); replicas with the same id "
+              + "share the work");
+  public static final Setting<Path> STATE_DIR =
+      Setting.path("LAMBDASCOPE_STATE_DIR", Path.of("data", "processor"),
+          "Kafka Streams state directory (RocksDB files, checkpoints)");
+  public static final Setting<Integer> STREAM_THREADS =
+      Setting.integer("LAMBDASCOPE_STREAM_THREADS", 1, 1, 256, "stream threads of this replica");
+  public static final Setting<Duration> COMMIT_INTERVAL =
+      Setting.duration("LAMBDASCOPE_COMMIT_INTERVAL", Duration.ofMillis(100),
+          "transaction commit interval: how fresh `/metrics` is, against broker load");
+  public static final Setting<Duration> DEDUP_WINDOW =
+      Setting.duration("LAMBDASCOPE_DEDUP_WINDOW", Duration.ofHours(24), "how long a dedup key is remembered");
+  public static final Setting<Integer> MAX_LABEL_VALUES =
+      Setting.integer("LAMBDASCOPE_MAX_LABEL_VALUES", 20, 1, Integer.MAX_VALUE,
+          "per function, distinct values of `error_type`, `service`, `operation`; the rest are `other`");
+  public static final Setting<Integer> MAX_FUNCTIONS =
+      Setting.integer("LAMBDASCOPE_MAX_FUNCTIONS", 1000, 1, Integer.MAX_VALUE,
+          "distinct functions per partition (task); functions beyond it are reported as function `other`, so no "
+              + "input grows the series without bound");
+  public static final Setting<Duration> REPORT_WAIT =
+      Setting.duration("LAMBDASCOPE_REPORT_WAIT", Duration.ofSeconds(10),
+          "how long an invocation waits for its other half (the platform report for a span, the span for a "
+              + "report) when the function is known to send both");
+  public static final Setting<Duration> TIMEOUT_GRACE =
+      Setting.duration("LAMBDASCOPE_TIMEOUT_GRACE", Duration.ofSeconds(10),
+          "how long a provisional timeout record waits for the agent's correction before it counts as a timeout");
+  public static final Setting<Integer> RECENT_INVOCATIONS =
+      Setting.integer("LAMBDASCOPE_RECENT_INVOCATIONS", 1000, 1, Integer.MAX_VALUE,
+          "capacity of the recent-invocations view behind `/api/invocations`");
+  public static final Setting<Duration> FINDINGS_WINDOW =
+      Setting.duration("LAMBDASCOPE_FINDINGS_WINDOW", Duration.ofHours(1), "the window findings look back over");
+  public static final Setting<URI> SQS_ENDPOINT =
+      Setting.url("LAMBDASCOPE_SQS_ENDPOINT", null,
+              "SQS endpoint override for the DLQ watcher (ElasticMQ: `http://127.0.0.1:9324`)")
+          .defaultText("AWS default");
+  public static final Setting<String> SQS_REGION =
+      Setting.text("LAMBDASCOPE_SQS_REGION", null, "SQS region").defaultText("AWS_REGION, else us-east-1");
+  public static final Setting<Map<String, String>> DLQ_QUEUES =
+      Setting.pairs("LAMBDASCOPE_DLQ_QUEUES", "queue", "function", true,
+          "dead-letter queues to watch: `queue[=function],...`, queue as name or URL");
+  public static final Setting<Map<String, String>> SQS_SOURCE_QUEUES =
+      Setting.pairs("LAMBDASCOPE_SQS_SOURCE_QUEUES", "queue", "function", false,
+          "source queues and the function that consumes each: `queue=function,...`; their RedrivePolicy names "
+              + "the DLQ to watch, and their visibility timeout feeds a finding");
+  public static final Setting<Duration> DLQ_POLL_INTERVAL =
+      Setting.duration("LAMBDASCOPE_DLQ_POLL_INTERVAL", Duration.ofSeconds(30), "how often the DLQ watcher polls");
+  public static final Setting<DlqAgeMode> DLQ_AGE_MODE =
+      Setting.choice("LAMBDASCOPE_DLQ_AGE_MODE", DlqAgeMode.class, DlqAgeMode.OBSERVE,
+          "how the oldest-message age is measured: observe or peek (docs/processor.md)");
+
+  /** The processor's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(METRICS_HOST, METRICS_PORT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
+          MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, RECENT_INVOCATIONS, FINDINGS_WINDOW,
+          SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
+
+  // AWS's own variables, read from the environment only (no flags: the AWS SDK and CLI read them too).
+  private static final Setting<String> AWS_REGION = Setting.text("AWS_REGION", "us-east-1", "AWS region");
+  private static final Setting<String> AWS_ACCESS_KEY_ID = Setting.secret("AWS_ACCESS_KEY_ID", "AWS access key id");
+  private static final Setting<String> AWS_SECRET_ACCESS_KEY =
+      Setting.secret("AWS_SECRET_ACCESS_KEY", "AWS secret access key");
 
   private final String bootstrapServers;
   private final Path kafkaConfigFile;
@@ -97,64 +169,40 @@ public final class ProcessorConfig {
   }
 
   /**
-   * Reads the settings below (environment-variable names; the launcher passes the environment
-   * overlaid with its flags). Unknown names are ignored; a malformed value fails with a message
-   * that names the setting.
+   * Reads the settings by environment-variable name (the launcher passes the environment overlaid
+   * with its flags). Unknown names are ignored; a malformed value fails with a message that names
+   * the setting.
    */
   public static ProcessorConfig fromSettings(Map<String, String> settings) {
-    requireNonNull(settings, "settings");
-    Settings s = new Settings(settings);
-    Builder b = builder();
-    String bootstrap = s.get("KAFKA_BOOTSTRAP_SERVERS");
-    if (bootstrap == null) {
-      throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])");
-    }
-    b.bootstrapServers(bootstrap);
-    String kafkaConfig = s.get("LAMBDASCOPE_KAFKA_CONFIG");
-    if (kafkaConfig != null) {
-      b.kafkaConfigFile(Path.of(kafkaConfig));
-    }
-    b.spansTopic(s.get("LAMBDASCOPE_TOPIC_SPANS", b.spansTopic));
-    b.logsTopic(s.get("LAMBDASCOPE_TOPIC_LOGS", b.logsTopic));
-    b.topicPartitions(s.integer("LAMBDASCOPE_TOPIC_PARTITIONS", b.topicPartitions));
-    b.topicReplication((short) s.integer("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", b.topicReplication));
-    b.metricsHost(s.get("LAMBDASCOPE_METRICS_HOST", b.metricsHost));
-    b.metricsPort(s.integer("LAMBDASCOPE_METRICS_PORT", b.metricsPort));
-    b.applicationId(s.get("LAMBDASCOPE_APPLICATION_ID", b.applicationId));
-    b.stateDir(Path.of(s.get("LAMBDASCOPE_STATE_DIR", b.stateDir.toString())));
-    b.streamThreads(s.integer("LAMBDASCOPE_STREAM_THREADS", b.streamThreads));
-    b.commitInterval(s.duration("LAMBDASCOPE_COMMIT_INTERVAL", b.commitInterval));
-    b.dedupWindow(s.duration("LAMBDASCOPE_DEDUP_WINDOW", b.dedupWindow));
-    b.maxLabelValues(s.integer("LAMBDASCOPE_MAX_LABEL_VALUES", b.maxLabelValues));
-    b.maxFunctions(s.integer("LAMBDASCOPE_MAX_FUNCTIONS", b.maxFunctions));
-    b.reportWait(s.duration("LAMBDASCOPE_REPORT_WAIT", b.reportWait));
-    b.timeoutGrace(s.duration("LAMBDASCOPE_TIMEOUT_GRACE", b.timeoutGrace));
-    b.recentInvocations(s.integer("LAMBDASCOPE_RECENT_INVOCATIONS", b.recentInvocations));
-    b.findingsWindow(s.duration("LAMBDASCOPE_FINDINGS_WINDOW", b.findingsWindow));
-    String endpoint = s.get("LAMBDASCOPE_SQS_ENDPOINT");
-    if (endpoint != null) {
-      try {
-        b.sqsEndpoint(URI.create(endpoint));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("LAMBDASCOPE_SQS_ENDPOINT is not a URI: " + endpoint, e);
-      }
-    }
-    b.sqsRegion(s.get("LAMBDASCOPE_SQS_REGION", s.get("AWS_REGION", b.sqsRegion)));
-    String keyId = s.get("AWS_ACCESS_KEY_ID");
-    String secret = s.get("AWS_SECRET_ACCESS_KEY");
-    if (keyId != null && secret != null) {
-      b.sqsCredentials(keyId, secret);
-    }
-    b.dlqQueues(s.pairs("LAMBDASCOPE_DLQ_QUEUES", false));
-    b.sourceQueues(s.pairs("LAMBDASCOPE_SQS_SOURCE_QUEUES", true));
-    b.dlqPollInterval(s.duration("LAMBDASCOPE_DLQ_POLL_INTERVAL", b.dlqPollInterval));
-    String mode = s.get("LAMBDASCOPE_DLQ_AGE_MODE");
-    if (mode != null) {
-      try {
-        b.dlqAgeMode(DlqAgeMode.valueOf(mode.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("LAMBDASCOPE_DLQ_AGE_MODE must be observe or peek: " + mode, e);
-      }
+    Settings s = Settings.of(requireNonNull(settings, "settings"));
+    Builder b = builder()
+        .bootstrapServers(KafkaSettings.bootstrapServers(s.require(KafkaSettings.BOOTSTRAP_SERVERS)))
+        .spansTopic(s.get(KafkaSettings.TOPIC_SPANS))
+        .logsTopic(s.get(KafkaSettings.TOPIC_LOGS))
+        .topicPartitions(s.get(KafkaSettings.TOPIC_PARTITIONS))
+        .topicReplication(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
+        .metricsHost(s.get(METRICS_HOST))
+        .metricsPort(s.get(METRICS_PORT))
+        .applicationId(s.get(APPLICATION_ID))
+        .stateDir(s.get(STATE_DIR))
+        .streamThreads(s.get(STREAM_THREADS))
+        .commitInterval(s.get(COMMIT_INTERVAL))
+        .dedupWindow(s.get(DEDUP_WINDOW))
+        .maxLabelValues(s.get(MAX_LABEL_VALUES))
+        .maxFunctions(s.get(MAX_FUNCTIONS))
+        .reportWait(s.get(REPORT_WAIT))
+        .timeoutGrace(s.get(TIMEOUT_GRACE))
+        .recentInvocations(s.get(RECENT_INVOCATIONS))
+        .findingsWindow(s.get(FINDINGS_WINDOW))
+        .sqsRegion(s.find(SQS_REGION).orElseGet(() -> s.get(AWS_REGION)))
+        .dlqQueues(s.get(DLQ_QUEUES))
+        .sourceQueues(s.get(SQS_SOURCE_QUEUES))
+        .dlqPollInterval(s.get(DLQ_POLL_INTERVAL))
+        .dlqAgeMode(s.get(DLQ_AGE_MODE));
+    s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
+    s.find(SQS_ENDPOINT).ifPresent(b::sqsEndpoint);
+    if (s.isSet(AWS_ACCESS_KEY_ID) && s.isSet(AWS_SECRET_ACCESS_KEY)) {
+      b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY));
     }
     return b.build();
   }
@@ -168,15 +216,15 @@ public final class ProcessorConfig {
         + " http=" + metricsHost + ":" + metricsPort
         + " state=" + stateDir
         + " threads=" + streamThreads
-        + " commit=" + commitInterval.toMillis() + "ms"
-        + " dedup-window=" + dedupWindow
+        + " commit=" + Units.formatDuration(commitInterval)
+        + " dedup-window=" + Units.formatDuration(dedupWindow)
         + " max-label-values=" + maxLabelValues
         + " max-functions=" + maxFunctions
-        + " report-wait=" + reportWait.toMillis() + "ms"
-        + " timeout-grace=" + timeoutGrace.toMillis() + "ms"
+        + " report-wait=" + Units.formatDuration(reportWait)
+        + " timeout-grace=" + Units.formatDuration(timeoutGrace)
         + " dlq=" + (dlqWatcherEnabled()
             ? "queues " + dlqQueues.keySet() + " sources " + sourceQueues
-                + " every " + dlqPollInterval.toMillis() + "ms age " + dlqAgeMode.name().toLowerCase(Locale.ROOT)
+                + " every " + Units.formatDuration(dlqPollInterval) + " age " + DLQ_AGE_MODE.show(dlqAgeMode)
                 + (sqsEndpoint == null ? "" : " endpoint " + sqsEndpoint)
                 + " region " + sqsRegion
                 + (sqsAccessKeyId == null ? "" : " key " + mask(sqsAccessKeyId) + " secret ****")
@@ -232,41 +280,42 @@ public final class ProcessorConfig {
   public Duration dlqPollInterval() { return dlqPollInterval; }
   public DlqAgeMode dlqAgeMode() { return dlqAgeMode; }
 
-  /** Builder with the documented defaults. */
+  /** Builder; the defaults are those of the declarations above. */
   public static final class Builder {
     private String bootstrapServers;
     private Path kafkaConfigFile;
     private final Properties kafkaProperties = new Properties();
-    private String spansTopic = "otlp_spans";
-    private String logsTopic = "otlp_logs";
-    private int topicPartitions = 3;
-    private short topicReplication = -1;
-    private String metricsHost = "127.0.0.1";
-    private int metricsPort = 9464;
-    private String applicationId = "lambdascope-processor";
-    private Path stateDir = Path.of("data", "processor");
-    private int streamThreads = 1;
-    private Duration commitInterval = Duration.ofMillis(100);
-    private Duration dedupWindow = Duration.ofHours(24);
-    private int maxLabelValues = 20;
-    private int maxFunctions = 1000;
-    private Duration reportWait = Duration.ofSeconds(10);
-    private Duration timeoutGrace = Duration.ofSeconds(10);
-    private int recentInvocations = 1000;
-    private Duration findingsWindow = Duration.ofHours(1);
+    private String spansTopic = KafkaSettings.TOPIC_SPANS.defaultValue();
+    private String logsTopic = KafkaSettings.TOPIC_LOGS.defaultValue();
+    private int topicPartitions = KafkaSettings.TOPIC_PARTITIONS.defaultValue();
+    private short topicReplication = KafkaSettings.TOPIC_REPLICATION_FACTOR.defaultValue().shortValue();
+    private String metricsHost = METRICS_HOST.defaultValue();
+    private int metricsPort = METRICS_PORT.defaultValue();
+    private String applicationId = APPLICATION_ID.defaultValue();
+    private Path stateDir = STATE_DIR.defaultValue();
+    private int streamThreads = STREAM_THREADS.defaultValue();
+    private Duration commitInterval = COMMIT_INTERVAL.defaultValue();
+    private Duration dedupWindow = DEDUP_WINDOW.defaultValue();
+    private int maxLabelValues = MAX_LABEL_VALUES.defaultValue();
+    private int maxFunctions = MAX_FUNCTIONS.defaultValue();
+    private Duration reportWait = REPORT_WAIT.defaultValue();
+    private Duration timeoutGrace = TIMEOUT_GRACE.defaultValue();
+    private int recentInvocations = RECENT_INVOCATIONS.defaultValue();
+    private Duration findingsWindow = FINDINGS_WINDOW.defaultValue();
     private URI sqsEndpoint;
-    private String sqsRegion = "us-east-1";
+    private String sqsRegion = AWS_REGION.defaultValue();
     private String sqsAccessKeyId;
     private String sqsSecretAccessKey;
     private final Map<String, String> dlqQueues = new LinkedHashMap<>();
     private final Map<String, String> sourceQueues = new LinkedHashMap<>();
-    private Duration dlqPollInterval = Duration.ofSeconds(30);
-    private DlqAgeMode dlqAgeMode = DlqAgeMode.OBSERVE;
+    private Duration dlqPollInterval = DLQ_POLL_INTERVAL.defaultValue();
+    private DlqAgeMode dlqAgeMode = DLQ_AGE_MODE.defaultValue();
 
     private Builder() {}
 
     public Builder bootstrapServers(String bootstrapServers) {
-      this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers");
+      requireNonNull(bootstrapServers, "bootstrapServers");
+      this.bootstrapServers = KafkaSettings.bootstrapServers(KafkaSettings.BOOTSTRAP_SERVERS.parse(bootstrapServers));
       return this;
     }
 
@@ -276,7 +325,7 @@ public final class ProcessorConfig {
       try (InputStream in = Files.newInputStream(file)) {
         kafkaProperties.load(in);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read LAMBDASCOPE_KAFKA_CONFIG " + file, e);
+        throw new UncheckedIOException("cannot read " + KafkaSettings.CONFIG + " " + file, e);
       }
       return this;
     }
@@ -288,39 +337,34 @@ public final class ProcessorConfig {
     }
 
     public Builder spansTopic(String topic) {
-      this.spansTopic = nonEmpty(topic, "spansTopic");
+      this.spansTopic = KafkaSettings.TOPIC_SPANS.check(topic);
       return this;
     }
 
     public Builder logsTopic(String topic) {
-      this.logsTopic = nonEmpty(topic, "logsTopic");
+      this.logsTopic = KafkaSettings.TOPIC_LOGS.check(topic);
       return this;
     }
 
     public Builder topicPartitions(int partitions) {
-      this.topicPartitions = atLeast(partitions, 1, "LAMBDASCOPE_TOPIC_PARTITIONS");
+      this.topicPartitions = KafkaSettings.TOPIC_PARTITIONS.check(partitions);
       return this;
     }
 
+    /** -1 leaves it to the broker. */
     public Builder topicReplication(short replication) {
-      if (replication == 0 || replication < -1) {
-        throw new IllegalArgumentException("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR must be -1 or at least 1: " + replication);
-      }
-      this.topicReplication = replication;
+      this.topicReplication = KafkaSettings.TOPIC_REPLICATION_FACTOR.check((int) replication).shortValue();
       return this;
     }
 
     public Builder metricsHost(String host) {
-      this.metricsHost = nonEmpty(host, "metricsHost");
+      this.metricsHost = METRICS_HOST.parse(requireNonNull(host, "host"));
       return this;
     }
 
     /** 0 picks a free port. */
     public Builder metricsPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("LAMBDASCOPE_METRICS_PORT must be 0..65535: " + port);
-      }
-      this.metricsPort = port;
+      this.metricsPort = METRICS_PORT.check(port);
       return this;
     }
 
@@ -335,47 +379,47 @@ public final class ProcessorConfig {
     }
 
     public Builder streamThreads(int threads) {
-      this.streamThreads = atLeast(threads, 1, "LAMBDASCOPE_STREAM_THREADS");
+      this.streamThreads = STREAM_THREADS.check(threads);
       return this;
     }
 
     public Builder commitInterval(Duration interval) {
-      this.commitInterval = positive(interval, "LAMBDASCOPE_COMMIT_INTERVAL");
+      this.commitInterval = COMMIT_INTERVAL.check(interval);
       return this;
     }
 
     public Builder dedupWindow(Duration window) {
-      this.dedupWindow = positive(window, "LAMBDASCOPE_DEDUP_WINDOW");
+      this.dedupWindow = DEDUP_WINDOW.check(window);
       return this;
     }
 
     public Builder maxLabelValues(int max) {
-      this.maxLabelValues = atLeast(max, 1, "LAMBDASCOPE_MAX_LABEL_VALUES");
+      this.maxLabelValues = MAX_LABEL_VALUES.check(max);
       return this;
     }
 
     public Builder maxFunctions(int max) {
-      this.maxFunctions = atLeast(max, 1, "LAMBDASCOPE_MAX_FUNCTIONS");
+      this.maxFunctions = MAX_FUNCTIONS.check(max);
       return this;
     }
 
     public Builder reportWait(Duration wait) {
-      this.reportWait = positive(wait, "LAMBDASCOPE_REPORT_WAIT");
+      this.reportWait = REPORT_WAIT.check(wait);
       return this;
     }
 
     public Builder timeoutGrace(Duration grace) {
-      this.timeoutGrace = positive(grace, "LAMBDASCOPE_TIMEOUT_GRACE");
+      this.timeoutGrace = TIMEOUT_GRACE.check(grace);
       return this;
     }
 
     public Builder recentInvocations(int capacity) {
-      this.recentInvocations = atLeast(capacity, 1, "LAMBDASCOPE_RECENT_INVOCATIONS");
+      this.recentInvocations = RECENT_INVOCATIONS.check(capacity);
       return this;
     }
 
     public Builder findingsWindow(Duration window) {
-      this.findingsWindow = positive(window, "LAMBDASCOPE_FINDINGS_WINDOW");
+      this.findingsWindow = FINDINGS_WINDOW.check(window);
       return this;
     }
 
@@ -418,7 +462,7 @@ public final class ProcessorConfig {
     }
 
     public Builder dlqPollInterval(Duration interval) {
-      this.dlqPollInterval = positive(interval, "LAMBDASCOPE_DLQ_POLL_INTERVAL");
+      this.dlqPollInterval = DLQ_POLL_INTERVAL.check(interval);
       return this;
     }
 
@@ -440,120 +484,6 @@ public final class ProcessorConfig {
         throw new IllegalArgumentException(name + " must not be empty");
       }
       return value;
-    }
-
-    private static int atLeast(int value, int min, String name) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(Duration value, String name) {
-      requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive: " + value);
-      }
-      return value;
-    }
-  }
-
-  /** Typed reads of the settings map, with errors that name the setting. */
-  private static final class Settings {
-    private final Map<String, String> map;
-
-    Settings(Map<String, String> map) {
-      this.map = map;
-    }
-
-    String get(String name) {
-      String v = map.get(name);
-      return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    String get(String name, String dflt) {
-      String v = get(name);
-      return v == null ? dflt : v;
-    }
-
-    int integer(String name, int dflt) {
-      String v = get(name);
-      if (v == null) {
-        return dflt;
-      }
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer: " + v, e);
-      }
-    }
-
-    Duration duration(String name, Duration dflt) {
-      String v = get(name);
-      return v == null ? dflt : parseDuration(name, v);
-    }
-
-    /** "a=b,c=d" (or "a,c" when values are optional). */
-    Map<String, String> pairs(String name, boolean valueRequired) {
-      Map<String, String> out = new LinkedHashMap<>();
-      String v = get(name);
-      if (v == null) {
-        return out;
-      }
-      List<String> bad = new ArrayList<>();
-      for (String item : v.split(",")) {
-        String entry = item.trim();
-        if (entry.isEmpty()) {
-          continue;
-        }
-        int eq = entry.lastIndexOf('=');
-        String key = eq < 0 ? entry : entry.substring(0, eq).trim();
-        String value = eq < 0 ? "" : entry.substring(eq + 1).trim();
-        if (key.isEmpty() || (valueRequired && value.isEmpty())) {
-          bad.add(entry);
-        } else {
-          out.put(key, value);
-        }
-      }
-      if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(
-            name + " must be a comma-separated list of queue=function" + (valueRequired ? "" : " (or queue)")
-                + " entries; bad: " + bad);
-      }
-      return out;
-    }
-  }
-
-  /** "500ms", "30s", "5m", "24h", "2d", a plain number of milliseconds, or ISO-8601 ("PT24H"). */
-  static Duration parseDuration(String name, String text) {
-    String v = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (v.startsWith("p")) {
-        return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-      }
-      long amount;
-      switch (v.charAt(v.length() - 1)) {
-        case 's':
-          amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
-          return Duration.ofSeconds(amount);
-        case 'm':
-          amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
-          return Duration.ofMinutes(amount);
-        case 'h':
-          amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
-          return Duration.ofHours(amount);
-        case 'd':
-          amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
-          return Duration.ofDays(amount);
-        default:
-          return Duration.ofMillis(Long.parseLong(v));
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          name + " must be a duration like 500ms, 30s, 5m, 24h or PT24H: " + text, e);
     }
   }
 }

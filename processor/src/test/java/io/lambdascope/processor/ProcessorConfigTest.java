@@ -58,7 +58,12 @@ class ProcessorConfigTest {
         Map.entry("LAMBDASCOPE_DEDUP_WINDOW", "2h"),
         Map.entry("LAMBDASCOPE_MAX_LABEL_VALUES", "5"),
         Map.entry("LAMBDASCOPE_REPORT_WAIT", "1500ms"),
-        Map.entry("LAMBDASCOPE_TIMEOUT_GRACE", "PT30S"),
+        Map.entry("LAMBDASCOPE_TIMEOUT_GRACE", "30s"),
+        Map.entry("LAMBDASCOPE_COMMIT_INTERVAL", "250ms"),
+        Map.entry("LAMBDASCOPE_FINDINGS_WINDOW", "7d"),
+        Map.entry("LAMBDASCOPE_STREAM_THREADS", "2"),
+        Map.entry("LAMBDASCOPE_MAX_FUNCTIONS", "50"),
+        Map.entry("LAMBDASCOPE_RECENT_INVOCATIONS", "10"),
         Map.entry("LAMBDASCOPE_SQS_ENDPOINT", "http://127.0.0.1:9324"),
         Map.entry("AWS_REGION", "eu-west-1"),
         Map.entry("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
@@ -75,6 +80,17 @@ class ProcessorConfigTest {
     assertEquals(Duration.ofHours(2), c.dedupWindow());
     assertEquals(Duration.ofMillis(1500), c.reportWait());
     assertEquals(Duration.ofSeconds(30), c.timeoutGrace());
+    assertEquals(Duration.ofMillis(250), c.commitInterval());
+    assertEquals(Duration.ofDays(7), c.findingsWindow());
+    assertEquals(Duration.ofSeconds(5), c.dlqPollInterval());
+    assertEquals(2, c.streamThreads());
+    assertEquals(50, c.maxFunctions());
+    assertEquals(10, c.recentInvocations());
+    assertEquals(5, c.maxLabelValues());
+    assertEquals("app", c.applicationId());
+    assertEquals(Path.of("/var/lib/x"), c.stateDir());
+    assertEquals("0.0.0.0", c.metricsHost());
+    assertEquals("AKIAEXAMPLE", c.sqsAccessKeyId());
     assertEquals(URI.create("http://127.0.0.1:9324"), c.sqsEndpoint());
     assertEquals("eu-west-1", c.sqsRegion());
     assertEquals(Map.of("a-dlq", "fa", "b-dlq", ""), c.dlqQueues());
@@ -92,7 +108,7 @@ class ProcessorConfigTest {
 
   @Test
   void badValuesNameTheSetting() {
-    assertEquals("KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])",
+    assertEquals("KAFKA_BOOTSTRAP_SERVERS is not set; expected host:port pairs separated by commas (k1:9092,k2:9092)",
         assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(Map.of())).getMessage());
     for (Map.Entry<String, String> bad : Map.of(
         "LAMBDASCOPE_METRICS_PORT", "http",
@@ -101,10 +117,31 @@ class ProcessorConfigTest {
         "LAMBDASCOPE_TOPIC_PARTITIONS", "-1",
         "LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", "0",
         "LAMBDASCOPE_SQS_SOURCE_QUEUES", "orders",
-        "LAMBDASCOPE_DLQ_AGE_MODE", "guess").entrySet()) {
+        "LAMBDASCOPE_DLQ_AGE_MODE", "guess",
+        "LAMBDASCOPE_SQS_ENDPOINT", "127.0.0.1:9324",
+        "LAMBDASCOPE_COMMIT_INTERVAL", "PT1S").entrySet()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(
           Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", bad.getKey(), bad.getValue())));
       assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
     }
+  }
+
+  /** The processor once read a bare number as milliseconds; now it says what to write instead. */
+  @Test
+  void aBareNumberIsNoDuration() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_REPORT_WAIT", "1500")));
+    assertTrue(e.getMessage().startsWith("LAMBDASCOPE_REPORT_WAIT: '1500' has no unit; expected a duration"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("250ms, 10s, 5m, 1h, 7d"), e.getMessage());
+  }
+
+  @Test
+  void theRegionFallsBackToAwsRegionThenUsEast1() {
+    assertEquals("us-east-1", ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1")).sqsRegion());
+    assertEquals("eu-west-1", ProcessorConfig.fromSettings(
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "AWS_REGION", "eu-west-1")).sqsRegion());
+    assertEquals("ap-south-1", ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "AWS_REGION", "eu-west-1", "LAMBDASCOPE_SQS_REGION", "ap-south-1")).sqsRegion());
   }
 }

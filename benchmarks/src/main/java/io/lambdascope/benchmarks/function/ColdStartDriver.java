@@ -1,6 +1,8 @@
 package io.lambdascope.benchmarks.function;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.lambdascope.testing.TestContext;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,10 +19,10 @@ public final class ColdStartDriver {
     RequestHandler<Map<String, Object>, String> handler = Handlers.load();
     Map<String, Object> event = new HashMap<>();
     event.put("name", "bench");
+    // Name and log stream from the Lambda variables the harness sets, as the runtime's own Context.
     String result =
         handler.handleRequest(
-            event,
-            new BenchContext("cold-0001", BenchContext.functionNameFromEnv(), 60_000));
+            event, TestContext.builder().requestId("cold-0001").timeout(Duration.ofSeconds(60)).build());
     long done = System.currentTimeMillis();
     System.out.println("done " + done);
     System.out.println("result " + result);

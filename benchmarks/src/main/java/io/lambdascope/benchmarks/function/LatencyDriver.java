@@ -1,6 +1,9 @@
 package io.lambdascope.benchmarks.function;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.lambdascope.testing.TestContext;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,11 +18,10 @@ public final class LatencyDriver {
   public static void main(String[] args) throws Exception {
     int invocations = Integer.parseInt(args[0]);
     RequestHandler<Map<String, Object>, String> handler = Handlers.load();
-    String function = BenchContext.functionNameFromEnv();
     Map<String, Object> event = new HashMap<>();
     event.put("name", "bench");
     for (int i = 0; i < invocations; i++) {
-      BenchContext context = new BenchContext("lat-" + i, function, 60_000);
+      Context context = TestContext.builder().requestId("lat-" + i).timeout(Duration.ofSeconds(60)).build();
       long start = System.nanoTime();
       String result = handler.handleRequest(event, context);
       long nanos = System.nanoTime() - start;

@@ -3,6 +3,7 @@ package io.lambdascope.benchmarks.internal;
 import io.lambdascope.collector.Collector;
 import io.lambdascope.collector.CollectorConfig;
 import io.lambdascope.kafka.EmbeddedKafka;
+import io.lambdascope.settings.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,9 +18,9 @@ public final class LocalCollector implements AutoCloseable {
   /** Defaults everywhere except the broker and a free loopback port; {@code extra} overrides. */
   public static LocalCollector start(String bootstrapServers, Map<String, String> extra) {
     Map<String, String> settings = new HashMap<>();
-    settings.put(CollectorConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-    settings.put(CollectorConfig.OTLP_HOST, "127.0.0.1");
-    settings.put(CollectorConfig.OTLP_PORT, Integer.toString(EmbeddedKafka.freePort()));
+    settings.put(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+    settings.put(CollectorConfig.OTLP_HOST.name(), "127.0.0.1");
+    settings.put(CollectorConfig.OTLP_PORT.name(), Integer.toString(EmbeddedKafka.freePort()));
     settings.putAll(extra);
     return new LocalCollector(Collector.start(CollectorConfig.fromSettings(settings)));
   }

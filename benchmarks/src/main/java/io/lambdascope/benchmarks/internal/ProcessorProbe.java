@@ -37,10 +37,10 @@ public final class ProcessorProbe {
 
   /** Sum of {@code faas_invocations_total}, optionally of one function only. */
   public double invocations(String function) throws IOException, InterruptedException {
-    String page = Http.get(base + "/metrics");
+    String page = MetricsPage.get(base + "/metrics");
     return function == null
-        ? Http.sumSeries(page, "faas_invocations_total")
-        : Http.sumSeries(page, "faas_invocations_total", "function=\"" + function + "\"");
+        ? MetricsPage.sumSeries(page, "faas_invocations_total")
+        : MetricsPage.sumSeries(page, "faas_invocations_total", "function=\"" + function + "\"");
   }
 
   /** Polls until the invocation count reaches {@code target}; returns false at the deadline. */

@@ -14,6 +14,7 @@ public record Workspace(
     Path agentJar,
     Path otelAgentJar,
     Path functionJar,
+    Path testSupportJar,
     Path lambdaCoreJar,
     String harnessClasspath,
     Path workDir) {
@@ -38,14 +39,18 @@ public record Workspace(
         root.resolve("agent/target/lambdascope-agent.jar"),
         target.resolve("bench-lib/opentelemetry-javaagent.jar"),
         functionJar,
+        target.resolve("bench-lib/lambdascope-test-support.jar"),
         target.resolve("bench-lib/aws-lambda-java-core.jar"),
         classpath,
         workDir);
   }
 
-  /** The function's class path: its jar and the Lambda core library, as in a deployment package. */
+  /**
+   * The function's class path: its jar and the Lambda core library, as in a deployment package, and
+   * the Lambda Context its drivers call it with (test-support's, the runtime's stand-in).
+   */
   public String functionClasspath() {
-    return functionJar + ":" + lambdaCoreJar;
+    return functionJar + ":" + testSupportJar + ":" + lambdaCoreJar;
   }
 
   public void requireFile(Path file, String hint) {

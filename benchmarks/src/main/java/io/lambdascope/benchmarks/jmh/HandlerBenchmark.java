@@ -1,8 +1,10 @@
 package io.lambdascope.benchmarks.jmh;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import io.lambdascope.benchmarks.function.BareHelloHandler;
-import io.lambdascope.benchmarks.function.BenchContext;
 import io.lambdascope.benchmarks.function.HelloHandler;
+import io.lambdascope.testing.TestContext;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +29,14 @@ public class HandlerBenchmark {
   private final HelloHandler instrumented = new HelloHandler();
   private final BareHelloHandler bare = new BareHelloHandler();
   private Map<String, Object> event;
-  private BenchContext context;
+  private Context context;
 
   @Setup
   public void setUp() {
     event = new HashMap<>();
     event.put("name", "bench");
     // Far deadline: a watchdog must never fire during a measurement.
-    context = new BenchContext("jmh-0001", BenchContext.functionNameFromEnv(), 3_600_000);
+    context = TestContext.builder().requestId("jmh-0001").timeout(Duration.ofHours(1)).build();
   }
 
   @Benchmark

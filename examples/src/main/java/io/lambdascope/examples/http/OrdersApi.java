@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lambdascope.examples.shared.Settings;
+import io.lambdascope.examples.shared.EnvironmentVariables;
 import io.lambdascope.examples.shared.Sqs;
 import java.io.IOException;
 import java.util.Map;
@@ -32,8 +32,8 @@ public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, AP
   private static final AtomicLong REQUESTS = new AtomicLong();
   private static volatile String queueUrl;
 
-  private final long fiveXxEvery = Settings.number("ORDERS_API_5XX_EVERY", 0);
-  private final long exceptionEvery = Settings.number("ORDERS_API_EXCEPTION_EVERY", 0);
+  private final long fiveXxEvery = EnvironmentVariables.number("ORDERS_API_5XX_EVERY", 0);
+  private final long exceptionEvery = EnvironmentVariables.number("ORDERS_API_EXCEPTION_EVERY", 0);
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -86,7 +86,7 @@ public final class OrdersApi implements RequestHandler<APIGatewayV2HTTPEvent, AP
   private static String queueUrl() {
     String url = queueUrl;
     if (url == null) {
-      String name = Settings.string("ORDERS_QUEUE", "orders");
+      String name = EnvironmentVariables.string("ORDERS_QUEUE", "orders");
       url = SQS.getQueueUrl(b -> b.queueName(name)).queueUrl();
       queueUrl = url;
     }

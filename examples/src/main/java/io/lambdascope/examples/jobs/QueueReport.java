@@ -3,7 +3,7 @@ package io.lambdascope.examples.jobs;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.lambdascope.examples.shared.Settings;
+import io.lambdascope.examples.shared.EnvironmentVariables;
 import io.lambdascope.examples.shared.Sqs;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ public final class QueueReport implements RequestHandler<ScheduledEvent, Map<Str
   // Built during init, once per execution environment: its cost belongs to the cold start, not to a request.
   private static final SqsClient SQS = Sqs.client();
 
-  private final String[] queues = Settings.string("REPORT_QUEUES", "orders,orders-dlq").split(",");
+  private final String[] queues = EnvironmentVariables.string("REPORT_QUEUES", "orders,orders-dlq").split(",");
 
   @Override
   public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {

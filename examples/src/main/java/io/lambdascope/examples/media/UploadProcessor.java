@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
-import io.lambdascope.examples.shared.Settings;
+import io.lambdascope.examples.shared.EnvironmentVariables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +19,7 @@ import java.util.Map;
 public final class UploadProcessor implements RequestHandler<S3Event, Map<String, Object>> {
   private static final List<String> SUPPORTED = List.of(".jpg", ".jpeg", ".png", ".csv");
 
-  private final long msPerMb = Settings.number("UPLOAD_MS_PER_MB", 20);
+  private final long msPerMb = EnvironmentVariables.number("UPLOAD_MS_PER_MB", 20);
 
   @Override
   public Map<String, Object> handleRequest(S3Event event, Context context) {

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lambdascope.examples.shared.Settings;
+import io.lambdascope.examples.shared.EnvironmentVariables;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +34,7 @@ public final class OrderWorker implements RequestHandler<SQSEvent, SQSBatchRespo
     // the HTTP client's classes inside the invocation's timeout.
     try {
       JSON.readTree("{\"orderId\":\"prime\",\"sku\":\"PRIME\",\"quantity\":1}");
-      String payments = Settings.string("PAYMENTS_URL", null);
+      String payments = EnvironmentVariables.string("PAYMENTS_URL", null);
       if (payments != null) {
         HTTP.send(HttpRequest.newBuilder(URI.create(payments + "/health")).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.discarding());
@@ -46,8 +46,8 @@ public final class OrderWorker implements RequestHandler<SQSEvent, SQSBatchRespo
     }
   }
 
-  private final String paymentsUrl = Settings.string("PAYMENTS_URL", null);
-  private final long workMs = Settings.number("ORDER_WORKER_WORK_MS", 0);
+  private final String paymentsUrl = EnvironmentVariables.string("PAYMENTS_URL", null);
+  private final long workMs = EnvironmentVariables.number("ORDER_WORKER_WORK_MS", 0);
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {

@@ -15,12 +15,12 @@ public final class Sqs {
 
   public static SqsClient client() {
     SqsClientBuilder builder = SqsClient.builder()
-        .region(Region.of(Settings.string("AWS_REGION", "us-east-1")))
+        .region(Region.of(EnvironmentVariables.string("AWS_REGION", "us-east-1")))
         .httpClient(UrlConnectionHttpClient.create())
         // Few attempts: a throttled call should surface to the function instead of being retried for seconds.
         .overrideConfiguration(o -> o.retryStrategy(
-            b -> b.maxAttempts((int) Settings.number("SQS_MAX_ATTEMPTS", 2))));
-    String endpoint = Settings.string("AWS_ENDPOINT_URL_SQS", null);
+            b -> b.maxAttempts((int) EnvironmentVariables.number("SQS_MAX_ATTEMPTS", 2))));
+    String endpoint = EnvironmentVariables.string("AWS_ENDPOINT_URL_SQS", null);
     if (endpoint != null) {
       builder.endpointOverride(URI.create(endpoint));
     }

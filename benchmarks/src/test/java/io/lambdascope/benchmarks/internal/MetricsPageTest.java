@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class HttpTest {
+class MetricsPageTest {
   private static final String PAGE =
       """
       # HELP faas_invocations_total invocations
@@ -18,14 +18,14 @@ class HttpTest {
 
   @Test
   void sumsTheSeriesThatCarryEveryLabel() {
-    assertEquals(9.0, Http.sumSeries(PAGE, "faas_invocations_total"));
-    assertEquals(4.0, Http.sumSeries(PAGE, "faas_invocations_total", "function=\"a\""));
-    assertEquals(3.0, Http.sumSeries(PAGE, "faas_invocations_total", "function=\"a\"", "outcome=\"success\""));
-    assertEquals(12_000.0, Http.sumSeries(PAGE, "lambdascope_collector_items_accepted_total", "signal=\"traces\""));
+    assertEquals(9.0, MetricsPage.sumSeries(PAGE, "faas_invocations_total"));
+    assertEquals(4.0, MetricsPage.sumSeries(PAGE, "faas_invocations_total", "function=\"a\""));
+    assertEquals(3.0, MetricsPage.sumSeries(PAGE, "faas_invocations_total", "function=\"a\"", "outcome=\"success\""));
+    assertEquals(12_000.0, MetricsPage.sumSeries(PAGE, "lambdascope_collector_items_accepted_total", "signal=\"traces\""));
   }
 
   @Test
   void aMissingSeriesIsZero() {
-    assertEquals(0.0, Http.sumSeries(PAGE, "faas_timeouts_total"));
+    assertEquals(0.0, MetricsPage.sumSeries(PAGE, "faas_timeouts_total"));
   }
 }

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Small HTTP helpers: reading one series from a Prometheus text page. */
-public final class Http {
+/** A Prometheus text page: fetched over HTTP, and one series summed from it. */
+public final class MetricsPage {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private Http() {}
+  private MetricsPage() {}
 
   public static String get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =

@@ -1,8 +1,8 @@
 package io.lambdascope.examples.shared;
 
 /** Reads a function's configuration from its environment variables, with defaults. */
-public final class Settings {
-  private Settings() {}
+public final class EnvironmentVariables {
+  private EnvironmentVariables() {}
 
   public static String string(String name, String fallback) {
     String v = System.getenv(name);
