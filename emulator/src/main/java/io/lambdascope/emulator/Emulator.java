@@ -9,7 +9,7 @@ import io.lambdascope.emulator.internal.FunctionRuntime;
 import io.lambdascope.emulator.internal.FunctionRuntimes;
 import io.lambdascope.emulator.internal.InvokeApiServer;
 import io.lambdascope.emulator.internal.Json;
-import io.lambdascope.emulator.internal.PlatformEvents;
+import io.lambdascope.emulator.internal.PlatformEventSender;
 import io.lambdascope.emulator.internal.SqsEventSource;
 import io.lambdascope.emulator.internal.SqsThrottlingFront;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class Emulator implements AutoCloseable {
   private ElasticMq sqs;
   private SqsThrottlingFront sqsFront;
   private Downstream downstream;
-  private PlatformEvents platformEvents;
+  private PlatformEventSender platformEvents;
   private InvokeApiServer invokeApi;
   private List<FunctionDefinition> definitions;
   private volatile boolean closed;
@@ -90,7 +90,7 @@ public final class Emulator implements AutoCloseable {
         throw new IllegalArgumentException("function " + d.name() + ": jar not found: " + d.jar());
       }
     }
-    platformEvents = track(new PlatformEvents(config.endpoint(), config.token(), config.platformEvents()));
+    platformEvents = track(new PlatformEventSender(config.endpoint(), config.token(), config.platformEvents()));
     Path logDir = config.logDir().orElse(Files.createTempDirectory("lambdascope-emulator-logs"));
     Files.createDirectories(logDir);
     Path workDir = Files.createTempDirectory("lambdascope-emulator-task");

@@ -37,7 +37,7 @@ public final class FunctionRuntime implements AutoCloseable {
 
   private final FunctionDefinition definition;
   private final LaunchSettings launch;
-  private final PlatformEvents events;
+  private final PlatformEventSender events;
   private final String arn;
   private final Semaphore slots;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
@@ -46,7 +46,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEvents events) {
+  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEventSender events) {
     this.definition = requireNonNull(definition, "definition");
     this.launch = requireNonNull(launch, "launch");
     this.events = requireNonNull(events, "events");
@@ -112,9 +112,9 @@ public final class FunctionRuntime implements AutoCloseable {
 
     long startNanos = System.nanoTime();
     long deadline = System.currentTimeMillis() + definition.timeout().toMillis();
-    Invocation invocation = new Invocation(requestId, payload, deadline, traceId());
+    RuntimeInvocation invocation = new RuntimeInvocation(requestId, payload, deadline, traceId());
     env.api.hand(invocation);
-    Invocation.RuntimeOutcome outcome;
+    RuntimeInvocation.RuntimeOutcome outcome;
     try {
       outcome = invocation.outcome.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -140,11 +140,11 @@ public final class FunctionRuntime implements AutoCloseable {
       result = new InvocationResult(InvocationResult.Status.TIMEOUT,
           Json.bytes(Map.of("errorMessage", message, "errorType", "Sandbox.Timedout")), "Sandbox.Timedout",
           cold, durationMs);
-    } else if (outcome.kind() == Invocation.RuntimeOutcome.Kind.RESPONSE) {
+    } else if (outcome.kind() == RuntimeInvocation.RuntimeOutcome.Kind.RESPONSE) {
       release(env);
       result = new InvocationResult(InvocationResult.Status.SUCCESS, outcome.body(), null, cold, durationMs);
     } else {
-      if (outcome.kind() == Invocation.RuntimeOutcome.Kind.EXITED) {
+      if (outcome.kind() == RuntimeInvocation.RuntimeOutcome.Kind.EXITED) {
         discard(env);
       } else {
         release(env);

@@ -11,10 +11,10 @@ import java.util.concurrent.ExecutorService;
 /** Makes the {@link FunctionRuntime} of each function, with the launch settings they share. */
 public final class FunctionRuntimes {
   private final LaunchSettings launch;
-  private final PlatformEvents events;
+  private final PlatformEventSender events;
 
   public FunctionRuntimes(EmulatorConfig config, Map<String, String> baseEnvironment, Path logDir, Path workDir,
-      ExecutorService executor, PlatformEvents events) throws java.io.IOException {
+      ExecutorService executor, PlatformEventSender events) throws java.io.IOException {
     requireNonNull(config, "config");
     java.util.List<String> options = RuntimeNativeLibrary.unpack(workDir)
         .map(lib -> java.util.List.of("-D" + RuntimeNativeLibrary.PROPERTY + "=" + lib))

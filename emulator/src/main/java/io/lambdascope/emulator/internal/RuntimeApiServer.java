@@ -22,10 +22,10 @@ final class RuntimeApiServer implements AutoCloseable {
 
   private final HttpServer server;
   private final String functionArn;
-  private final LinkedBlockingQueue<Invocation> pending = new LinkedBlockingQueue<>(1);
+  private final LinkedBlockingQueue<RuntimeInvocation> pending = new LinkedBlockingQueue<>(1);
   /** Completes at the first {@code next}: the end of init. Fails on {@code init/error}. */
   final CompletableFuture<Long> initDone = new CompletableFuture<>();
-  private volatile Invocation current;
+  private volatile RuntimeInvocation current;
   private volatile boolean closed;
 
   RuntimeApiServer(String host, String functionArn, ExecutorService executor) throws IOException {
@@ -43,7 +43,7 @@ final class RuntimeApiServer implements AutoCloseable {
   }
 
   /** Queues the invocation for the runtime's next {@code next}. An environment runs one invocation at a time. */
-  void hand(Invocation invocation) {
+  void hand(RuntimeInvocation invocation) {
     if (!pending.offer(invocation)) {
       throw new IllegalStateException("environment already has a pending invocation");
     }
@@ -52,15 +52,15 @@ final class RuntimeApiServer implements AutoCloseable {
   /** Fails whatever the runtime holds: its process died. */
   void processExited(int exitCode) {
     String message = "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: %s Error: Runtime exited with error: exit status %d\"}";
-    Invocation c = current;
+    RuntimeInvocation c = current;
     if (c != null) {
-      c.outcome.complete(new Invocation.RuntimeOutcome(Invocation.RuntimeOutcome.Kind.EXITED,
+      c.outcome.complete(new RuntimeInvocation.RuntimeOutcome(RuntimeInvocation.RuntimeOutcome.Kind.EXITED,
           String.format(message, c.requestId, exitCode).getBytes(StandardCharsets.UTF_8), "Runtime.ExitError",
           System.nanoTime()));
     }
-    Invocation p = pending.poll();
+    RuntimeInvocation p = pending.poll();
     if (p != null) {
-      p.outcome.complete(new Invocation.RuntimeOutcome(Invocation.RuntimeOutcome.Kind.EXITED,
+      p.outcome.complete(new RuntimeInvocation.RuntimeOutcome(RuntimeInvocation.RuntimeOutcome.Kind.EXITED,
           String.format(message, p.requestId, exitCode).getBytes(StandardCharsets.UTF_8), "Runtime.ExitError",
           System.nanoTime()));
     }
@@ -90,7 +90,7 @@ final class RuntimeApiServer implements AutoCloseable {
 
   private void next(HttpExchange exchange) throws IOException {
     initDone.complete(System.nanoTime());
-    Invocation invocation = null;
+    RuntimeInvocation invocation = null;
     try {
       while (!closed && invocation == null) {
         invocation = pending.poll(200, TimeUnit.MILLISECONDS);
@@ -122,7 +122,7 @@ final class RuntimeApiServer implements AutoCloseable {
 
   private void complete(HttpExchange exchange, String requestId, boolean error) throws IOException {
     byte[] body = readBody(exchange);
-    Invocation c = current;
+    RuntimeInvocation c = current;
     if (c == null || !c.requestId.equals(requestId)) {
       reply(exchange, 400, "{\"errorType\":\"InvalidRequestID\",\"errorMessage\":\"unknown request id\"}");
       return;
@@ -132,8 +132,8 @@ final class RuntimeApiServer implements AutoCloseable {
       errorType = errorTypeFromBody(body);
     }
     current = null;
-    c.outcome.complete(new Invocation.RuntimeOutcome(
-        error ? Invocation.RuntimeOutcome.Kind.ERROR : Invocation.RuntimeOutcome.Kind.RESPONSE,
+    c.outcome.complete(new RuntimeInvocation.RuntimeOutcome(
+        error ? RuntimeInvocation.RuntimeOutcome.Kind.ERROR : RuntimeInvocation.RuntimeOutcome.Kind.RESPONSE,
         body, errorType, System.nanoTime()));
     reply(exchange, 202, "{\"status\":\"OK\"}");
   }

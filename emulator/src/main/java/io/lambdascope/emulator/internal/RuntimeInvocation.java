@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.concurrent.CompletableFuture;
 
 /** One invocation handed to an execution environment through the Runtime API. */
-final class Invocation {
+final class RuntimeInvocation {
   final String requestId;
   final byte[] payload;
   final long deadlineEpochMs;
@@ -14,7 +14,7 @@ final class Invocation {
   final CompletableFuture<RuntimeOutcome> outcome = new CompletableFuture<>();
   volatile long handedOutNanos;
 
-  Invocation(String requestId, byte[] payload, long deadlineEpochMs, String traceId) {
+  RuntimeInvocation(String requestId, byte[] payload, long deadlineEpochMs, String traceId) {
     this.requestId = requireNonNull(requestId, "requestId");
     this.payload = requireNonNull(payload, "payload");
     this.deadlineEpochMs = deadlineEpochMs;

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounded queue and one sender thread, so a slow or absent collector costs dropped events (counted), never a
  * blocked or failed invocation.
  */
-public final class PlatformEvents implements AutoCloseable {
+public final class PlatformEventSender implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 10_000;
   private static final int MAX_BATCH = 200;
 
@@ -39,7 +39,7 @@ public final class PlatformEvents implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
 
-  public PlatformEvents(URI endpoint, Optional<String> token, boolean enabled) {
+  public PlatformEventSender(URI endpoint, Optional<String> token, boolean enabled) {
     String base = requireNonNull(endpoint, "endpoint").toString();
     this.target = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/lambda/telemetry");
     this.token = requireNonNull(token, "token");
