@@ -36,7 +36,12 @@ class ExamplesTest {
     SQSBatchResponse response = new OrderWorker().handleRequest(event, context);
     assertEquals(List.of("m-poison", "m-zero", "m-garbage"),
         response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
-    assertEquals(3, context.logged.size());
+    // One line per failed order, naming it and why.
+    assertEquals(List.of(
+        "order m-poison failed: invalid order: sku=POISON quantity=1",
+        "order m-zero failed: invalid order: sku=MUG-2 quantity=0"), context.logged.subList(0, 2));
+    assertEquals(3, context.logged.size(), context.logged.toString());
+    assertTrue(context.logged.get(2).startsWith("order m-garbage failed: Unrecognized token 'not'"), context.logged.get(2));
   }
 
   private static S3Event upload(String key, long size) {
