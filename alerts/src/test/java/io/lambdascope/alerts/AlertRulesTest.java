@@ -42,7 +42,8 @@ class AlertRulesTest {
 
   @Test
   void refusesUnknownFiles() {
-    assertThrows(IllegalArgumentException.class, () -> AlertRules.read("../../secrets.yml"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AlertRules.read("../../secrets.yml"));
+    assertEquals("not a Lambdascope rule file: ../../secrets.yml (known: " + AlertRules.RULE_FILES + ")", e.getMessage());
   }
 
   @Test

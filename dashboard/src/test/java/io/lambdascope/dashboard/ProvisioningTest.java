@@ -1,10 +1,9 @@
 package io.lambdascope.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +20,10 @@ class ProvisioningTest {
     JsonNode ds = file.path("datasources").path(0);
     assertEquals("prometheus", ds.path("type").asText());
     assertEquals("proxy", ds.path("access").asText());
-    assertTrue(ds.path("url").asText().startsWith("http"), "datasource url");
-    assertFalse(ds.path("uid").asText().isBlank(), "a fixed datasource uid lets links and alerts refer to it");
-    assertFalse(ds.path("jsonData").path("timeInterval").asText().isBlank(), "timeInterval (the scrape interval) drives $__rate_interval");
+    assertEquals("http://localhost:9090", ds.path("url").asText(), "Prometheus's default address, for users to change");
+    assertEquals("lambdascope-prometheus", ds.path("uid").asText(), "a fixed datasource uid lets links and alerts refer to it");
+    // docs/dashboards.md's prometheus.yml scrapes every 15 s; $__rate_interval is derived from timeInterval.
+    assertEquals("15s", ds.path("jsonData").path("timeInterval").asText());
   }
 
   @Test
@@ -32,9 +32,13 @@ class ProvisioningTest {
     assertEquals(1, file.path("apiVersion").asInt());
     JsonNode provider = file.path("providers").path(0);
     assertEquals("file", provider.path("type").asText());
-    assertFalse(provider.path("name").asText().isBlank());
-    assertFalse(provider.path("folder").asText().isBlank());
-    assertTrue(provider.path("options").path("path").asText().startsWith("/"), "options.path must be absolute");
+    assertEquals("lambdascope", provider.path("name").asText());
+    // What docs/dashboards.md tells users: the Lambdascope folder, files under this path (the Docker example mounts
+    // there), changes picked up within 30 seconds, the files the source of truth.
+    assertEquals("Lambdascope", provider.path("folder").asText());
+    assertEquals("/var/lib/grafana/dashboards/lambdascope", provider.path("options").path("path").asText());
+    assertEquals(30, provider.path("updateIntervalSeconds").asInt());
+    assertEquals(BooleanNode.FALSE, provider.path("allowUiUpdates"));
   }
 
   @Test

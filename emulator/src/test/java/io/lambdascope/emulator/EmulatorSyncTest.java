@@ -115,7 +115,9 @@ class EmulatorSyncTest {
       JsonNode metrics = r.record().path("metrics");
       assertEquals("success", r.record().path("status").asText());
       assertTrue(metrics.path("durationMs").isNumber(), r.toString());
-      assertTrue(metrics.path("billedDurationMs").asLong() >= 1, r.toString());
+      // As Lambda bills: the reported duration rounded up to the millisecond.
+      assertEquals((long) Math.ceil(metrics.path("durationMs").asDouble()), metrics.path("billedDurationMs").asLong(),
+          r.toString());
       assertEquals(128, metrics.path("memorySizeMB").asInt());
       assertTrue(metrics.path("maxMemoryUsedMB").asLong() > 0, r.toString());
       assertTrue(r.event().path("time").asText().endsWith("Z"), r.toString());

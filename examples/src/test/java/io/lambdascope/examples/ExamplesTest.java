@@ -37,7 +37,12 @@ class ExamplesTest {
     SQSBatchResponse response = new OrderWorker().handleRequest(event, TestContext.builder().logTo(logged).build());
     assertEquals(List.of("m-poison", "m-zero", "m-garbage"),
         response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
-    assertEquals(3, logged.size());
+    // One line per failed order, naming it and why.
+    assertEquals(List.of(
+        "order m-poison failed: invalid order: sku=POISON quantity=1",
+        "order m-zero failed: invalid order: sku=MUG-2 quantity=0"), logged.subList(0, 2));
+    assertEquals(3, logged.size(), logged.toString());
+    assertTrue(logged.get(2).startsWith("order m-garbage failed: Unrecognized token 'not'"), logged.get(2));
   }
 
   private static S3Event upload(String key, long size) {

@@ -10,6 +10,9 @@ import io.lambdascope.dashboard.testing.PanelExpression;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -26,11 +29,21 @@ class ContractTest {
   private static final ContractChecker CHECKER = new ContractChecker(CONTRACT);
 
   @Test
-  void contractListsProcessorAndCollectorMetrics() {
-    for (String metric : List.of("faas_invocations_total", "faas_invoke_duration_seconds_bucket", "lambdascope_dlq_messages",
-        "lambdascope_collector_rejected_total", "lambdascope_collector_kafka_send_seconds_bucket")) {
-      assertFalse(CONTRACT.labels(metric).isEmpty(), metric + " missing from the parsed contract " + CONTRACT.metricNames());
-    }
+  void contractListsProcessorAndCollectorMetricsWithTheirLabels() {
+    // A processor counter, histogram series and gauge, a collector counter and histogram, and Prometheus's own:
+    // each with the scrape target's job and instance.
+    Map<String, Set<String>> expected = Map.of(
+        "faas_invocations_total", Set.of("job", "instance", "function", "trigger", "outcome"),
+        "faas_invoke_duration_seconds_bucket", Set.of("job", "instance", "function", "le"),
+        "faas_invoke_duration_seconds_count", Set.of("job", "instance", "function"),
+        "lambdascope_dlq_messages", Set.of("job", "instance", "queue", "source_queue", "function"),
+        "lambdascope_collector_rejected_total", Set.of("job", "instance", "signal", "reason"),
+        "lambdascope_collector_kafka_send_seconds_bucket", Set.of("job", "instance", "signal", "le"),
+        "lambdascope_collector_inflight_bytes", Set.of("job", "instance"),
+        "up", Set.of("job", "instance"));
+    expected.forEach((metric, labels) -> assertEquals(Optional.of(labels), CONTRACT.labels(metric), metric));
+    assertEquals(Optional.of(TelemetryContract.ANY), CONTRACT.labels("ALERTS"), "ALERTS carries each alert's labels");
+    assertEquals(Optional.empty(), CONTRACT.labels("faas_invoke_duration_seconds"), "a histogram is its series");
   }
 
   @TestFactory

@@ -173,7 +173,7 @@ public final class FunctionRuntime implements AutoCloseable {
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("durationMs", duration);
-    metrics.put("billedDurationMs", (long) Math.ceil(result.durationMs()));
+    metrics.put("billedDurationMs", (long) Math.ceil(duration));
     metrics.put("memorySizeMB", definition.memoryMb());
     metrics.put("maxMemoryUsedMB", maxMemoryMb);
     if (initMs >= 0) {

@@ -1,0 +1,2 @@
+/** The Grafana dashboards and provisioning files as shipped in the jar. */
+package io.lambdascope.dashboard;

@@ -1,0 +1,2 @@
+/** A scheduled job that meets SQS throttling under load. */
+package io.lambdascope.examples.jobs;

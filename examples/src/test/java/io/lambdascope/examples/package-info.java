@@ -1,0 +1,2 @@
+/** Tests of the example functions, called directly. */
+package io.lambdascope.examples;

@@ -1,0 +1,2 @@
+/** bin/lambdascope: its subcommands, their settings, and the demo's live table. */
+package io.lambdascope.launcher;
