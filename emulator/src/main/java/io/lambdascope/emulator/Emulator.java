@@ -9,9 +9,9 @@ import io.lambdascope.emulator.internal.FunctionRuntime;
 import io.lambdascope.emulator.internal.FunctionRuntimes;
 import io.lambdascope.emulator.internal.InvokeApiServer;
 import io.lambdascope.emulator.internal.Json;
-import io.lambdascope.emulator.internal.PlatformEventSender;
 import io.lambdascope.emulator.internal.SqsEventSource;
 import io.lambdascope.emulator.internal.SqsThrottlingFront;
+import io.lambdascope.emulator.internal.ThrottleEventShortcut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A local Lambda: the functions of a functions file, each execution environment a real JVM running the official
- * runtime interface client; the Invoke API; asynchronous invocations; SQS event source mappings against an
- * embedded ElasticMQ; schedules; and platform events to the collector. {@link #close()} (also run by a shutdown
- * hook) kills every environment process.
+ * runtime interface client, with the functions' layers and their extensions, the Extensions and Telemetry APIs,
+ * and environments frozen between invocations; the Invoke API; asynchronous invocations; SQS event source
+ * mappings against an embedded ElasticMQ; schedules. {@link #close()} (also run by a shutdown hook) spins every
+ * environment down and kills what is left.
  */
 public final class Emulator implements AutoCloseable {
   private final EmulatorConfig config;
@@ -49,7 +50,7 @@ public final class Emulator implements AutoCloseable {
   private ElasticMq sqs;
   private SqsThrottlingFront sqsFront;
   private Downstream downstream;
-  private PlatformEventSender platformEvents;
+  private ThrottleEventShortcut throttles;
   private InvokeApiServer invokeApi;
   private List<FunctionDefinition> definitions;
   private volatile boolean closed;
@@ -82,6 +83,7 @@ public final class Emulator implements AutoCloseable {
     downstream = track(new Downstream(config.host(), executor));
     Map<String, String> variables = new LinkedHashMap<>(config.variables());
     variables.putIfAbsent("LAMBDASCOPE_EXAMPLES_JAR", "examples/target/lambdascope-examples.jar");
+    variables.putIfAbsent("LAMBDASCOPE_AGENT_LAYER", "agent/target/lambdascope-agent-layer.zip");
     variables.put("SQS_ENDPOINT", sqsFront.endpoint());
     variables.put("DOWNSTREAM_URL", downstream.url());
     definitions = FunctionsFile.load(config.functions(), variables);
@@ -89,13 +91,18 @@ public final class Emulator implements AutoCloseable {
       if (!Files.isRegularFile(d.jar())) {
         throw new IllegalArgumentException("function " + d.name() + ": jar not found: " + d.jar());
       }
+      for (Path layer : d.layers()) {
+        if (!Files.isRegularFile(layer)) {
+          throw new IllegalArgumentException("function " + d.name() + ": layer not found: " + layer);
+        }
+      }
     }
-    platformEvents = track(new PlatformEventSender(config.endpoint(), config.token(), config.platformEvents()));
+    throttles = track(new ThrottleEventShortcut(config.endpoint(), config.token()));
     Path logDir = config.logDir().orElse(Files.createTempDirectory("lambdascope-emulator-logs"));
     Files.createDirectories(logDir);
     Path workDir = Files.createTempDirectory("lambdascope-emulator-task");
-    FunctionRuntimes factory = new FunctionRuntimes(config, baseEnvironment(), logDir, workDir, executor,
-        platformEvents);
+    FunctionRuntimes factory = track(new FunctionRuntimes(config, baseEnvironment(), logDir, workDir, executor,
+        throttles));
     for (FunctionDefinition d : definitions) {
       FunctionRuntime runtime = track(factory.create(d));
       runtimes.put(d.name(), runtime);
@@ -132,7 +139,6 @@ public final class Emulator implements AutoCloseable {
     env.put("AWS_ENDPOINT_URL_SQS", sqsFront.endpoint());
     env.put("LAMBDASCOPE_ENDPOINT", config.endpoint().toString());
     env.putAll(config.agentEnvironment());
-    config.agentJar().ifPresent(jar -> env.put("JAVA_TOOL_OPTIONS", "-javaagent:" + jar.toAbsolutePath()));
     return env;
   }
 
@@ -237,13 +243,29 @@ public final class Emulator implements AutoCloseable {
     return r == null ? 0 : r.environments();
   }
 
-  /** Platform events accepted by the collector / dropped (collector down, queue full). */
-  public long platformEventsSent() {
-    return platformEvents.sent();
+  /**
+   * Idle environments of a function: each has ended its last invocation (runtime and extensions called
+   * {@code next}) and waits, frozen, for the next one.
+   */
+  public int idleEnvironments(String function) {
+    FunctionRuntime r = runtimes.get(function);
+    return r == null ? 0 : r.idleEnvironments();
   }
 
-  public long platformEventsDropped() {
-    return platformEvents.dropped();
+  /** Throttle events (the shortcut the emulator still takes, docs/emulator.md) accepted by the collector. */
+  public long throttleEventsSent() {
+    return throttles.sent();
+  }
+
+  /** Throttle events dropped: collector down or refusing, queue full. */
+  public long throttleEventsDropped() {
+    return throttles.dropped();
+  }
+
+  /** Every living process of the function's execution environments (runtimes, extensions, what they started). */
+  public List<ProcessHandle> environmentProcesses(String function) {
+    FunctionRuntime r = runtimes.get(function);
+    return r == null ? List.of() : r.processes();
   }
 
   /** Stops everything and kills every environment process (and anything they started). */
@@ -254,6 +276,15 @@ public final class Emulator implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    // Every function's environments spin down at once, within Lambda's shutdown limits.
+    List<java.util.concurrent.CompletableFuture<Void>> spinDowns = new ArrayList<>();
+    runtimes.values().forEach(r -> spinDowns.add(r.spinDown()));
+    try {
+      java.util.concurrent.CompletableFuture.allOf(spinDowns.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // whatever is left is killed below
+    }
     List<AutoCloseable> reversed = new ArrayList<>(closeables);
     Collections.reverse(reversed);
     for (AutoCloseable c : reversed) {

@@ -28,22 +28,27 @@ public final class EmulatorConfig {
       Setting.port("LAMBDASCOPE_INVOKE_PORT", 9001, "Invoke API port (0 = any free port)");
   public static final Setting<Integer> SQS_PORT =
       Setting.port("LAMBDASCOPE_SQS_PORT", 9324, "ElasticMQ port (0 = any free port)");
-  public static final Setting<Path> AGENT_JAR =
-      Setting.path("LAMBDASCOPE_AGENT_JAR", null,
-          "agent jar attached to every environment with JAVA_TOOL_OPTIONS=-javaagent:; none runs functions without it");
+  /** Not read here but for the former name: the demo functions file names it as {@code ${LAMBDASCOPE_AGENT_LAYER}}. */
+  public static final Setting<Path> AGENT_LAYER =
+      Setting.path("LAMBDASCOPE_AGENT_LAYER", null,
+              "the agent's Lambda layer zip (used by the demo functions file, which attaches it to every function)")
+          .replaces("LAMBDASCOPE_AGENT_JAR");
   public static final Setting<URI> ENDPOINT =
       Setting.url("LAMBDASCOPE_ENDPOINT", URI.create("http://127.0.0.1:4318"),
-          "collector: platform events, and the agent's endpoint");
+          "collector: the agent's endpoint in every environment, and where throttle events go");
   public static final Setting<String> TOKEN =
-      Setting.secret("LAMBDASCOPE_TOKEN", "bearer token for the collector (platform events and agent)");
-  public static final Setting<Boolean> PLATFORM_EVENTS =
-      Setting.bool("LAMBDASCOPE_PLATFORM_EVENTS", true, "`false` sends no platform events");
+      Setting.secret("LAMBDASCOPE_TOKEN", "bearer token for the collector (agent and throttle events)");
+  public static final Setting<Boolean> FREEZE =
+      Setting.bool("LAMBDASCOPE_FREEZE", true,
+          "stop every process of an idle environment (SIGSTOP) until its next invocation or shutdown, as Lambda "
+              + "freezes them; false keeps them running, for debugging");
   public static final Setting<Duration> IDLE_RECLAIM =
       Setting.duration("LAMBDASCOPE_IDLE_RECLAIM", Duration.ofSeconds(60),
           "idle time after which an environment is reclaimed");
   public static final Setting<Duration> INIT_TIMEOUT =
-      Setting.duration("LAMBDASCOPE_INIT_TIMEOUT", Duration.ofSeconds(30),
-          "longest init (process start to first `next`); Lambda allows 10 s, a loaded laptop needs more");
+      Setting.duration("LAMBDASCOPE_INIT_TIMEOUT", Duration.ofSeconds(10),
+          "longest init (extensions and runtime until all called `next`), Lambda's 10 s; a failed init is retried "
+              + "inside the invocation, within the function's timeout");
   public static final Setting<Duration> ASYNC_RETRY_DELAY =
       Setting.duration("LAMBDASCOPE_ASYNC_RETRY_DELAY", Duration.ofSeconds(1),
           "delay before the first async retry (doubled for the second)");
@@ -58,7 +63,7 @@ public final class EmulatorConfig {
 
   /** The emulator's settings, in the order docs/configuration.md lists them. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(FUNCTIONS, EXAMPLES_JAR, INVOKE_PORT, SQS_PORT, AGENT_JAR, ENDPOINT, TOKEN, PLATFORM_EVENTS,
+      List.of(FUNCTIONS, EXAMPLES_JAR, AGENT_LAYER, INVOKE_PORT, SQS_PORT, ENDPOINT, TOKEN, FREEZE,
           IDLE_RECLAIM, INIT_TIMEOUT, ASYNC_RETRY_DELAY, SQS_RATE_LIMIT, REGION, LOG_DIR);
 
   /** For embedding the emulator elsewhere, so environment only: the runtime client's classpath. */
@@ -75,10 +80,9 @@ public final class EmulatorConfig {
   private final String host;
   private final int invokePort;
   private final int sqsPort;
-  private final Optional<Path> agentJar;
   private final URI endpoint;
   private final Optional<String> token;
-  private final boolean platformEvents;
+  private final boolean freeze;
   private final Map<String, String> agentEnvironment;
   private final Duration idleReclaim;
   private final Duration initTimeout;
@@ -94,10 +98,9 @@ public final class EmulatorConfig {
     this.host = b.host;
     this.invokePort = b.invokePort;
     this.sqsPort = b.sqsPort;
-    this.agentJar = Optional.ofNullable(b.agentJar);
     this.endpoint = b.endpoint;
     this.token = Optional.ofNullable(b.token);
-    this.platformEvents = b.platformEvents;
+    this.freeze = b.freeze;
     this.agentEnvironment = Map.copyOf(b.agentEnvironment);
     this.idleReclaim = b.idleReclaim;
     this.initTimeout = b.initTimeout;
@@ -120,15 +123,15 @@ public final class EmulatorConfig {
    */
   public static EmulatorConfig fromSettings(Map<String, String> settings) {
     Settings s = Settings.of(requireNonNull(settings, "settings"));
+    s.find(AGENT_LAYER); // refuses the former LAMBDASCOPE_AGENT_JAR with a pointer to the layer
     Builder b = builder()
         .variables(settings)
         .functions(s.get(FUNCTIONS))
         .invokePort(s.get(INVOKE_PORT))
         .sqsPort(s.get(SQS_PORT))
-        .agentJar(s.get(AGENT_JAR))
         .endpoint(s.get(ENDPOINT))
         .token(s.get(TOKEN))
-        .platformEvents(s.get(PLATFORM_EVENTS))
+        .freeze(s.get(FREEZE))
         .idleReclaim(s.get(IDLE_RECLAIM))
         .initTimeout(s.get(INIT_TIMEOUT))
         .asyncRetryDelay(s.get(ASYNC_RETRY_DELAY))
@@ -138,7 +141,7 @@ public final class EmulatorConfig {
         .runtimeClasspath(s.get(RUNTIME_CLASSPATH));
     Map<String, String> agentEnv = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
-      if ((AGENT_SETTINGS.contains(k) || k.startsWith("LAMBDASCOPE_AGENT_")) && !k.equals(AGENT_JAR.name())) {
+      if ((AGENT_SETTINGS.contains(k) || k.startsWith("LAMBDASCOPE_AGENT_")) && !k.equals(AGENT_LAYER.name())) {
         agentEnv.put(k, v);
       }
     });
@@ -167,10 +170,6 @@ public final class EmulatorConfig {
     return sqsPort;
   }
 
-  public Optional<Path> agentJar() {
-    return agentJar;
-  }
-
   public URI endpoint() {
     return endpoint;
   }
@@ -179,8 +178,9 @@ public final class EmulatorConfig {
     return token;
   }
 
-  public boolean platformEvents() {
-    return platformEvents;
+  /** Whether idle environments are stopped (SIGSTOP) between invocations. */
+  public boolean freeze() {
+    return freeze;
   }
 
   /** Extra environment variables for every execution environment (the agent's settings). */
@@ -223,10 +223,9 @@ public final class EmulatorConfig {
     private String host = "127.0.0.1";
     private int invokePort = INVOKE_PORT.defaultValue();
     private int sqsPort = SQS_PORT.defaultValue();
-    private Path agentJar;
     private URI endpoint = ENDPOINT.defaultValue();
     private String token;
-    private boolean platformEvents = PLATFORM_EVENTS.defaultValue();
+    private boolean freeze = FREEZE.defaultValue();
     private Map<String, String> agentEnvironment = Map.of();
     private Duration idleReclaim = IDLE_RECLAIM.defaultValue();
     private Duration initTimeout = INIT_TIMEOUT.defaultValue();
@@ -271,13 +270,7 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** The agent jar attached to every environment through JAVA_TOOL_OPTIONS (default: none). */
-    public Builder agentJar(Path agentJar) {
-      this.agentJar = agentJar;
-      return this;
-    }
-
-    /** The collector: platform events go to {endpoint}/v1/lambda/telemetry (default http://127.0.0.1:4318). */
+    /** The collector: the agent's endpoint in every environment; throttle events go to {endpoint}/v1/lambda/telemetry. */
     public Builder endpoint(URI endpoint) {
       this.endpoint = requireNonNull(endpoint, "endpoint");
       return this;
@@ -289,9 +282,9 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** Whether platform events are sent at all. */
-    public Builder platformEvents(boolean platformEvents) {
-      this.platformEvents = platformEvents;
+    /** Whether idle environments are stopped (SIGSTOP) between invocations (default true, as Lambda freezes them). */
+    public Builder freeze(boolean freeze) {
+      this.freeze = freeze;
       return this;
     }
 
@@ -306,7 +299,7 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** How long a new environment may take to reach its first {@code next}. */
+    /** How long init may take, extensions and runtime until all called {@code next} (default Lambda's 10 s). */
     public Builder initTimeout(Duration initTimeout) {
       this.initTimeout = INIT_TIMEOUT.check(initTimeout);
       return this;

@@ -12,6 +12,7 @@ import java.util.Optional;
  * One function of the functions file: what Lambda's CreateFunction, PutFunctionConcurrency,
  * PutFunctionEventInvokeConfig and CreateEventSourceMapping would say about it.
  *
+ * @param layers layer zips, unpacked in this order into the environment's {@code /opt}
  * @param reservedConcurrency the most environments that may run at once; sync calls beyond it get a 429
  * @param async how asynchronous invocations are retried and where they go when they fail for good
  * @param sqsTriggers SQS queues whose messages invoke the function (event source mappings)
@@ -21,6 +22,7 @@ public record FunctionDefinition(
     String name,
     Path jar,
     String handler,
+    List<Path> layers,
     int memoryMb,
     Duration timeout,
     int reservedConcurrency,
@@ -35,6 +37,10 @@ public record FunctionDefinition(
     requireNonNull(handler, "handler");
     requireNonNull(timeout, "timeout");
     requireNonNull(async, "async");
+    layers = List.copyOf(requireNonNull(layers, "layers"));
+    if (layers.size() > 5) {
+      throw new IllegalArgumentException(name + ": at most 5 layers, as on Lambda; got " + layers.size());
+    }
     if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
       throw new IllegalArgumentException("function name must be 1-64 letters, digits, '-' or '_': " + name);
     }

@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the functions file: a small YAML (or JSON) document in the spirit of a SAM template. The format is
- * documented in docs/emulator.md. {@code ${NAME}} in {@code jar} and environment values is replaced by the variable
- * of that name (the emulator's settings plus {@code SQS_ENDPOINT} and {@code DOWNSTREAM_URL}); a relative jar path is
- * resolved against the file's folder.
+ * documented in docs/emulator.md. {@code ${NAME}} in {@code jar}, {@code layers} and environment values is replaced by
+ * the variable of that name (the emulator's settings plus {@code SQS_ENDPOINT} and {@code DOWNSTREAM_URL}); relative
+ * jar and layer paths are resolved against the file's folder.
  */
 public final class FunctionsFile {
 
@@ -92,6 +92,14 @@ public final class FunctionsFile {
     String where = "function " + name;
     Path jar = baseDir.resolve(substitute(text(f, "jar", null, where), variables, where)).normalize();
     String handler = text(f, "handler", null, where);
+    List<Path> layers = new ArrayList<>();
+    JsonNode layersNode = f.path("layers");
+    if (!layersNode.isMissingNode() && !layersNode.isNull() && !layersNode.isArray()) {
+      throw new IllegalArgumentException(where + ": 'layers' must be a list of layer zips");
+    }
+    for (JsonNode layer : layersNode) {
+      layers.add(baseDir.resolve(substitute(layer.asText(), variables, where + " layers")).normalize());
+    }
     int memory = f.path("memory").asInt(512);
     Duration timeout = duration(f.get("timeout"), Duration.ofSeconds(3), where + " timeout");
     int reserved = f.path("reservedConcurrency").asInt(10);
@@ -127,7 +135,7 @@ public final class FunctionsFile {
           duration(s.get("rate"), null, where + " schedule rate")));
     }
     return new FunctionDefinition(
-        name, jar, handler, memory, timeout, reserved, environment, async, sqs, schedules);
+        name, jar, handler, layers, memory, timeout, reserved, environment, async, sqs, schedules);
   }
 
   private static String text(JsonNode node, String field, String fallback, String where) {

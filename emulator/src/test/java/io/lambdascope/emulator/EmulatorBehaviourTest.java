@@ -65,24 +65,36 @@ class EmulatorBehaviourTest {
           - name: slow
             jar: ${EXAMPLES_JAR}
             handler: %1$s
+            layers:
+              - ${RECORDER_LAYER}
             memory: 128
             timeout: 2s
             reservedConcurrency: 1
+            environment:
+              RECORDER_URL: ${RECORDER_URL}
           - name: flaky
             jar: ${EXAMPLES_JAR}
             handler: %1$s
+            layers:
+              - ${RECORDER_LAYER}
             memory: 128
             timeout: 2s
             reservedConcurrency: 1
+            environment:
+              RECORDER_URL: ${RECORDER_URL}
             async:
               maxRetries: 2
               onFailure: flaky-failures
           - name: worker
             jar: ${EXAMPLES_JAR}
             handler: %2$s
+            layers:
+              - ${RECORDER_LAYER}
             memory: 128
             timeout: 2s
             reservedConcurrency: 1
+            environment:
+              RECORDER_URL: ${RECORDER_URL}
             sqs:
               - queue: orders
                 batchSize: 5
@@ -93,11 +105,14 @@ class EmulatorBehaviourTest {
           - name: payer
             jar: ${EXAMPLES_JAR}
             handler: %2$s
+            layers:
+              - ${RECORDER_LAYER}
             memory: 128
             timeout: 5s
             reservedConcurrency: 2
             environment:
               PAYMENTS_URL: ${DOWNSTREAM_URL}
+              RECORDER_URL: ${RECORDER_URL}
             sqs:
               - queue: payments
                 batchSize: 1
@@ -106,7 +121,8 @@ class EmulatorBehaviourTest {
         """.formatted(PROBE, WORKER));
     emulator = Emulator.start(EmulatorConfig.builder()
         .functionsFile(functions)
-        .variables(Map.of("EXAMPLES_JAR", System.getProperty("examples.jar")))
+        .variables(Map.of("EXAMPLES_JAR", System.getProperty("examples.jar"),
+            "RECORDER_LAYER", TestLayers.recorder(dir).toString(), "RECORDER_URL", collector.endpoint().toString()))
         .invokePort(0)
         .sqsPort(0)
         .endpoint(collector.endpoint())
@@ -184,6 +200,24 @@ class EmulatorBehaviourTest {
     return lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
   }
 
+  /**
+   * Invokes, retrying while the function's slots are taken: an invocation holds its slot until its post-runtime
+   * phase ends, which may be a moment after its caller got the answer.
+   */
+  private InvokeResponse invokeWhenFree(String function, String payload) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        return invoke(function, payload);
+      } catch (TooManyRequestsException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
   private static JsonNode json(InvokeResponse response) throws Exception {
     return JSON.readTree(response.payload().asUtf8String());
   }
@@ -201,14 +235,14 @@ class EmulatorBehaviourTest {
 
   @Test
   void timeoutKillsTheEnvironmentAndTheNextInvocationIsCold() throws Exception {
-    JsonNode warm = json(invoke("slow", "{}"));
-    InvokeResponse timedOut = invoke("slow", "{\"sleepMs\":5000}");
+    JsonNode warm = json(invokeWhenFree("slow", "{}"));
+    InvokeResponse timedOut = invokeWhenFree("slow", "{\"sleepMs\":5000}");
     assertEquals("Unhandled", timedOut.functionError());
     JsonNode error = json(timedOut);
     assertEquals("Sandbox.Timedout", error.path("errorType").asText());
     assertTrue(error.path("errorMessage").asText().contains("Task timed out after 2.00 seconds"), error.toString());
 
-    JsonNode after = json(invoke("slow", "{}"));
+    JsonNode after = json(invokeWhenFree("slow", "{}"));
     assertEquals(1, after.path("invocationsInThisEnvironment").asInt(), "a new environment: " + after);
     assertNotEquals(warm.path("logStream").asText(), after.path("logStream").asText());
 
@@ -218,6 +252,9 @@ class EmulatorBehaviourTest {
     JsonNode record = reports.get(0).record();
     assertEquals("Sandbox.Timedout", record.path("errorType").asText());
     assertTrue(record.path("metrics").path("durationMs").asDouble() >= 2000, record.toString());
+    // The cold start's report reaches the extension when its environment is thawed again.
+    await("slow's environment idle", Duration.ofSeconds(10), () -> emulator.idleEnvironments("slow") == 1);
+    invokeWhenFree("slow", "{}");
     collector.await(e -> e.function().equals("slow") && e.type().equals("platform.report")
         && e.record().path("requestId").asText().equals(after.path("requestId").asText())
         && e.record().path("metrics").has("initDurationMs"), 1, Duration.ofSeconds(5));
@@ -279,9 +316,9 @@ class EmulatorBehaviourTest {
     assertEquals("async-retries", record.path("requestPayload").path("marker").asText());
     assertEquals("Unhandled", record.path("responseContext").path("functionError").asText());
     String requestId = record.path("requestContext").path("requestId").asText();
-    // Every attempt keeps the request id, as Lambda does.
-    assertEquals(3, collector.await(e -> e.type().equals("platform.start")
-        && e.record().path("requestId").asText().equals(requestId), 3, Duration.ofSeconds(5)).size());
+    // Every attempt keeps the request id, as Lambda does: the extension got three INVOKE events with it.
+    assertEquals(3, collector.awaitReports("event", r -> r.path("function").asText().equals("flaky")
+        && r.path("event").path("requestId").asText().equals(requestId), 3, Duration.ofSeconds(5)).size());
   }
 
   @Test
@@ -296,9 +333,11 @@ class EmulatorBehaviourTest {
     assertTrue(dead.body().contains("bad-1"), dead.body());
     assertTrue(emulator.sourceQueues().stream().anyMatch(q -> q.queueName().equals("orders")
         && q.deadLetterQueueName().orElseThrow().equals("orders-dlq") && q.functionName().equals("worker")));
-    // Invoked once per receive: the good order once, the poison one maxReceiveCount (2) times.
-    assertTrue(collector.events(e -> e.function().equals("worker") && e.type().equals("platform.report")
-        && e.record().path("status").asText().equals("success")).size() >= 2);
+    // Invoked once per receive: the good order once, the poison one maxReceiveCount (2) times. The last report
+    // reaches the extension when its environment is thawed again.
+    invokeWhenFree("worker", "{\"Records\":[]}");
+    collector.await(e -> e.function().equals("worker") && e.type().equals("platform.report")
+        && e.record().path("status").asText().equals("success"), 2, Duration.ofSeconds(10));
   }
 
   private long count(String queueUrl) {
@@ -316,8 +355,8 @@ class EmulatorBehaviourTest {
       String url = sqs.getQueueUrl(b -> b.queueName("payments")).queueUrl();
       sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"orderId\":\"slow-1\",\"sku\":\"BOOK\",\"quantity\":1}"));
       // Each delivery outlives the 1s visibility timeout, so a second poller receives the same message.
-      collector.await(e -> e.function().equals("payer") && e.type().equals("platform.start"), 2,
-          Duration.ofSeconds(30));
+      collector.awaitReports("event", r -> r.path("function").asText().equals("payer")
+          && r.path("event").path("eventType").asText().equals("INVOKE"), 2, Duration.ofSeconds(30));
     } finally {
       emulator.downstreamLatency(Duration.ZERO);
     }

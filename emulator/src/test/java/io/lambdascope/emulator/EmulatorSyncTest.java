@@ -29,7 +29,10 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
-/** Synchronous invocations through the real AWS SDK v2 LambdaClient and the real runtime interface client. */
+/**
+ * Synchronous invocations through the real AWS SDK v2 LambdaClient and the real runtime interface client; the
+ * platform events as an extension subscribed to the Telemetry API gets them (the recording extension's layer).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmulatorSyncTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,13 +51,18 @@ class EmulatorSyncTest {
           - name: probe
             jar: ${EXAMPLES_JAR}
             handler: io.lambdascope.examples.probe.ProbeFunction::handleRequest
+            layers:
+              - ${RECORDER_LAYER}
             memory: 128
             timeout: 2s
             reservedConcurrency: 2
+            environment:
+              RECORDER_URL: ${RECORDER_URL}
         """);
     emulator = Emulator.start(EmulatorConfig.builder()
         .functionsFile(functions)
-        .variables(java.util.Map.of("EXAMPLES_JAR", System.getProperty("examples.jar")))
+        .variables(java.util.Map.of("EXAMPLES_JAR", System.getProperty("examples.jar"),
+            "RECORDER_LAYER", TestLayers.recorder(dir).toString(), "RECORDER_URL", collector.endpoint().toString()))
         .invokePort(0)
         .sqsPort(0)
         .endpoint(collector.endpoint())
@@ -96,6 +104,8 @@ class EmulatorSyncTest {
     assertEquals("on-demand", a.path("initializationType").asText());
     assertTrue(a.path("remainingMs").asLong() > 0 && a.path("remainingMs").asLong() <= 2000, a.toString());
 
+    // Once the first invocation is over (runtime and extension called next), its environment waits, warm.
+    awaitIdle();
     InvokeResponse second = invoke("{}");
     JsonNode b = JSON.readTree(second.payload().asUtf8String());
     assertEquals(a.path("logStream").asText(), b.path("logStream").asText(), "same environment: " + b);
@@ -107,6 +117,9 @@ class EmulatorSyncTest {
     String warmId = b.path("requestId").asText();
     // The first call may find an environment another test warmed: its report is cold only if it was a cold start.
     boolean firstWasCold = a.path("invocationsInThisEnvironment").asInt() == 1;
+    // Frozen after each invocation, the environment gets the last report when thawed for the next one.
+    awaitIdle();
+    invoke("{}");
     List<TelemetryCapture.Received> reports = collector.await(
         e -> e.type().equals("platform.report") && (e.record().path("requestId").asText().equals(firstId)
             || e.record().path("requestId").asText().equals(warmId)), 2, Duration.ofSeconds(10));
@@ -137,6 +150,17 @@ class EmulatorSyncTest {
     assertTrue(collector.badRequests.isEmpty(), collector.badRequests.toString());
   }
 
+  /** Waits until an environment of the probe has ended its invocation and waits for the next. */
+  private void awaitIdle() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (emulator.idleEnvironments("probe") == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no idle environment of probe");
+      }
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void functionErrorIsReportedWithFunctionErrorHeader() throws Exception {
     InvokeResponse response = invoke("{\"fail\":\"card declined\"}");
@@ -159,9 +183,10 @@ class EmulatorSyncTest {
     InvokeResponse accepted = lambda.invoke(b -> b.functionName("probe").invocationType(InvocationType.EVENT)
         .payload(SdkBytes.fromUtf8String("{}")));
     assertEquals(202, accepted.statusCode());
-    // Wait until the event ran, so it cannot take an environment from another test.
+    // Wait until the event ran, so it cannot take an environment from another test: the extension got its INVOKE.
     String requestId = accepted.responseMetadata().requestId();
-    collector.await(e -> e.type().equals("platform.report") && e.record().path("requestId").asText().equals(requestId),
-        1, Duration.ofSeconds(30));
+    collector.awaitReports("event", r -> r.path("event").path("requestId").asText().equals(requestId), 1,
+        Duration.ofSeconds(30));
+    awaitIdle();
   }
 }

@@ -11,7 +11,6 @@ public final class ForkedEmulator {
         "LAMBDASCOPE_FUNCTIONS", args[0],
         "LAMBDASCOPE_INVOKE_PORT", "0",
         "LAMBDASCOPE_SQS_PORT", "0",
-        "LAMBDASCOPE_PLATFORM_EVENTS", "false",
         "EXAMPLES_JAR", args[1])));
     System.out.println("READY " + emulator.invokePort());
     System.out.flush();

@@ -21,6 +21,7 @@ class FunctionsFileTest {
           - name: worker
             jar: lib/${NAME}.jar
             handler: a.B::handle
+            layers: ["layers/${NAME}-agent.zip", /abs/other.zip]
             memory: 256
             timeout: 1500ms
             reservedConcurrency: 3
@@ -34,6 +35,7 @@ class FunctionsFileTest {
         """, BASE, Map.of("NAME", "fn", "DOWNSTREAM_URL", "http://127.0.0.1:1"));
     FunctionDefinition f = functions.get(0);
     assertEquals(Path.of("/srv/functions/lib/fn.jar"), f.jar());
+    assertEquals(List.of(Path.of("/srv/functions/layers/fn-agent.zip"), Path.of("/abs/other.zip")), f.layers());
     assertEquals(Duration.ofMillis(1500), f.timeout());
     assertEquals(256, f.memoryMb());
     assertEquals(3, f.reservedConcurrency());
@@ -51,6 +53,7 @@ class FunctionsFileTest {
     assertEquals(512, f.memoryMb());
     assertEquals(Duration.ofSeconds(3), f.timeout());
     assertEquals(FunctionDefinition.AsyncConfig.defaults(), f.async());
+    assertEquals(List.of(), f.layers());
   }
 
   @Test
@@ -67,6 +70,8 @@ class FunctionsFileTest {
     assertMessage("batchSize must be 1..10", "functions: [{name: f, jar: /f.jar, handler: a.B, sqs: [{queue: q, batchSize: 50}]}]");
     assertMessage("non-empty 'functions' list", "hello: world");
     assertMessage("not valid YAML", "functions: [unclosed");
+    assertMessage("'layers' must be a list", "functions: [{name: f, jar: /f.jar, handler: a.B, layers: /l.zip}]");
+    assertMessage("at most 5 layers", "functions: [{name: f, jar: /f.jar, handler: a.B, layers: [a, b, c, d, e, f]}]");
   }
 
   private static void assertMessage(String expected, String yaml) {
@@ -78,17 +83,21 @@ class FunctionsFileTest {
   @Test
   void demoFileHasTheFourExamples() {
     List<FunctionDefinition> demo = FunctionsFile.load("demo", Map.of("LAMBDASCOPE_EXAMPLES_JAR", "/x/examples.jar",
-        "DOWNSTREAM_URL", "http://127.0.0.1:1"));
+        "LAMBDASCOPE_AGENT_LAYER", "/x/agent-layer.zip", "DOWNSTREAM_URL", "http://127.0.0.1:1"));
     assertEquals(List.of("orders-api", "orders-worker", "upload-processor", "queue-report"),
         demo.stream().map(FunctionDefinition::name).toList());
     assertTrue(demo.stream().allMatch(f -> f.jar().equals(Path.of("/x/examples.jar"))));
+    // The agent as users deploy it: the layer, and JAVA_TOOL_OPTIONS naming /opt.
+    assertTrue(demo.stream().allMatch(f -> f.layers().equals(List.of(Path.of("/x/agent-layer.zip")))));
+    assertTrue(demo.stream().allMatch(f -> "-javaagent:/opt/lambdascope-agent.jar".equals(
+        f.environment().get("JAVA_TOOL_OPTIONS"))));
   }
 
   @Test
   void settingsAreRead() {
     EmulatorConfig config = EmulatorConfig.fromSettings(Map.of(
         "LAMBDASCOPE_INVOKE_PORT", "0",
-        "LAMBDASCOPE_AGENT_JAR", "/a/agent.jar",
+        "LAMBDASCOPE_AGENT_LAYER", "/a/agent-layer.zip",
         "LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4000",
         "LAMBDASCOPE_TOKEN", "secret",
         "LAMBDASCOPE_AGENT_SAMPLE", "1",
@@ -96,13 +105,17 @@ class FunctionsFileTest {
         "UNRELATED", "x"));
     assertEquals(0, config.invokePort());
     assertEquals(9324, config.sqsPort());
-    assertEquals(Optional.of(Path.of("/a/agent.jar")), config.agentJar());
     assertEquals(Duration.ofSeconds(5), config.idleReclaim());
     assertEquals(Map.of("LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:4000", "LAMBDASCOPE_TOKEN", "secret",
         "LAMBDASCOPE_AGENT_SAMPLE", "1"), config.agentEnvironment());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> EmulatorConfig.fromSettings(Map.of("LAMBDASCOPE_SQS_PORT", "70000")));
     assertTrue(e.getMessage().contains("LAMBDASCOPE_SQS_PORT"), e.getMessage());
+    // The emulator no longer attaches an agent itself: a layer does, as on Lambda.
+    IllegalArgumentException former = assertThrows(IllegalArgumentException.class,
+        () -> EmulatorConfig.fromSettings(Map.of("LAMBDASCOPE_AGENT_JAR", "/a/agent.jar")));
+    assertTrue(former.getMessage().startsWith("LAMBDASCOPE_AGENT_JAR is no longer read: set LAMBDASCOPE_AGENT_LAYER"),
+        former.getMessage());
   }
 
   @Test
@@ -110,7 +123,7 @@ class FunctionsFileTest {
     EmulatorConfig config = EmulatorConfig.fromSettings(Map.ofEntries(
         Map.entry("LAMBDASCOPE_FUNCTIONS", "/srv/functions.yaml"),
         Map.entry("LAMBDASCOPE_SQS_PORT", "0"),
-        Map.entry("LAMBDASCOPE_PLATFORM_EVENTS", "false"),
+        Map.entry("LAMBDASCOPE_FREEZE", "false"),
         Map.entry("LAMBDASCOPE_INIT_TIMEOUT", "90s"),
         Map.entry("LAMBDASCOPE_ASYNC_RETRY_DELAY", "250ms"),
         Map.entry("LAMBDASCOPE_SQS_RATE_LIMIT", "0.5"),
@@ -119,22 +132,25 @@ class FunctionsFileTest {
         Map.entry("LAMBDASCOPE_RUNTIME_CLASSPATH", "/opt/ric/*")));
     assertEquals("/srv/functions.yaml", config.functions());
     assertEquals(0, config.sqsPort());
-    assertEquals(false, config.platformEvents());
+    assertEquals(false, config.freeze());
     assertEquals(Duration.ofSeconds(90), config.initTimeout());
     assertEquals(Duration.ofMillis(250), config.asyncRetryDelay());
     assertEquals(0.5, config.sqsRateLimit());
     assertEquals("eu-west-1", config.region());
     assertEquals(Optional.of(Path.of("/tmp/logs")), config.logDir());
     assertEquals(Optional.of("/opt/ric/*"), config.runtimeClasspath());
-    assertEquals(Optional.empty(), config.agentJar());
     assertEquals(Duration.ofSeconds(60), config.idleReclaim());
+    // Lambda's defaults: environments freeze, init has 10 s.
+    EmulatorConfig defaults = EmulatorConfig.fromSettings(Map.of());
+    assertEquals(true, defaults.freeze());
+    assertEquals(Duration.ofSeconds(10), defaults.initTimeout());
   }
 
   @Test
   void badValuesNameTheSettingAndTheForm() {
     Map<String, String> mistakes = Map.of(
         "LAMBDASCOPE_IDLE_RECLAIM", "60",
-        "LAMBDASCOPE_PLATFORM_EVENTS", "no",
+        "LAMBDASCOPE_FREEZE", "no",
         "LAMBDASCOPE_SQS_RATE_LIMIT", "0",
         "LAMBDASCOPE_ENDPOINT", "127.0.0.1:4318",
         "LAMBDASCOPE_INVOKE_PORT", "any");

@@ -12,10 +12,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** A stand-in collector for tests: records every platform event posted to /v1/lambda/telemetry. */
+/**
+ * What a test observes from outside the emulator, on one loopback port: the recording extension's reports
+ * ({@code /recorder}, see {@link io.lambdascope.emulator.testing.RecordingExtension}), among them the Telemetry API
+ * batches delivered to it; the throttle events the emulator posts as a collector would get them
+ * ({@code /v1/lambda/telemetry}); and the agent's spans ({@code /v1/traces}, counted by function).
+ */
 final class TelemetryCapture implements AutoCloseable {
-  /** One event with the function header of its request. */
-  record Received(String function, JsonNode event) {
+  /**
+   * One event: a platform event delivered to a recording extension of {@code function} (with the request it was
+   * delivered during and when), or a throttle event the emulator posted ({@code during} null).
+   */
+  record Received(String function, JsonNode event, String during, long deliveredAtMs) {
     String type() {
       return event.path("type").asText();
     }
@@ -23,15 +31,21 @@ final class TelemetryCapture implements AutoCloseable {
     JsonNode record() {
       return event.path("record");
     }
+
+    String requestId() {
+      return record().path("requestId").asText();
+    }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+  private final List<String> spans = new CopyOnWriteArrayList<>();
   final List<String> badRequests = new CopyOnWriteArrayList<>();
 
   TelemetryCapture() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
     server.createContext("/v1/lambda/telemetry", exchange -> {
       try (exchange) {
         String function = exchange.getRequestHeaders().getFirst("X-Lambdascope-Function");
@@ -42,8 +56,29 @@ final class TelemetryCapture implements AutoCloseable {
           exchange.sendResponseHeaders(400, -1);
           return;
         }
-        body.forEach(e -> received.add(new Received(function, e)));
+        body.forEach(e -> received.add(new Received(function, e, null, System.currentTimeMillis())));
         exchange.sendResponseHeaders(202, -1);
+      }
+    });
+    server.createContext("/recorder", exchange -> {
+      try (exchange) {
+        JsonNode report = JSON.readTree(exchange.getRequestBody());
+        reports.add(report);
+        if (report.path("kind").asText().equals("telemetry")) {
+          String function = report.path("function").asText();
+          String during = report.path("during").asText();
+          long at = report.path("time").asLong();
+          report.path("events").forEach(e -> received.add(new Received(function, e, during, at)));
+        }
+        exchange.sendResponseHeaders(200, -1);
+      }
+    });
+    server.createContext("/v1/traces", exchange -> {
+      try (exchange) {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        // The span's resource names the function; protobuf strings are plain bytes in the message.
+        spans.add(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1));
+        exchange.sendResponseHeaders(200, -1);
       }
     });
     server.start();
@@ -73,8 +108,39 @@ final class TelemetryCapture implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("expected " + count + " matching platform events within " + wait + ", got "
+    throw new AssertionError("expected " + count + " matching events within " + wait + ", got "
         + events(filter).size() + "; all: " + received);
+  }
+
+  /** The recording extensions' reports of one kind ({@code registered}, {@code event}, {@code next}, ...). */
+  List<JsonNode> reports(String kind, Predicate<JsonNode> filter) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode r : reports) {
+      if (r.path("kind").asText().equals(kind) && filter.test(r)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Waits until at least {@code count} reports match, or fails after {@code wait}. */
+  List<JsonNode> awaitReports(String kind, Predicate<JsonNode> filter, int count, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<JsonNode> found = reports(kind, filter);
+      if (found.size() >= count) {
+        return found;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("expected " + count + " '" + kind + "' reports within " + wait + ", got "
+        + reports(kind, filter).size() + "; all: " + reports);
+  }
+
+  /** Spans the agent exported for {@code function}. */
+  long spans(String function) {
+    return spans.stream().filter(s -> s.contains(function)).count();
   }
 
   @Override

@@ -81,12 +81,7 @@ public final class AsyncInvoker implements AutoCloseable {
           queue.add(event);
           continue;
         }
-        InvocationResult result;
-        try {
-          result = runtime.invoke(event.requestId, event.payload);
-        } finally {
-          runtime.release();
-        }
+        InvocationResult result = runtime.invoke(event.requestId, event.payload);
         event.attempts++;
         if (!result.failed()) {
           queued.decrementAndGet();

@@ -3,9 +3,7 @@ package io.lambdascope.emulator.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.emulator.FunctionDefinition;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,42 +12,45 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One function: its pool of execution environments and its concurrency limit. Runs an invocation in a warm idle
- * environment when there is one (the most recently used), otherwise starts a new one (a cold start); kills an
- * environment at its deadline, so the next invocation after a timeout is cold; reclaims idle ones.
+ * environment when there is one (the most recently used), otherwise starts a new one (a cold start). A failed init
+ * is retried once inside the invocation, within the function's timeout (Lambda's suppressed init). Environments are
+ * reset after a timeout or failure, so the next invocation is cold, and spun down when idle too long.
  */
 public final class FunctionRuntime implements AutoCloseable {
   private static final DateTimeFormatter LOG_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
   private final FunctionDefinition definition;
   private final LaunchSettings launch;
-  private final PlatformEventSender events;
+  private final Layers layers;
+  private final FunctionLog log;
+  private final ThrottleEventShortcut throttles;
   private final String arn;
   private final Semaphore slots;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
+  /** Every environment not yet gone: none may outlive {@link #close()}. */
   private final Set<ExecutionEnvironment> all = ConcurrentHashMap.newKeySet();
-  /** Every process this function started, also discarded ones: none may outlive {@link #close()}. */
-  private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEventSender events) {
+  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, Layers layers, FunctionLog log,
+      ThrottleEventShortcut throttles) {
     this.definition = requireNonNull(definition, "definition");
     this.launch = requireNonNull(launch, "launch");
-    this.events = requireNonNull(events, "events");
+    this.layers = requireNonNull(layers, "layers");
+    this.log = requireNonNull(log, "log");
+    this.throttles = requireNonNull(throttles, "throttles");
     this.arn = "arn:aws:lambda:" + launch.region() + ":000000000000:function:" + definition.name();
     this.slots = new Semaphore(definition.reservedConcurrency());
   }
@@ -72,291 +73,162 @@ public final class FunctionRuntime implements AutoCloseable {
     return !closed && slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public void release() {
-    slots.release();
-  }
-
   /** Environments running or idle. */
   public int environments() {
     return all.size();
   }
 
-  /** Reports a refused invocation as the platform would (Throttles): the {@code lambdascope.throttle} event. */
-  public void throttled(String requestId) {
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("requestId", requestId);
-    record.put("reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
-    events.emit(definition.name(), "lambdascope.throttle", record);
+  /** Environments idle (frozen) and ready for an invocation. */
+  public synchronized int idleEnvironments() {
+    return idle.size();
   }
 
-  /** Runs one invocation; the caller holds a concurrency slot. */
-  public InvocationResult invoke(String requestId, byte[] payload) throws InterruptedException {
-    ExecutionEnvironment env = takeIdle();
-    boolean cold = env == null;
-    if (cold) {
-      try {
-        env = startEnvironment();
-      } catch (IOException e) {
-        return failedStart(requestId, "Runtime.Unknown", "cannot start an execution environment: " + e.getMessage());
-      }
-      InvocationResult failure = awaitInit(env, requestId);
-      if (failure != null) {
-        return failure;
-      }
-    }
-    env.fresh = false;
-    Map<String, Object> start = new LinkedHashMap<>();
-    start.put("requestId", requestId);
-    start.put("version", "$LATEST");
-    events.emit(definition.name(), "platform.start", start);
+  /** An invocation refused at the concurrency limit: it never reaches an environment (see the shortcut). */
+  public void throttled(String requestId) {
+    throttles.throttled(definition.name(), requestId);
+  }
 
-    long startNanos = System.nanoTime();
-    long deadline = System.currentTimeMillis() + definition.timeout().toMillis();
-    RuntimeInvocation invocation = new RuntimeInvocation(requestId, payload, deadline, traceId());
-    env.api.hand(invocation);
-    RuntimeInvocation.RuntimeOutcome outcome;
+  /**
+   * Runs one invocation. The caller holds a concurrency slot and hands it over: it is released when the invocation
+   * ends, after the post-runtime phase, which may be after this method returned with the runtime's answer.
+   */
+  public InvocationResult invoke(String requestId, byte[] payload) throws InterruptedException {
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable releaseSlot = () -> {
+      if (released.compareAndSet(false, true)) {
+        slots.release();
+      }
+    };
     try {
-      outcome = invocation.outcome.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      outcome = null;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("invocation future failed", e.getCause());
-    } catch (InterruptedException e) {
-      discard(env);
+      return run(requestId, payload, releaseSlot);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      releaseSlot.run();
       throw e;
     }
-    long endNanos = outcome == null ? System.nanoTime() : outcome.completedNanos();
-    // A timed-out invocation lasted its whole timeout, whatever the timer's granularity says.
-    double durationMs = outcome == null
-        ? Math.max((endNanos - startNanos) / 1e6, definition.timeout().toMillis())
-        : (endNanos - startNanos) / 1e6;
-    long maxMemory = env.maxMemoryUsedMb();
-    InvocationResult result;
-    if (outcome == null) {
-      // Killed at its deadline and discarded, as Lambda does: the next invocation is a cold start.
-      discard(env);
-      String message = String.format(java.util.Locale.ROOT, "%s %s Task timed out after %.2f seconds",
-          Json.time(Instant.now()), requestId, definition.timeout().toMillis() / 1000.0);
-      result = new InvocationResult(InvocationResult.Status.TIMEOUT,
-          Json.bytes(Map.of("errorMessage", message, "errorType", "Sandbox.Timedout")), "Sandbox.Timedout",
-          cold, durationMs);
-    } else if (outcome.kind() == RuntimeInvocation.RuntimeOutcome.Kind.RESPONSE) {
-      release(env);
-      result = new InvocationResult(InvocationResult.Status.SUCCESS, outcome.body(), null, cold, durationMs);
-    } else {
-      if (outcome.kind() == RuntimeInvocation.RuntimeOutcome.Kind.EXITED) {
-        discard(env);
-      } else {
-        release(env);
-      }
-      result = new InvocationResult(InvocationResult.Status.ERROR, outcome.body(), outcome.errorType(), cold,
-          durationMs);
-    }
-    report(requestId, result, cold ? env.initDurationNanos / 1e6 : -1, maxMemory,
-        outcome == null ? 0 : outcome.body().length);
-    return result;
   }
 
-  private void report(String requestId, InvocationResult result, double initMs, long maxMemoryMb, int producedBytes) {
-    double duration = Math.round(result.durationMs() * 100) / 100.0;
-    Map<String, Object> runtimeMetrics = new LinkedHashMap<>();
-    runtimeMetrics.put("durationMs", duration);
-    runtimeMetrics.put("producedBytes", producedBytes);
-    Map<String, Object> runtimeDone = new LinkedHashMap<>();
-    runtimeDone.put("requestId", requestId);
-    runtimeDone.put("status", result.status().telemetryName());
-    if (result.errorType() != null) {
-      runtimeDone.put("errorType", result.errorType());
+  private InvocationResult run(String requestId, byte[] payload, Runnable releaseSlot) throws InterruptedException {
+    String traceId = traceId();
+    ExecutionEnvironment env = takeIdle();
+    if (env != null) {
+      return env.invoke(invocation(requestId, payload, traceId, -1, false, ended(env, releaseSlot)));
     }
-    runtimeDone.put("metrics", runtimeMetrics);
-    events.emit(definition.name(), "platform.runtimeDone", runtimeDone);
-
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("durationMs", duration);
-    metrics.put("billedDurationMs", (long) Math.ceil(duration));
-    metrics.put("memorySizeMB", definition.memoryMb());
-    metrics.put("maxMemoryUsedMB", maxMemoryMb);
-    if (initMs >= 0) {
-      metrics.put("initDurationMs", Math.round(initMs * 100) / 100.0);
-    }
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("requestId", requestId);
-    report.put("status", result.status().telemetryName());
-    if (result.errorType() != null) {
-      report.put("errorType", result.errorType());
-    }
-    report.put("metrics", metrics);
-    events.emit(definition.name(), "platform.report", report);
-  }
-
-  private InvocationResult awaitInit(ExecutionEnvironment env, String requestId) throws InterruptedException {
-    String status;
-    String errorType;
-    byte[] body;
+    ExecutionEnvironment.InitOutcome init;
     try {
-      long initDoneNanos = env.api.initDone.get(launch.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      env.initDurationNanos = initDoneNanos - env.startedNanos;
-      initDone(env, "success", null);
-      return null;
-    } catch (TimeoutException e) {
-      status = "timeout";
-      errorType = "Runtime.InitTimeout";
-      body = Json.bytes(Map.of("errorType", errorType,
-          "errorMessage", "init did not finish within " + launch.initTimeout().toSeconds() + "s"));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeApiServer.InitErrorException init) {
-        status = "error";
-        errorType = init.errorType;
-        body = init.body;
-      } else {
-        status = "failure";
-        errorType = "Runtime.ExitError";
-        body = Json.bytes(Map.of("errorType", errorType, "errorMessage", String.valueOf(e.getCause().getMessage())));
+      env = startEnvironment();
+      init = env.init("init", System.nanoTime() + launch.initTimeout().toNanos());
+    } catch (IOException e) {
+      releaseSlot.run();
+      return InvocationResult.failed("Runtime.Unknown", "cannot start an execution environment: " + e.getMessage());
+    }
+    if (init.ok()) {
+      return env.invoke(invocation(requestId, payload, traceId, init.durationMs(), false, ended(env, releaseSlot)));
+    }
+    env.shutdownLater(init.status().equals("timeout")
+        ? ExecutionEnvironment.ShutdownReason.TIMEOUT : ExecutionEnvironment.ShutdownReason.FAILURE);
+    // Lambda retries a failed init once, inside the invocation and within the function's timeout.
+    ExecutionEnvironment retry;
+    try {
+      retry = startEnvironment();
+    } catch (IOException e) {
+      releaseSlot.run();
+      return InvocationResult.failed("Runtime.Unknown", "cannot start an execution environment: " + e.getMessage());
+    }
+    ExecutionEnvironment.Invocation invocation =
+        invocation(requestId, payload, traceId, -1, true, ended(retry, releaseSlot));
+    retry.announce(requestId, traceId);
+    ExecutionEnvironment.InitOutcome suppressed = retry.init("invoke", invocation.deadlineNanos());
+    return suppressed.ok() ? retry.invoke(invocation) : retry.initFailedInvocation(invocation, suppressed);
+  }
+
+  private ExecutionEnvironment.Invocation invocation(String requestId, byte[] payload, String traceId,
+      double initDurationMs, boolean announced, Consumer<Boolean> ended) {
+    long timeoutMs = definition.timeout().toMillis();
+    long startNanos = System.nanoTime();
+    return new ExecutionEnvironment.Invocation(requestId, payload, traceId, Instant.now(), startNanos,
+        startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs, initDurationMs, announced, ended);
+  }
+
+  /** When the invocation ends: back to the idle pool if the environment can take another, then the slot is free. */
+  private Consumer<Boolean> ended(ExecutionEnvironment env, Runnable releaseSlot) {
+    return reusable -> {
+      if (reusable) {
+        synchronized (this) {
+          if (closed) {
+            env.shutdownLater(ExecutionEnvironment.ShutdownReason.SPINDOWN);
+          } else {
+            idle.addLast(env);
+          }
+        }
       }
-    }
-    env.initDurationNanos = System.nanoTime() - env.startedNanos;
-    discard(env);
-    initDone(env, status, errorType);
-    InvocationResult result = new InvocationResult(InvocationResult.Status.ERROR, body, errorType, true,
-        env.initDurationNanos / 1e6);
-    report(requestId, result, env.initDurationNanos / 1e6, 0, 0);
-    return result;
-  }
-
-  private InvocationResult failedStart(String requestId, String errorType, String message) {
-    InvocationResult result = new InvocationResult(InvocationResult.Status.ERROR,
-        Json.bytes(Map.of("errorType", errorType, "errorMessage", message)), errorType, true, 0);
-    report(requestId, result, 0, 0, 0);
-    return result;
-  }
-
-  private void initDone(ExecutionEnvironment env, String status, String errorType) {
-    Map<String, Object> done = new LinkedHashMap<>();
-    done.put("initializationType", "on-demand");
-    done.put("phase", "init");
-    done.put("status", status);
-    if (errorType != null) {
-      done.put("errorType", errorType);
-    }
-    events.emit(definition.name(), "platform.initRuntimeDone", done);
-    Map<String, Object> report = new LinkedHashMap<>(done);
-    report.put("metrics", Map.of("durationMs", Math.round(env.initDurationNanos / 1e4) / 100.0));
-    events.emit(definition.name(), "platform.initReport", report);
+      releaseSlot.run();
+    };
   }
 
   private ExecutionEnvironment startEnvironment() throws IOException {
     String logStream = LocalDate.now(ZoneOffset.UTC).format(LOG_DATE) + "/[$LATEST]"
         + UUID.randomUUID().toString().replace("-", "");
-    RuntimeApiServer api = new RuntimeApiServer(launch.host(), arn, launch.executor());
-    List<String> command = new ArrayList<>();
-    command.add(launch.javaCommand());
-    // Lambda's Java runtimes size the heap from the memory setting and start with C1 only and the serial GC.
-    command.add("-Xmx" + Math.max(64, definition.memoryMb() * 85 / 100) + "m");
-    command.add("-XX:+TieredCompilation");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:-UsePerfData");
-    command.addAll(launch.runtimeJvmOptions());
-    command.add("-cp");
-    command.add(launch.runtimeClasspath() + File.pathSeparator + definition.jar());
-    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
-    command.add(definition.handler());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    Map<String, String> inherited = new HashMap<>();
-    for (String keep : List.of("PATH", "HOME", "LANG")) {
-      if (env.get(keep) != null) {
-        inherited.put(keep, env.get(keep));
-      }
-    }
-    env.clear();
-    env.putAll(inherited);
-    env.putAll(launch.baseEnvironment());
-    env.putAll(definition.environment());
-    env.put("AWS_LAMBDA_FUNCTION_NAME", definition.name());
-    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memoryMb()));
-    env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + definition.name());
-    env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStream);
-    env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-    env.put("AWS_LAMBDA_RUNTIME_API", api.address());
-    env.put("AWS_REGION", launch.region());
-    env.put("AWS_DEFAULT_REGION", launch.region());
-    env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
-    env.put("_HANDLER", definition.handler());
-    env.put("LAMBDA_TASK_ROOT", launch.workDir().toString());
-    env.put("TZ", ":UTC");
-    builder.directory(launch.workDir().toFile());
-    File log = launch.logDir().resolve(definition.name() + ".log").toFile();
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-
-    Map<String, Object> initStart = new LinkedHashMap<>();
-    initStart.put("initializationType", "on-demand");
-    initStart.put("phase", "init");
-    initStart.put("runtimeVersion", "java:17.lambdascope-emulator");
-    initStart.put("functionName", definition.name());
-    initStart.put("functionVersion", "$LATEST");
-    initStart.put("instanceId", logStream);
-    initStart.put("instanceMaxMemory", definition.memoryMb());
-    long startNanos = System.nanoTime();
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      api.close();
-      throw e;
-    }
-    events.emit(definition.name(), "platform.initStart", initStart);
-    started.add(process.toHandle());
-    process.onExit().thenRun(() -> started.remove(process.toHandle()));
-    ExecutionEnvironment environment = new ExecutionEnvironment(logStream, process, api, startNanos);
-    all.add(environment);
+    ExecutionEnvironment env = new ExecutionEnvironment(definition, launch, layers, log, arn, logStream, all::remove);
+    all.add(env);
     if (closed) {
-      discard(environment);
+      env.kill();
+      throw new IOException("the emulator is closing");
     }
-    return environment;
+    return env;
   }
 
   private synchronized ExecutionEnvironment takeIdle() {
     while (!idle.isEmpty()) {
       ExecutionEnvironment env = idle.pollLast();
-      if (env.alive()) {
+      if (env.usable()) {
         return env;
       }
-      discard(env);
+      env.shutdownLater(ExecutionEnvironment.ShutdownReason.FAILURE);
     }
     return null;
   }
 
-  private synchronized void release(ExecutionEnvironment env) {
-    env.lastUsedNanos = System.nanoTime();
-    if (closed || !env.alive()) {
-      discard(env);
-    } else {
-      idle.addLast(env);
-    }
-  }
-
-  private void discard(ExecutionEnvironment env) {
-    all.remove(env);
-    env.kill();
-  }
-
-  /** Kills environments idle for longer than {@code maxIdle}. */
+  /** Spins down environments idle for longer than {@code maxIdle}. */
   public void reclaimIdle(Duration maxIdle) {
     List<ExecutionEnvironment> reclaimed = new ArrayList<>();
     synchronized (this) {
       long now = System.nanoTime();
       idle.removeIf(env -> {
-        boolean old = now - env.lastUsedNanos > maxIdle.toNanos() || !env.alive();
+        boolean old = now - env.lastUsedNanos() > maxIdle.toNanos();
         if (old) {
           reclaimed.add(env);
         }
         return old;
       });
     }
-    reclaimed.forEach(this::discard);
+    reclaimed.forEach(env -> env.shutdownLater(ExecutionEnvironment.ShutdownReason.SPINDOWN));
+  }
+
+  /** Spins every environment down, as Lambda does when it reclaims them; completes when they are gone. */
+  public CompletableFuture<Void> spinDown() {
+    synchronized (this) {
+      closed = true;
+      idle.clear();
+    }
+    List<CompletableFuture<Void>> downs = new ArrayList<>();
+    for (ExecutionEnvironment env : new ArrayList<>(all)) {
+      downs.add(CompletableFuture.runAsync(() -> env.shutdown(ExecutionEnvironment.ShutdownReason.SPINDOWN),
+          launch.executor()));
+    }
+    return CompletableFuture.allOf(downs.toArray(CompletableFuture[]::new));
+  }
+
+  /** Spins every environment down (briefly) and kills whatever is left. */
+  @Override
+  public void close() {
+    try {
+      spinDown().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // killed below
+    }
+    for (ExecutionEnvironment env : new ArrayList<>(all)) {
+      env.kill();
+    }
   }
 
   private static String traceId() {
@@ -365,29 +237,10 @@ public final class FunctionRuntime implements AutoCloseable {
         System.currentTimeMillis() / 1000, new java.math.BigInteger(96, r), r.nextLong());
   }
 
-  /** Kills every environment of the function and waits briefly for the processes to go. */
-  @Override
-  public void close() {
-    closed = true;
-    synchronized (this) {
-      idle.clear();
-    }
-    new ArrayList<>(all).forEach(this::discard);
-    List<ProcessHandle> processes = new ArrayList<>(started);
-    for (ProcessHandle p : processes) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    for (ProcessHandle p : processes) {
-      try {
-        p.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // forcibly destroyed already; nothing more to do
-      }
-    }
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
+  /** For tests of the environments' lifecycle: every living process of the function's environments. */
+  public List<ProcessHandle> processes() {
+    List<ProcessHandle> out = new ArrayList<>();
+    all.forEach(env -> out.addAll(env.processes()));
+    return out;
   }
 }

@@ -1,19 +1,20 @@
 package io.lambdascope.emulator.internal;
 
+import java.util.Map;
+
 /**
- * How an invocation ended, as the platform saw it.
+ * How an invocation ended for its caller, as the platform saw it.
  *
  * @param body the function's response, or the error document Lambda returns for errors and timeouts
  * @param errorType set when the status is not {@link Status#SUCCESS}
  */
-public record InvocationResult(Status status, byte[] body, String errorType, boolean coldStart, double durationMs) {
-  public enum Status {
-    SUCCESS, ERROR, TIMEOUT;
+public record InvocationResult(Status status, byte[] body, String errorType) {
+  public enum Status { SUCCESS, ERROR, TIMEOUT }
 
-    /** The value of the Telemetry API's {@code status}. */
-    public String telemetryName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
+  /** An invocation that failed before any function code ran. */
+  static InvocationResult failed(String errorType, String message) {
+    return new InvocationResult(Status.ERROR, Json.bytes(Map.of("errorType", errorType, "errorMessage", message)),
+        errorType);
   }
 
   public boolean failed() {

@@ -122,13 +122,12 @@ public final class InvokeApiServer implements AutoCloseable {
     }
     InvocationResult result;
     try {
+      // The caller is answered as soon as the runtime responded; the slot is freed when the invocation ends.
       result = runtime.invoke(requestId, payload);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       error(exchange, 500, "ServiceException", "emulator is shutting down", null);
       return;
-    } finally {
-      runtime.release();
     }
     var headers = exchange.getResponseHeaders();
     headers.set("X-Amzn-RequestId", requestId);

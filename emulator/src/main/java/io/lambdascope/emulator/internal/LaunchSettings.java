@@ -2,39 +2,45 @@ package io.lambdascope.emulator.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
- * What every execution environment shares: how to start its JVM and what it sees.
+ * What every execution environment shares: how to start its runtime and what it sees.
  *
- * @param runtimeJvmOptions JVM options the runtime itself needs (where its native library is)
+ * @param runtimeJvmOptions JVM options the runtime itself needs (where its native library is, how the sandbox's name
+ *     resolves)
  * @param baseEnvironment variables every environment gets before the function's own: fake credentials, the SQS
- *     endpoint, the agent's settings and JAVA_TOOL_OPTIONS
+ *     endpoint, the agent's settings
+ * @param freeze whether idle environments are stopped (SIGSTOP) between invocations
+ * @param http the client that delivers telemetry to the environments' subscribers
  */
 record LaunchSettings(
     String javaCommand,
     String runtimeClasspath,
-    java.util.List<String> runtimeJvmOptions,
+    List<String> runtimeJvmOptions,
     Map<String, String> baseEnvironment,
-    Path logDir,
     Path workDir,
     String host,
     String region,
     Duration initTimeout,
-    ExecutorService executor) {
+    boolean freeze,
+    ExecutorService executor,
+    HttpClient http) {
   LaunchSettings {
     requireNonNull(javaCommand, "javaCommand");
     requireNonNull(runtimeClasspath, "runtimeClasspath");
-    runtimeJvmOptions = java.util.List.copyOf(requireNonNull(runtimeJvmOptions, "runtimeJvmOptions"));
+    runtimeJvmOptions = List.copyOf(requireNonNull(runtimeJvmOptions, "runtimeJvmOptions"));
     baseEnvironment = Map.copyOf(requireNonNull(baseEnvironment, "baseEnvironment"));
-    requireNonNull(logDir, "logDir");
     requireNonNull(workDir, "workDir");
     requireNonNull(host, "host");
     requireNonNull(region, "region");
     requireNonNull(initTimeout, "initTimeout");
     requireNonNull(executor, "executor");
+    requireNonNull(http, "http");
   }
 }

@@ -72,12 +72,7 @@ public final class SqsEventSource implements AutoCloseable {
             return;
           }
         }
-        InvocationResult result;
-        try {
-          result = runtime.invoke(UUID.randomUUID().toString(), Json.bytes(event(messages)));
-        } finally {
-          runtime.release();
-        }
+        InvocationResult result = runtime.invoke(UUID.randomUUID().toString(), Json.bytes(event(messages)));
         if (!result.failed()) {
           deleteProcessed(messages, trigger.reportBatchItemFailures() ? failedIds(result.body()) : Set.of());
         }

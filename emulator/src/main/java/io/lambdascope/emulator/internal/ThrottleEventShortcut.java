@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends Lambda Telemetry API platform events to the collector ({@code POST {endpoint}/v1/lambda/telemetry}, a JSON
- * array, header {@code X-Lambdascope-Function}), as docs/telemetry.md section 2 says. Invocations only enqueue: a
- * bounded queue and one sender thread, so a slow or absent collector costs dropped events (counted), never a
- * blocked or failed invocation.
+ * A shortcut AWS does not have, kept in this one class until CloudWatch-style series replace it: a synchronous call
+ * refused at the reserved concurrency never reaches an environment, and on AWS only CloudWatch ({@code AWS/Lambda
+ * Throttles}) sees it. The emulator posts a {@code lambdascope.throttle} event for it straight to the collector
+ * ({@code POST {endpoint}/v1/lambda/telemetry}, a JSON array, header {@code X-Lambdascope-Function}, as
+ * docs/telemetry.md section 2 says). Refusals only enqueue: a bounded queue and one sender thread, so a slow or
+ * absent collector costs dropped events (counted), never a blocked call. Nothing else goes to the collector from
+ * the emulator: platform events reach an environment's Telemetry API subscribers or nobody.
  */
-public final class PlatformEventSender implements AutoCloseable {
+public final class ThrottleEventShortcut implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 10_000;
   private static final int MAX_BATCH = 200;
 
@@ -31,7 +34,6 @@ public final class PlatformEventSender implements AutoCloseable {
 
   private final URI target;
   private final Optional<String> token;
-  private final boolean enabled;
   private final ArrayBlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final HttpClient client;
   private final Thread sender;
@@ -39,17 +41,14 @@ public final class PlatformEventSender implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
 
-  public PlatformEventSender(URI endpoint, Optional<String> token, boolean enabled) {
+  public ThrottleEventShortcut(URI endpoint, Optional<String> token) {
     String base = requireNonNull(endpoint, "endpoint").toString();
     this.target = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/lambda/telemetry");
     this.token = requireNonNull(token, "token");
-    this.enabled = enabled;
     this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    this.sender = new Thread(this::run, "lambdascope-platform-events");
+    this.sender = new Thread(this::run, "lambdascope-throttle-events");
     sender.setDaemon(true);
-    if (enabled) {
-      sender.start();
-    }
+    sender.start();
   }
 
   /** Events the collector accepted. */
@@ -62,14 +61,14 @@ public final class PlatformEventSender implements AutoCloseable {
     return dropped.get();
   }
 
-  /** Enqueues one event; never blocks. */
-  public void emit(String function, String type, Map<String, Object> record) {
-    if (!enabled) {
-      return;
-    }
+  /** Reports a refused invocation ({@code lambdascope.throttle}); never blocks. */
+  public void throttled(String function, String requestId) {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("requestId", requestId);
+    record.put("reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("time", Json.time(Instant.now()));
-    event.put("type", type);
+    event.put("type", "lambdascope.throttle");
     event.put("record", record);
     if (!queue.offer(new Event(function, event))) {
       dropped.incrementAndGet();
