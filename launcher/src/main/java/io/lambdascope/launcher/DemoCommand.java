@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code lambdascope demo}: Kafka, collector, processor, the emulator with the example functions and
- * the agent, optionally Prometheus and Alertmanager, and a scenario; a live table until it ends.
+ * the agent's layer, optionally Prometheus and Alertmanager, and a scenario; a live table until it ends.
  */
 final class DemoCommand implements Command {
   private static final Duration REFRESH = Duration.ofSeconds(1);
@@ -164,16 +164,15 @@ final class DemoCommand implements Command {
     return 0;
   }
 
-  /** The emulator's settings: the demo's collector, the built agent and examples unless told otherwise. */
+  /** The emulator's settings: the demo's collector, the built agent layer and examples unless told otherwise. */
   static Settings emulatorSettings(Settings settings, String collectorUrl) {
     Path home = settings.get(SettingsCatalog.HOME);
     Settings s = settings;
     if (!s.isSet(EmulatorConfig.ENDPOINT)) {
       s = s.with(EmulatorConfig.ENDPOINT.name(), collectorUrl);
     }
-    Path agent = s.find(EmulatorConfig.AGENT_JAR).orElse(home.resolve(SettingsCatalog.AGENT_JAR_IN_HOME));
-    // "none": run the functions without the agent; blank is unset for the emulator.
-    s = s.with(EmulatorConfig.AGENT_JAR.name(), agent.toString().equals("none") ? "" : agent.toString());
+    s = s.with(EmulatorConfig.AGENT_LAYER,
+        s.find(EmulatorConfig.AGENT_LAYER).orElse(home.resolve(SettingsCatalog.AGENT_LAYER_IN_HOME)));
     return s.with(EmulatorConfig.EXAMPLES_JAR,
         s.find(EmulatorConfig.EXAMPLES_JAR).orElse(home.resolve(SettingsCatalog.EXAMPLES_JAR_IN_HOME)));
   }

@@ -17,7 +17,8 @@ final class EmulatorCommand implements Command {
   @Override
   public String summary() {
     return "Run the local Lambda emulator: the functions of a functions file as real JVMs under the AWS runtime "
-        + "client, the Invoke API, SQS event sources on an embedded ElasticMQ, platform events to the collector.";
+        + "client, with their layers and extensions, the Extensions and Telemetry APIs, frozen between invocations; "
+        + "the Invoke API; SQS event sources on an embedded ElasticMQ.";
   }
 
   @Override
@@ -37,7 +38,7 @@ final class EmulatorCommand implements Command {
         DemoCommand.emulatorSettings(settings, collector).asMap()));
     System.out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint()
         + " (AWS SDK: endpointOverride), SQS at " + emulator.sqsEndpoint()
-        + ", telemetry to " + collector);
+        + ", agents' endpoint " + collector);
     for (FunctionDefinition f : emulator.functions()) {
       System.out.println("lambdascope:   function " + f.name());
     }

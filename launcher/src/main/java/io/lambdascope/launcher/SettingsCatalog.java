@@ -22,12 +22,12 @@ final class SettingsCatalog {
   private SettingsCatalog() {}
 
   /** The built jars, relative to {@link #HOME}. */
-  static final String AGENT_JAR_IN_HOME = "agent/target/lambdascope-agent.jar";
+  static final String AGENT_LAYER_IN_HOME = "agent/target/lambdascope-agent-layer.zip";
   static final String EXAMPLES_JAR_IN_HOME = "examples/target/lambdascope-examples.jar";
 
   /** Set by bin/lambdascope, so environment only. */
   static final Setting<Path> HOME =
-      Setting.path("LAMBDASCOPE_HOME", Path.of("."), "the built tree: the agent and examples jars are found in it");
+      Setting.path("LAMBDASCOPE_HOME", Path.of("."), "the built tree: the agent's layer and the examples jar are found in it");
 
   static final Setting<Path> DATA_DIR =
       Setting.path("LAMBDASCOPE_DATA_DIR", Path.of("./data"),
@@ -84,10 +84,10 @@ final class SettingsCatalog {
   static final List<Setting<?>> PROCESSOR =
       launcherDefaults(ProcessorConfig.SETTINGS, Map.of(ProcessorConfig.STATE_DIR, "<data dir>/processor"));
 
-  /** The launcher finds the agent and the examples in the built tree, and the demo sends to its own collector. */
+  /** The launcher finds the agent's layer and the examples in the built tree; the demo sends to its own collector. */
   static final List<Setting<?>> EMULATOR =
       launcherDefaults(EmulatorConfig.SETTINGS, Map.of(
-          EmulatorConfig.AGENT_JAR, AGENT_JAR_IN_HOME,
+          EmulatorConfig.AGENT_LAYER, AGENT_LAYER_IN_HOME,
           EmulatorConfig.EXAMPLES_JAR, EXAMPLES_JAR_IN_HOME,
           EmulatorConfig.ENDPOINT, EmulatorConfig.ENDPOINT.defaultText() + " (demo: its own collector)"));
 
