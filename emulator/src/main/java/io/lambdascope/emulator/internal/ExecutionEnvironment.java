@@ -678,7 +678,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
   }
 
   @Override
-  public void extensionError(String identifier, boolean duringInit, String errorType) throws ApiError {
+  public void extensionError(String identifier, String errorType) throws ApiError {
     ExtensionRegistry.Extension extension = registry.find(identifier);
     registry.failed(extension, errorType);
     synchronized (lock) {

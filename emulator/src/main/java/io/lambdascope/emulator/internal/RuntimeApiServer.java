@@ -39,7 +39,8 @@ final class RuntimeApiServer implements AutoCloseable {
     /** The extension's {@code next}: blocks until its next event; null when the environment goes. */
     byte[] extensionNext(String identifier) throws ApiError, InterruptedException;
 
-    void extensionError(String identifier, boolean duringInit, String errorType) throws ApiError;
+    /** {@code init/error} or {@code exit/error}: the extension failed. */
+    void extensionError(String identifier, String errorType) throws ApiError;
 
     void subscribe(String identifier, byte[] body) throws ApiError;
   }
@@ -153,7 +154,7 @@ final class RuntimeApiServer implements AutoCloseable {
       if (errorType == null) {
         throw ApiError.forbidden("Extension.MissingHeader", "Missing " + EXTENSION_ERROR_TYPE + " header");
       }
-      environment.extensionError(identifier, path.startsWith("init"), errorType);
+      environment.extensionError(identifier, errorType);
       exchange.getResponseHeaders().set(EXTENSION_ID, identifier);
       reply(exchange, 202, "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
     } else {
