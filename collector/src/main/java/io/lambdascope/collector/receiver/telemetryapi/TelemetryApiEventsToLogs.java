@@ -1,30 +1,28 @@
 package io.lambdascope.collector.receiver.telemetryapi;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdascope.collector.admission.Rejection;
+import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiEvent.PlatformRecord;
+import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiEvent.ReportMetrics;
 import io.lambdascope.collector.signal.OtlpAttributes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a batch of AWS Lambda Telemetry API events into one OTLP logs request, one log record per
@@ -36,18 +34,20 @@ public final class TelemetryApiEventsToLogs {
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .build();
+  private static final ObjectMapper MAPPER = TelemetryApiEvent.mapper(JSON);
 
   private TelemetryApiEventsToLogs() {}
 
   /**
    * The logs request for one function's batch.
    *
+   * @param maxObjects how many JSON objects and arrays the batch may hold (its own array aside)
    * @throws Rejection 400 when the body is not a JSON array of events with a string {@code type}
-   *     and an ISO-8601 {@code time}; nothing of such a batch is kept
+   *     and an ISO-8601 {@code time}, 413 past {@code maxObjects}; nothing of such a batch is kept
    */
   public static ExportLogsServiceRequest toLogs(
-      byte[] body, String function, String functionVersion, long maxEvents, long observedNanos) throws Rejection {
-    List<Object> events = parseArray(body, maxEvents);
+      byte[] body, String function, String functionVersion, long maxObjects, long observedNanos) throws Rejection {
+    TelemetryApiEvent[] events = read(body, maxObjects);
     Resource.Builder resource = Resource.newBuilder()
         .addAttributes(OtlpAttributes.string("faas.name", function))
         .addAttributes(OtlpAttributes.string("service.name", function));
@@ -57,46 +57,59 @@ public final class TelemetryApiEventsToLogs {
     resource.addAttributes(OtlpAttributes.string("cloud.provider", "aws"))
         .addAttributes(OtlpAttributes.string("cloud.platform", "aws_lambda"));
     ScopeLogs.Builder scope = ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName(SCOPE_NAME));
-    for (int i = 0; i < events.size(); i++) {
-      scope.addLogRecords(toRecord(events.get(i), i, observedNanos));
+    for (int i = 0; i < events.length; i++) {
+      scope.addLogRecords(toRecord(events[i], i, observedNanos));
     }
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
         .build();
   }
 
-  private static LogRecord toRecord(Object value, int index, long observedNanos) throws Rejection {
-    if (!(value instanceof Map<?, ?> event)) {
+  private static LogRecord toRecord(TelemetryApiEvent event, int index, long observedNanos) throws Rejection {
+    if (event == null) {
       throw Rejection.badRequest("event " + index + " is not an object");
     }
-    if (!(event.get("type") instanceof String type) || type.isBlank()) {
+    if (event.type() == null || event.type().isBlank()) {
       throw Rejection.badRequest("event " + index + " has no string \"type\"");
     }
-    if (!(event.get("time") instanceof String time)) {
+    if (event.time() == null) {
       throw Rejection.badRequest("event " + index + " has no string \"time\"");
     }
-    Object record = event.get("record");
     LogRecord.Builder log = LogRecord.newBuilder()
-        .setTimeUnixNano(parseTime(time, index))
+        .setTimeUnixNano(parseTime(event.time(), index))
         .setObservedTimeUnixNano(observedNanos)
-        .setEventName(type)
-        .setBody(AnyValue.newBuilder().setStringValue(record instanceof String s ? s : toJson(record)));
-    log.addAttributes(OtlpAttributes.string("event.name", type));
-    if (record instanceof Map<?, ?> r) {
-      addString(log, "faas.invocation_id", r.get("requestId"));
-      addString(log, "lambdascope.platform.status", r.get("status"));
-      addString(log, "lambdascope.platform.error_type", r.get("errorType"));
-      addString(log, "lambdascope.platform.init_type", r.get("initializationType"));
-      addString(log, "lambdascope.throttle.reason", r.get("reason"));
-      if (r.get("metrics") instanceof Map<?, ?> m) {
-        addDouble(log, "lambdascope.platform.duration_ms", m.get("durationMs"));
-        addInt(log, "lambdascope.platform.billed_duration_ms", m.get("billedDurationMs"));
-        addDouble(log, "lambdascope.platform.init_duration_ms", m.get("initDurationMs"));
-        addInt(log, "lambdascope.platform.memory_size_mb", m.get("memorySizeMB"));
-        addInt(log, "lambdascope.platform.max_memory_used_mb", m.get("maxMemoryUsedMB"));
+        .setEventName(event.type())
+        .setBody(AnyValue.newBuilder().setStringValue(body(event.record())));
+    log.addAttributes(OtlpAttributes.string("event.name", event.type()));
+    PlatformRecord r = MAPPER.convertValue(event.record(), PlatformRecord.class);
+    if (r != null) {
+      addString(log, "faas.invocation_id", r.requestId());
+      addString(log, "lambdascope.platform.status", r.status());
+      addString(log, "lambdascope.platform.error_type", r.errorType());
+      addString(log, "lambdascope.platform.init_type", r.initializationType());
+      addString(log, "lambdascope.throttle.reason", r.reason());
+      ReportMetrics m = r.metrics();
+      if (m != null) {
+        addDouble(log, "lambdascope.platform.duration_ms", m.durationMs());
+        addInt(log, "lambdascope.platform.billed_duration_ms", m.billedDurationMs());
+        addDouble(log, "lambdascope.platform.init_duration_ms", m.initDurationMs());
+        addInt(log, "lambdascope.platform.memory_size_mb", m.memorySizeMB());
+        addInt(log, "lambdascope.platform.max_memory_used_mb", m.maxMemoryUsedMB());
       }
     }
     return log.build();
+  }
+
+  /** The record as sent: a string as it is, anything else (null and absent too) as JSON. */
+  private static String body(JsonNode record) {
+    if (record != null && record.isTextual()) {
+      return record.textValue();
+    }
+    try {
+      return MAPPER.writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("writing JSON to a string cannot fail", e);
+    }
   }
 
   private static long parseTime(String time, int index) throws Rejection {
@@ -113,39 +126,31 @@ public final class TelemetryApiEventsToLogs {
     return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 
-  private static void addString(LogRecord.Builder log, String key, Object value) {
-    if (value instanceof String s && !s.isEmpty()) {
-      log.addAttributes(OtlpAttributes.string(key, s));
+  private static void addString(LogRecord.Builder log, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      log.addAttributes(OtlpAttributes.string(key, value));
     }
   }
 
-  private static void addDouble(LogRecord.Builder log, String key, Object value) {
-    if (value instanceof Number n) {
-      log.addAttributes(KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setDoubleValue(n.doubleValue())));
+  private static void addDouble(LogRecord.Builder log, String key, Double value) {
+    if (value != null) {
+      log.addAttributes(OtlpAttributes.doubleValue(key, value));
     }
   }
 
-  private static void addInt(LogRecord.Builder log, String key, Object value) {
-    if (value instanceof Number n) {
-      log.addAttributes(KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(Math.round(n.doubleValue()))));
+  private static void addInt(LogRecord.Builder log, String key, Double value) {
+    if (value != null) {
+      log.addAttributes(OtlpAttributes.intValue(key, Math.round(value)));
     }
   }
 
-  private static List<Object> parseArray(byte[] body, long maxEvents) throws Rejection {
-    try (JsonParser p = JSON.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw Rejection.badRequest("expected a JSON array of Telemetry API events");
-      }
-      List<Object> events = new ArrayList<>();
-      long[] budget = {maxEvents};
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        events.add(readValue(p, t, budget));
-      }
-      if (p.nextToken() != null) {
-        throw Rejection.badRequest("trailing data after the JSON array");
-      }
-      return events;
+  /** The events of the batch, null where an element is not an object. */
+  private static TelemetryApiEvent[] read(byte[] body, long maxObjects) throws Rejection {
+    try {
+      checkShape(body, maxObjects);
+      // Bound from the tree, not the bytes: the tree keeps the last of repeated keys, where binding
+      // a record straight from the bytes would fail on them.
+      return MAPPER.treeToValue(MAPPER.readTree(body), TelemetryApiEvent[].class);
     } catch (StreamConstraintsException e) {
       throw Rejection.badRequest("invalid JSON: nested deeper than " + MAX_DEPTH + " or too long a value");
     } catch (IOException e) {
@@ -154,91 +159,40 @@ public final class TelemetryApiEventsToLogs {
     }
   }
 
-  private static Object readValue(JsonParser p, JsonToken t, long[] budget) throws IOException, Rejection {
-    if (t == null) {
-      throw Rejection.badRequest("invalid JSON: unexpected end");
-    }
-    switch (t) {
-      case START_OBJECT: {
-        spend(budget);
-        Map<String, Object> map = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          map.put(name, readValue(p, p.nextToken(), budget));
+  /**
+   * One streaming pass before anything is built: the body is a single JSON array, well formed (every
+   * string and number read, as binding will), and holds at most {@code maxObjects} objects and
+   * arrays (a small body of many empty objects would otherwise become a heap of nodes many times its
+   * size).
+   */
+  private static void checkShape(byte[] body, long maxObjects) throws IOException, Rejection {
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        throw Rejection.badRequest("expected a JSON array of Telemetry API events");
+      }
+      long budget = maxObjects;
+      int open = 1;
+      while (open > 0) {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+          throw Rejection.badRequest("invalid JSON: unexpected end");
         }
-        return map;
-      }
-      case START_ARRAY: {
-        spend(budget);
-        List<Object> list = new ArrayList<>();
-        JsonToken n;
-        while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
-          list.add(readValue(p, n, budget));
+        if (t.isStructStart()) {
+          if (--budget < 0) {
+            throw new Rejection(Rejection.Reason.TOO_LARGE, "batch holds too many JSON objects");
+          }
+          open++;
+        } else if (t.isStructEnd()) {
+          open--;
+        } else if (t == JsonToken.VALUE_STRING) {
+          p.getText();
+        } else if (t.isNumeric()) {
+          p.getNumberValue();
         }
-        return list;
       }
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_NUMBER_INT:
-      case VALUE_NUMBER_FLOAT:
-        return p.getNumberValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      default:
-        throw Rejection.badRequest("invalid JSON: unexpected " + t);
-    }
-  }
-
-  private static void spend(long[] budget) throws Rejection {
-    if (--budget[0] < 0) {
-      throw new Rejection(Rejection.Reason.TOO_LARGE, "batch holds too many JSON objects");
-    }
-  }
-
-  private static String toJson(Object value) {
-    StringWriter w = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(w)) {
-      write(g, value);
-    } catch (IOException e) {
-      throw new IllegalStateException("writing JSON to a string cannot fail", e);
-    }
-    return w.toString();
-  }
-
-  private static void write(JsonGenerator g, Object value) throws IOException {
-    if (value instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeFieldName((String) e.getKey());
-        write(g, e.getValue());
+      if (p.nextToken() != null) {
+        throw Rejection.badRequest("trailing data after the JSON array");
       }
-      g.writeEndObject();
-    } else if (value instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) {
-        write(g, o);
-      }
-      g.writeEndArray();
-    } else if (value instanceof String s) {
-      g.writeString(s);
-    } else if (value instanceof java.math.BigDecimal d) {
-      g.writeNumber(d);
-    } else if (value instanceof java.math.BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (value instanceof Double d) {
-      g.writeNumber(d);
-    } else if (value instanceof Float f) {
-      g.writeNumber(f);
-    } else if (value instanceof Number n) {
-      g.writeNumber(n.longValue());
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else {
-      g.writeNull();
     }
   }
 

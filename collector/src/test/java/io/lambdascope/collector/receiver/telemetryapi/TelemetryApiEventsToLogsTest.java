@@ -86,7 +86,8 @@ class TelemetryApiEventsToLogsTest {
          {"time":"2026-11-29T10:00:00Z","type":"platform.custom","record":[1e2,-0.0,12345678901234567890]},
          {"time":"2026-11-29T10:00:00Z","type":"platform.custom","record":42},
          {"type":"ignored","time":"2026-11-29T10:00:00Z","type":"platform.start",
-          "record":{"requestId":"first","version":"$LATEST","requestId":"last"},"extra":{"deep":[{}]}}]
+          "record":{"requestId":"first","version":"$LATEST","requestId":"last"},"extra":{"deep":[{}]}},
+         {"time":"2026-11-29T10:00:00Z","type":"platform.custom","record":"first","record":{"requestId":"second"}}]
         """;
 
     List<LogRecord> records = convert(batch, "  ", 1000).getResourceLogs(0).getScopeLogs(0).getLogRecordsList();
@@ -105,7 +106,9 @@ class TelemetryApiEventsToLogsTest {
         record("2026-11-29T10:00:00Z", "platform.custom", "[100.0,-0.0,12345678901234567890]"),
         record("2026-11-29T10:00:00Z", "platform.custom", "42"),
         record("2026-11-29T10:00:00Z", "platform.start", "{\"requestId\":\"last\",\"version\":\"$LATEST\"}",
-            string("faas.invocation_id", "last"))), records);
+            string("faas.invocation_id", "last")),
+        record("2026-11-29T10:00:00Z", "platform.custom", "{\"requestId\":\"second\"}",
+            string("faas.invocation_id", "second"))), records);
   }
 
   @Test
