@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Telemetry API events become OTLP log records with the attributes of docs/telemetry.md section 2. */
-class PlatformEventsTest {
+class TelemetryApiToKafkaTest {
   private static Collector collector;
 
   @BeforeAll
@@ -93,8 +93,9 @@ class PlatformEventsTest {
         "lambdascope.throttle.reason", "ReservedFunctionConcurrentInvocationLimitExceeded"),
         strings(recs.get(3).getAttributesList()));
 
-    String metrics = Http.text(Http.get(collector.port(), "/metrics"));
-    assertTrue(metrics.contains("lambdascope_collector_items_accepted_total{signal=\"platform\"} 4.0"), metrics);
+    Map<String, Double> metrics = Scrape.of(collector.port());
+    assertEquals(4.0, metrics.get("lambdascope_collector_items_received_total{signal=\"platform\"}"));
+    assertEquals(4.0, metrics.get("lambdascope_collector_items_accepted_total{signal=\"platform\"}"));
   }
 
   @Test
