@@ -9,7 +9,7 @@ import java.util.Map;
 /** Bearer tokens to tenants. Compares digests in constant time, so timing does not leak a token. */
 public final class TenantTokens {
   /** The tenant of every request when no tokens are configured. */
-  public static final String DEFAULT_TENANT = "default";
+  private static final String DEFAULT_TENANT = "default";
 
   private final byte[][] digests;
   private final String[] tenants;

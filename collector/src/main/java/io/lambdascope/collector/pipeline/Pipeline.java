@@ -69,6 +69,8 @@ public final class Pipeline implements AutoCloseable {
    */
   public static Pipeline start(CollectorConfig config) {
     requireNonNull(config, "config");
+    // Read before anything starts: an unreadable Kafka properties file fails as itself, not as a failed start.
+    KafkaExporterSettings kafkaSettings = kafkaSettings(config);
     List<AutoCloseable> started = new ArrayList<>();
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
       InflightBudget inflight = new InflightBudget(config.maxInflightBytes(), config.maxInflightRequests());
       CollectorMeters meters = new CollectorMeters(registry, inflight);
 
-      KafkaExporter exporter = KafkaExporter.start(kafkaSettings(config), meters);
+      KafkaExporter exporter = KafkaExporter.start(kafkaSettings, meters);
       started.add(() -> exporter.close(Duration.ofSeconds(2)));
 
       Vertx vertx = Vertx.builder()

@@ -8,15 +8,15 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /** Undoes {@code Content-Encoding} (gzip or identity) without ever holding more than a limit. */
-public final class ContentEncodingDecoder {
+final class ContentEncodingDecoder {
   private ContentEncodingDecoder() {}
 
   /** True for the encodings the collector accepts: none, identity, gzip. */
-  public static boolean supported(String contentEncoding) {
+  static boolean supported(String contentEncoding) {
     return contentEncoding == null || isGzip(contentEncoding) || isIdentity(contentEncoding);
   }
 
-  public static boolean isGzip(String contentEncoding) {
+  static boolean isGzip(String contentEncoding) {
     return contentEncoding != null && "gzip".equals(contentEncoding.trim().toLowerCase(Locale.ROOT));
   }
 
@@ -30,7 +30,7 @@ public final class ContentEncodingDecoder {
    *
    * @throws Rejection 413 past {@code maxBytes} (a gzip bomb stops there), 400 for corrupt gzip
    */
-  public static byte[] decode(byte[] body, String contentEncoding, long maxBytes) throws Rejection {
+  static byte[] decode(byte[] body, String contentEncoding, long maxBytes) throws Rejection {
     if (!isGzip(contentEncoding)) {
       return body;
     }

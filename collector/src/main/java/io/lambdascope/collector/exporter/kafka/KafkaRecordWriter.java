@@ -18,7 +18,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /** Sends a request's records and tells when Kafka has answered for every one of them. */
-public final class KafkaRecordWriter {
+final class KafkaRecordWriter {
   private static final Header CONTENT_TYPE =
       new RecordHeader("content-type", "application/x-protobuf".getBytes(StandardCharsets.UTF_8));
 

@@ -6,13 +6,13 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.nio.charset.StandardCharsets;
 
 /** The resource attributes the collector owns (the tenant) and reads (the Kafka key). */
-public final class ResourceStamp {
-  public static final String TENANT = "lambdascope.tenant";
+final class ResourceStamp {
+  static final String TENANT = "lambdascope.tenant";
 
   private ResourceStamp() {}
 
   /** The resource with every client-sent {@code lambdascope.tenant} replaced by ours. */
-  public static Resource stamp(Resource resource, String tenant) {
+  static Resource stamp(Resource resource, String tenant) {
     Resource.Builder b = resource.toBuilder();
     for (int i = b.getAttributesCount() - 1; i >= 0; i--) {
       if (TENANT.equals(b.getAttributes(i).getKey())) {
@@ -24,7 +24,7 @@ public final class ResourceStamp {
   }
 
   /** {@code faas.name}, else {@code service.name}, as UTF-8; null when neither is a non-empty string. */
-  public static byte[] key(Resource resource) {
+  static byte[] key(Resource resource) {
     String faasName = stringAttribute(resource, "faas.name");
     String name = faasName != null ? faasName : stringAttribute(resource, "service.name");
     return name == null ? null : name.getBytes(StandardCharsets.UTF_8);
