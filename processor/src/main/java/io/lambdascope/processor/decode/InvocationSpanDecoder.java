@@ -7,7 +7,6 @@ import static io.lambdascope.processor.decode.OtlpAttributes.number;
 import static io.lambdascope.processor.decode.OtlpAttributes.orDefault;
 import static io.lambdascope.processor.decode.OtlpAttributes.string;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -30,16 +29,8 @@ public final class InvocationSpanDecoder {
   private InvocationSpanDecoder() {}
 
   public static List<InvocationSpan> decode(byte[] key, byte[] value, long recordTimestampMs) throws DecodeException {
-    if (value == null || value.length == 0) {
-      throw new DecodeException(DecodeException.EMPTY_VALUE, "record has no value");
-    }
-    ExportTraceServiceRequest request;
-    try {
-      request = ExportTraceServiceRequest.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodeException(DecodeException.INVALID_PROTOBUF,
-          "not an ExportTraceServiceRequest: " + e.getMessage(), e);
-    }
+    ExportTraceServiceRequest request =
+        OtlpAttributes.parse(value, ExportTraceServiceRequest.parser(), "ExportTraceServiceRequest");
     List<InvocationSpan> out = new ArrayList<>();
     for (ResourceSpans rs : request.getResourceSpansList()) {
       Map<String, AnyValue> resource = OtlpAttributes.map(rs.getResource().getAttributesList());

@@ -1,6 +1,8 @@
 package io.lambdascope.processor.decode;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +10,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reading OTLP attribute values as the decoders need them; lenient about types (JSON clients). */
+/** Parsing OTLP requests and reading attribute values as the decoders need them; lenient about types (JSON clients). */
 final class OtlpAttributes {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private OtlpAttributes() {}
+
+  /** Parses a record's value as the OTLP request its topic holds. */
+  static <T> T parse(byte[] value, Parser<T> parser, String type) throws DecodeException {
+    if (value == null || value.length == 0) {
+      throw new DecodeException(DecodeException.EMPTY_VALUE, "record has no value");
+    }
+    try {
+      return parser.parseFrom(value);
+    } catch (InvalidProtocolBufferException e) {
+      throw new DecodeException(DecodeException.INVALID_PROTOBUF, "not an " + type + ": " + e.getMessage(), e);
+    }
+  }
 
   static Map<String, AnyValue> map(List<KeyValue> list) {
     Map<String, AnyValue> map = new HashMap<>(list.size() * 2);

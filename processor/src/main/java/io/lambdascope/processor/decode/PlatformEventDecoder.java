@@ -4,7 +4,6 @@ import static io.lambdascope.processor.decode.OtlpAttributes.decimal;
 import static io.lambdascope.processor.decode.OtlpAttributes.number;
 import static io.lambdascope.processor.decode.OtlpAttributes.string;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -22,16 +21,8 @@ public final class PlatformEventDecoder {
   private PlatformEventDecoder() {}
 
   public static List<PlatformEvent> decode(byte[] key, byte[] value, long recordTimestampMs) throws DecodeException {
-    if (value == null || value.length == 0) {
-      throw new DecodeException(DecodeException.EMPTY_VALUE, "record has no value");
-    }
-    ExportLogsServiceRequest request;
-    try {
-      request = ExportLogsServiceRequest.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodeException(DecodeException.INVALID_PROTOBUF,
-          "not an ExportLogsServiceRequest: " + e.getMessage(), e);
-    }
+    ExportLogsServiceRequest request =
+        OtlpAttributes.parse(value, ExportLogsServiceRequest.parser(), "ExportLogsServiceRequest");
     List<PlatformEvent> out = new ArrayList<>();
     for (ResourceLogs rl : request.getResourceLogsList()) {
       Map<String, AnyValue> resource = OtlpAttributes.map(rl.getResource().getAttributesList());
