@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,14 +38,16 @@ class BackpressureAndShutdownTest {
 
       assertEquals(429, refused.statusCode());
       assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
-      String metrics = Http.text(Http.get(collector.port(), "/metrics"));
-      assertTrue(metrics.contains("lambdascope_collector_rejected_total{reason=\"overloaded\",signal=\"traces\"} 1.0"), metrics);
-      assertTrue(metrics.contains("lambdascope_collector_requests_total{code=\"429\",signal=\"traces\"} 1.0"), metrics);
+      Map<String, Double> metrics = Scrape.of(collector.port());
+      assertEquals(1.0, metrics.get("lambdascope_collector_rejected_total{reason=\"overloaded\",signal=\"traces\"}"));
+      assertEquals(1.0, metrics.get("lambdascope_collector_requests_total{code=\"429\",signal=\"traces\"}"));
       // Closing flushes the lingering batch: the held requests are answered now, not after linger.ms.
       collector.close();
       for (CompletableFuture<HttpResponse<byte[]>> f : held) {
         assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
       }
+      // The two held requests are in Kafka (one record each), the refused one is not.
+      assertEquals(2, TestKafka.read(TestKafka.bootstrap(), collector.config().topicSpans(), 2, Duration.ofSeconds(20)).size());
     }
   }
 

@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.Random;
 
 /** A seeded random mutator for fuzzing decoders: bit flips, boundary bytes, cuts, inserts, repeats. */
-final class Mutator {
+public final class Mutator {
   private static final byte[] INTERESTING = {0, 1, 0x7F, (byte) 0x80, (byte) 0xFF, '{', '[', '"', ':', ',', '}', ']', 0x0A, 0x12};
 
   private Mutator() {}
 
-  static byte[] mutate(byte[] input, Random random) {
+  public static byte[] mutate(byte[] input, Random random) {
     byte[] b = input.clone();
     int rounds = 1 + random.nextInt(4);
     for (int r = 0; r < rounds && b.length > 0; r++) {

@@ -56,8 +56,18 @@ class OtelJavaAgentTest {
       assertTrue(!metrics.isEmpty(), "no metrics from the agent");
       ExportMetricsServiceRequest m = ExportMetricsServiceRequest.parseFrom(metrics.get(0).value());
       assertTrue(m.getResourceMetrics(0).getScopeMetricsCount() > 0);
-      String own = Http.text(Http.get(collector.port(), "/metrics"));
-      assertTrue(own.contains("lambdascope_collector_requests_total{code=\"200\",signal=\"traces\"}"), own);
+      // Every span the agent sent was taken: none refused, all received ones acknowledged.
+      Map<String, Double> own = Scrape.of(collector.port());
+      assertTrue(own.getOrDefault("lambdascope_collector_requests_total{code=\"200\",signal=\"traces\"}", 0.0) >= 1,
+          own.toString());
+      own.forEach((series, value) -> {
+        if (series.startsWith("lambdascope_collector_rejected_total{")) {
+          assertEquals(0.0, value, series);
+        }
+      });
+      double received = own.get("lambdascope_collector_items_received_total{signal=\"traces\"}");
+      assertTrue(received >= spans.size(), "received " + received);
+      assertEquals(received, own.get("lambdascope_collector_items_accepted_total{signal=\"traces\"}"));
     }
   }
 }

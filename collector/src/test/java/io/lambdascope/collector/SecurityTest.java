@@ -134,6 +134,7 @@ class SecurityTest {
     assertEquals(200, live.statusCode());
     HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("lambdascope_collector_rejected_total"), metrics.body());
     assertThrows(Exception.class, () -> Http.get(collector.port(), "/health/live"));
   }

@@ -2,15 +2,15 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lambdascope.processor.internal.BoundedRocksDbConfig;
-import io.lambdascope.processor.internal.DlqWatcher;
-import io.lambdascope.processor.internal.HttpApi;
-import io.lambdascope.processor.internal.PipelineMetrics;
-import io.lambdascope.processor.internal.RecentInvocations;
-import io.lambdascope.processor.internal.StoreMetricsCollector;
-import io.lambdascope.processor.internal.StreamsStateView;
-import io.lambdascope.processor.internal.TelemetryTopology;
-import io.micrometer.core.instrument.Gauge;
+import io.lambdascope.processor.dlq.DlqWatcher;
+import io.lambdascope.processor.http.HttpApi;
+import io.lambdascope.processor.http.RecentInvocations;
+import io.lambdascope.processor.metrics.PipelineMetrics;
+import io.lambdascope.processor.metrics.StoreMetricsCollector;
+import io.lambdascope.processor.metrics.StreamsStateView;
+import io.lambdascope.processor.state.BoundedRocksDbConfig;
+import io.lambdascope.processor.topology.TelemetryTopology;
+import io.lambdascope.processor.topology.TopologySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -29,8 +29,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -75,7 +73,7 @@ public final class Processor implements AutoCloseable {
     RecentInvocations recent = new RecentInvocations(config.recentInvocations());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics pipeline = new PipelineMetrics(registry);
-    TelemetryTopology.Settings settings = new TelemetryTopology.Settings(
+    TopologySettings settings = new TopologySettings(
         config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(), config.maxFunctions(),
         config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250));
     KafkaStreams streams = new KafkaStreams(TelemetryTopology.build(settings, pipeline, recent), streamsProperties(config));
@@ -83,10 +81,7 @@ public final class Processor implements AutoCloseable {
       log.error("stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    for (String topic : List.of(config.spansTopic(), config.logsTopic())) {
-      Gauge.builder("lambdascope.processor.lag.records", () -> lag(streams, topic))
-          .description("Consumer lag summed over partitions").tag("topic", topic).register(registry);
-    }
+    pipeline.bindConsumerLag(streams, List.of(config.spansTopic(), config.logsTopic()));
 
     DlqWatcher watcher = null;
     Vertx vertx = null;
@@ -101,7 +96,7 @@ public final class Processor implements AutoCloseable {
           config.findingsWindow().toMillis());
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
-      HttpApi api = new HttpApi(registry, collector, recent,
+      HttpApi api = new HttpApi(registry, collector::findings, recent,
           () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name());
       HttpServer server = api.listen(vertx, config.metricsHost(), config.metricsPort());
       streams.start();
@@ -241,20 +236,5 @@ public final class Processor implements AutoCloseable {
     CoPartitioningException(String message) {
       super(message);
     }
-  }
-
-  private static double lag(KafkaStreams streams, String topic) {
-    double sum = 0;
-    for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-      MetricName n = e.getKey();
-      if (n.name().equals("records-lag") && n.group().equals("consumer-fetch-manager-metrics")
-          && topic.equals(n.tags().get("topic")) && n.tags().containsKey("partition")) {
-        Object v = e.getValue().metricValue();
-        if (v instanceof Number num && !Double.isNaN(num.doubleValue())) {
-          sum += num.doubleValue();
-        }
-      }
-    }
-    return sum;
   }
 }

@@ -20,14 +20,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Real OTLP records as the agent and the collector write them (docs/telemetry.md sections 1-3). */
-final class Otlp {
+public final class Otlp {
   private static final AtomicLong IDS = new AtomicLong(1);
-  static final long T0 = 1_767_000_000_000_000_000L;
+  public static final long T0 = 1_767_000_000_000_000_000L;
 
   private Otlp() {}
 
   /** One invocation span; chain setters, then {@link #request()}. */
-  static final class SpanBuilder {
+  public static final class SpanBuilder {
     final String function;
     final String invocationId;
     long traceLow = IDS.incrementAndGet();
@@ -52,18 +52,18 @@ final class Otlp {
       this.invocationId = invocationId;
     }
 
-    SpanBuilder trigger(String t) { trigger = t; return this; }
-    SpanBuilder cold(long initMs) { coldstart = true; this.initMs = initMs; return this; }
-    SpanBuilder outcome(String o) { outcome = o; return this; }
-    SpanBuilder error(String type) { outcome = "error"; errorType = type; return this; }
-    SpanBuilder provisionalTimeout(String stack) { outcome = "timeout"; provisional = true; timeoutStack = stack; return this; }
-    SpanBuilder duration(double ms) { durationMs = ms; return this; }
-    SpanBuilder timeoutMs(long ms) { timeoutMs = ms; return this; }
-    SpanBuilder memory(long peak, long max) { peakRss = peak; maxMemory = max; return this; }
-    SpanBuilder dropped(long n) { dropped = n; return this; }
-    SpanBuilder sameSpanAs(SpanBuilder other) { traceLow = other.traceLow; spanId = other.spanId; return this; }
+    public SpanBuilder trigger(String t) { trigger = t; return this; }
+    public SpanBuilder cold(long initMs) { coldstart = true; this.initMs = initMs; return this; }
+    public SpanBuilder outcome(String o) { outcome = o; return this; }
+    public SpanBuilder error(String type) { outcome = "error"; errorType = type; return this; }
+    public SpanBuilder provisionalTimeout(String stack) { outcome = "timeout"; provisional = true; timeoutStack = stack; return this; }
+    public SpanBuilder duration(double ms) { durationMs = ms; return this; }
+    public SpanBuilder timeoutMs(long ms) { timeoutMs = ms; return this; }
+    public SpanBuilder memory(long peak, long max) { peakRss = peak; maxMemory = max; return this; }
+    public SpanBuilder dropped(long n) { dropped = n; return this; }
+    public SpanBuilder sameSpanAs(SpanBuilder other) { traceLow = other.traceLow; spanId = other.spanId; return this; }
 
-    SpanBuilder record(String source, String key, long deliveryCount) {
+    public SpanBuilder record(String source, String key, long deliveryCount) {
       Span.Event.Builder e = Span.Event.newBuilder().setName("lambdascope.record").setTimeUnixNano(startNanos)
           .addAttributes(str("lambdascope.dedup.source", source)).addAttributes(str("lambdascope.dedup.key", key));
       if (deliveryCount > 0) {
@@ -73,14 +73,14 @@ final class Otlp {
       return this;
     }
 
-    SpanBuilder downstreamThrottle(String service, String method) {
+    public SpanBuilder downstreamThrottle(String service, String method) {
       events.add(Span.Event.newBuilder().setName("lambdascope.downstream_throttle").setTimeUnixNano(startNanos)
           .addAttributes(str("rpc.system", "aws-api")).addAttributes(str("rpc.service", service))
           .addAttributes(str("rpc.method", method)).addAttributes(str("error.type", "ThrottlingException")).build());
       return this;
     }
 
-    Span span() {
+    public Span span() {
       Span.Builder s = Span.newBuilder()
           .setTraceId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(0x1234L).putLong(traceLow).array()))
           .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(spanId).array()))
@@ -117,16 +117,16 @@ final class Otlp {
       return s.build();
     }
 
-    byte[] request() {
+    public byte[] request() {
       return spans(function, maxMemory, span());
     }
   }
 
-  static SpanBuilder span(String function, String invocationId) {
+  public static SpanBuilder span(String function, String invocationId) {
     return new SpanBuilder(function, invocationId);
   }
 
-  static byte[] spans(String function, long maxMemory, Span... spans) {
+  public static byte[] spans(String function, long maxMemory, Span... spans) {
     return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
         .setResource(Resource.newBuilder()
             .addAttributes(str("service.name", function)).addAttributes(str("faas.name", function))
@@ -139,7 +139,7 @@ final class Otlp {
   }
 
   /** A platform.report as the collector writes it. initMs < 0: warm. */
-  static byte[] report(String function, String invocationId, String status, double durationMs, double initMs,
+  public static byte[] report(String function, String invocationId, String status, double durationMs, double initMs,
       long maxMemoryUsedMb, String errorType) {
     LogRecord.Builder r = platformEvent("platform.report", invocationId)
         .addAttributes(str("lambdascope.platform.status", status))
@@ -156,12 +156,12 @@ final class Otlp {
     return logs(function, r.build());
   }
 
-  static byte[] throttle(String function, String requestId) {
+  public static byte[] throttle(String function, String requestId) {
     return logs(function, platformEvent("lambdascope.throttle", requestId)
         .addAttributes(str("lambdascope.throttle.reason", "ReservedFunctionConcurrentInvocationLimitExceeded")).build());
   }
 
-  static byte[] startEvent(String function, String requestId) {
+  public static byte[] startEvent(String function, String requestId) {
     return logs(function, platformEvent("platform.start", requestId).build());
   }
 
@@ -172,7 +172,7 @@ final class Otlp {
         .addAttributes(str("faas.invocation_id", requestId));
   }
 
-  static byte[] logs(String function, LogRecord... records) {
+  public static byte[] logs(String function, LogRecord... records) {
     return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
         .setResource(Resource.newBuilder().addAttributes(str("faas.name", function))
             .addAttributes(str("service.name", function)).addAttributes(str("cloud.provider", "aws")))
@@ -180,19 +180,19 @@ final class Otlp {
         .build().toByteArray();
   }
 
-  static KeyValue str(String k, String v) {
+  public static KeyValue str(String k, String v) {
     return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
   }
 
-  static KeyValue num(String k, long v) {
+  public static KeyValue num(String k, long v) {
     return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setIntValue(v)).build();
   }
 
-  static KeyValue dbl(String k, double v) {
+  public static KeyValue dbl(String k, double v) {
     return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setDoubleValue(v)).build();
   }
 
-  static KeyValue bool(String k, boolean v) {
+  public static KeyValue bool(String k, boolean v) {
     return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setBoolValue(v)).build();
   }
 }

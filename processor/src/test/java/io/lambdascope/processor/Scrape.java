@@ -11,12 +11,12 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /** Test helpers: HTTP GET, Prometheus text parsing, and waits with a deadline. */
-final class Scrape {
+public final class Scrape {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Scrape() {}
 
-  static HttpResponse<String> get(int port, String path) {
+  public static HttpResponse<String> get(int port, String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -29,11 +29,11 @@ final class Scrape {
   }
 
   /** Series line ("name{labels}") to value, of every sample on /metrics. */
-  static Map<String, Double> metrics(int port) {
+  public static Map<String, Double> metrics(int port) {
     return parse(get(port, "/metrics").body());
   }
 
-  static Map<String, Double> parse(String text) {
+  public static Map<String, Double> parse(String text) {
     Map<String, Double> out = new TreeMap<>();
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -45,12 +45,12 @@ final class Scrape {
     return out;
   }
 
-  static double value(Map<String, Double> metrics, String series) {
+  public static double value(Map<String, Double> metrics, String series) {
     return metrics.getOrDefault(series, 0.0);
   }
 
   /** Polls until the condition holds; fails with what /metrics showed last. */
-  static void awaitMetrics(int port, Duration deadline, String what, java.util.function.Predicate<Map<String, Double>> condition) {
+  public static void awaitMetrics(int port, Duration deadline, String what, java.util.function.Predicate<Map<String, Double>> condition) {
     java.util.concurrent.atomic.AtomicReference<Map<String, Double>> last = new java.util.concurrent.atomic.AtomicReference<>();
     try {
       await(deadline, what, () -> {
@@ -63,7 +63,7 @@ final class Scrape {
   }
 
   /** Polls until the condition holds; fails with the message after the deadline. */
-  static void await(Duration deadline, String what, BooleanSupplier condition) {
+  public static void await(Duration deadline, String what, BooleanSupplier condition) {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {
       if (condition.getAsBoolean()) {

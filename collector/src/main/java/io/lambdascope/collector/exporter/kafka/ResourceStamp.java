@@ -1,0 +1,41 @@
+package io.lambdascope.collector.exporter.kafka;
+
+import io.lambdascope.collector.signal.OtlpAttributes;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.nio.charset.StandardCharsets;
+
+/** The resource attributes the collector owns (the tenant) and reads (the Kafka key). */
+final class ResourceStamp {
+  static final String TENANT = "lambdascope.tenant";
+
+  private ResourceStamp() {}
+
+  /** The resource with every client-sent {@code lambdascope.tenant} replaced by ours. */
+  static Resource stamp(Resource resource, String tenant) {
+    Resource.Builder b = resource.toBuilder();
+    for (int i = b.getAttributesCount() - 1; i >= 0; i--) {
+      if (TENANT.equals(b.getAttributes(i).getKey())) {
+        b.removeAttributes(i);
+      }
+    }
+    b.addAttributes(OtlpAttributes.string(TENANT, tenant));
+    return b.build();
+  }
+
+  /** {@code faas.name}, else {@code service.name}, as UTF-8; null when neither is a non-empty string. */
+  static byte[] key(Resource resource) {
+    String faasName = stringAttribute(resource, "faas.name");
+    String name = faasName != null ? faasName : stringAttribute(resource, "service.name");
+    return name == null ? null : name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String stringAttribute(Resource resource, String key) {
+    for (KeyValue kv : resource.getAttributesList()) {
+      if (key.equals(kv.getKey()) && kv.getValue().hasStringValue() && !kv.getValue().getStringValue().isEmpty()) {
+        return kv.getValue().getStringValue();
+      }
+    }
+    return null;
+  }
+}

@@ -1,4 +1,0 @@
-package io.lambdascope.processor.internal;
-
-/** A misconfiguration that explains failures: what was seen and what to change. */
-public record Finding(String function, String kind, String seen, String change) {}

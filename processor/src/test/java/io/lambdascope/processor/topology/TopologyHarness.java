@@ -1,0 +1,190 @@
+package io.lambdascope.processor.topology;
+
+import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.dlq.DlqWatcher;
+import io.lambdascope.processor.findings.Finding;
+import io.lambdascope.processor.http.RecentInvocations;
+import io.lambdascope.processor.join.DecidedInvocation;
+import io.lambdascope.processor.metrics.MetricSeries;
+import io.lambdascope.processor.metrics.PipelineMetrics;
+import io.lambdascope.processor.metrics.StateView;
+import io.lambdascope.processor.metrics.StoreMetricsCollector;
+import io.lambdascope.processor.state.FunctionRegistry;
+import io.lambdascope.processor.state.FunctionState;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole topology in a TopologyTestDriver, with a mock wall clock and /metrics as a scrape
+ * renders it; a fresh driver and state directory for each test. Register it with
+ * {@code @RegisterExtension}.
+ */
+public final class TopologyHarness implements BeforeEachCallback, AfterEachCallback {
+  public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  /** Report wait and timeout grace of the harness's topology. */
+  public static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final int maxLabelValues;
+  private final int maxFunctions;
+  private Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> spans;
+  private TestInputTopic<byte[], byte[]> logs;
+  private RecentInvocations recent;
+  private PrometheusMeterRegistry registry;
+  private StoreMetricsCollector collector;
+  private long recordTime;
+  private long wallMs;
+
+  /** A topology with these bounds on label values per function and on functions per task. */
+  public TopologyHarness(int maxLabelValues, int maxFunctions) {
+    this.maxLabelValues = maxLabelValues;
+    this.maxFunctions = maxFunctions;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    stateDir = Files.createTempDirectory("topology-test");
+    recent = new RecentInvocations(100);
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    recordTime = START.toEpochMilli();
+    wallMs = 0;
+    TopologySettings settings = new TopologySettings("otlp_spans", "otlp_logs", Duration.ofHours(24), maxLabelValues,
+        maxFunctions, WAIT, WAIT, Duration.ofHours(1), Duration.ofMillis(250));
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver = new TopologyTestDriver(TelemetryTopology.build(settings, new PipelineMetrics(registry), recent), p, START);
+    spans = driver.createInputTopic("otlp_spans", new ByteArraySerializer(), new ByteArraySerializer());
+    logs = driver.createInputTopic("otlp_logs", new ByteArraySerializer(), new ByteArraySerializer());
+    Clock clock = new Clock() {
+      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(ZoneId zone) { return this; }
+      @Override public Instant instant() { return START.plusMillis(wallMs); }
+    };
+    collector = new StoreMetricsCollector(new StateView() {
+      @Override
+      public void forEachSeries(BiConsumer<String, byte[]> consumer) {
+        forEach(driver.getKeyValueStore(MetricSeries.STORE_NAME), consumer);
+      }
+
+      @Override
+      public void forEachFunction(BiConsumer<String, FunctionState> consumer) {
+        forEach(driver.getKeyValueStore(FunctionRegistry.STORE_NAME), consumer);
+      }
+    }, () -> DlqWatcher.Snapshot.EMPTY, clock, Duration.ofHours(1).toMillis());
+    registry.getPrometheusRegistry().register(collector);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    if (driver != null) {
+      driver.close();
+    }
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.delete(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  private static <V> void forEach(KeyValueStore<String, V> store, BiConsumer<String, V> consumer) {
+    try (KeyValueIterator<String, V> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, V> kv = it.next();
+        consumer.accept(kv.key, kv.value);
+      }
+    }
+  }
+
+  /** A record on the spans topic, keyed by function (null: no key). */
+  public void span(String function, byte[] value) {
+    spans.pipeInput(key(function), value, ++recordTime);
+  }
+
+  /** A record on the logs topic, keyed by function. */
+  public void log(String function, byte[] value) {
+    logs.pipeInput(key(function), value, ++recordTime);
+  }
+
+  /** Moves the wall clock on, running the punctuators that fall due. */
+  public void advance(Duration d) {
+    wallMs += d.toMillis();
+    driver.advanceWallClockTime(d);
+  }
+
+  /** Teaches the processor that a function sends platform reports (its first report and span). */
+  public void teachReports(String function) {
+    log(function, Otlp.report(function, "warmup", "success", 1, -1, 10, null));
+    span(function, Otlp.span(function, "warmup").request());
+  }
+
+  /** Series ("name{labels}") to value, as a scrape of /metrics shows them. */
+  public Map<String, Double> metrics() {
+    Map<String, Double> out = new TreeMap<>();
+    for (String line : registry.scrape().split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return out;
+  }
+
+  /** A series' value; 0 when the scrape does not show it (use {@link #metrics()} to tell the two apart). */
+  public double metric(String series) {
+    return metrics().getOrDefault(series, 0.0);
+  }
+
+  /** The invocations decided so far, oldest first. */
+  public List<DecidedInvocation> decided() {
+    return recent.query(i -> true, -1, 100).entries().stream().map(RecentInvocations.Entry::invocation).toList();
+  }
+
+  public List<Finding> findings() {
+    return collector.findings();
+  }
+
+  /** The series name of faas_invocations_total for these labels. */
+  public static String invocations(String function, String trigger, String outcome) {
+    return "faas_invocations_total{function=\"" + function + "\",outcome=\"" + outcome + "\",trigger=\"" + trigger + "\"}";
+  }
+
+  private static byte[] key(String function) {
+    return function == null ? null : function.getBytes(StandardCharsets.UTF_8);
+  }
+}
