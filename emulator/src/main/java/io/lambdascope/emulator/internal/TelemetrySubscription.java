@@ -22,12 +22,15 @@ import java.util.Set;
  * One extension's Telemetry API subscription: a buffer of the events of its types and a sender thread. A batch goes
  * out when {@code maxItems} events or {@code maxBytes} are buffered or the oldest has waited {@code timeoutMs}, holds
  * at most that many, and is sent again (with backoff) until the listener takes it, in order; only while the
- * environment is thawed ({@link FreezeGate}). Beyond twice the limits newer events are dropped and reported with
+ * environment is thawed ({@link FreezeGate}). A batch whose answer does not come in time is sent again, so a slow
+ * listener may get it twice. Beyond ten times the limits newer events are dropped and reported with
  * {@code platform.logsDropped}, as Lambda does when a subscriber falls behind.
  */
 final class TelemetrySubscription {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
   private static final long MAX_BACKOFF_MS = 1000;
+  /** How many times the buffering limits the buffer may hold while the listener does not take it. */
+  private static final int BACKLOG_FACTOR = 10;
 
   /** One event, already written as JSON, and its category ({@code platform}, {@code function}, {@code extension}). */
   record Event(String category, byte[] json) {}
@@ -83,7 +86,8 @@ final class TelemetrySubscription {
     if (closed || !types.contains(event.category())) {
       return;
     }
-    if (buffer.size() >= 2 * maxItems || bufferedBytes + event.json().length > 2L * maxBytes) {
+    if (buffer.size() >= BACKLOG_FACTOR * maxItems
+        || bufferedBytes + event.json().length > (long) BACKLOG_FACTOR * maxBytes) {
       droppedRecords++;
       droppedBytes += event.json().length;
       return;
