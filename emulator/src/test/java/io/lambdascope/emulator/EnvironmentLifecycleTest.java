@@ -101,6 +101,8 @@ class EnvironmentLifecycleTest {
             handler: %1$s
             memory: 128
             reservedConcurrency: 1
+            environment:
+              PROBE_SHUTDOWN_FILE: ${SHUTDOWN_FILES}/bare
         """.formatted(PROBE));
     Files.createDirectories(dir.resolve("shutdown"));
     emulator = Emulator.start(EmulatorConfig.builder()
@@ -339,6 +341,9 @@ class EnvironmentLifecycleTest {
 
   @Test
   void spinDownDeliversTheLastReportThenShutdownAndSigterm() throws Exception {
+    // An internal extension only, and no extension at all: SIGTERM with the one, SIGKILL without any.
+    String wrapped = invokeWhenFree("wrapped", "{}").body().path("logStream").asText();
+    invokeWhenFree("bare", "{}");
     Call last = invokeWhenFree("observed", "{}");
     String logStream = last.body().path("logStream").asText();
     JsonNode shutdown = capture.awaitReports("event", r -> r.path("function").asText().equals("observed")
@@ -348,6 +353,11 @@ class EnvironmentLifecycleTest {
     // SIGTERM, not SIGKILL, reached the runtime: its shutdown hook ran.
     Path hooks = dir.resolve("shutdown").resolve("observed");
     awaitTrue("the runtime's shutdown hook", () -> Files.exists(hooks) && Files.readString(hooks).contains(logStream));
+    Path wrappedHooks = dir.resolve("shutdown").resolve("wrapped");
+    awaitTrue("the shutdown hook of the runtime with an internal extension",
+        () -> Files.exists(wrappedHooks) && Files.readString(wrappedHooks).contains(wrapped));
+    awaitTrue("bare spun down", () -> emulator.environments("bare") == 0);
+    assertFalse(Files.exists(dir.resolve("shutdown").resolve("bare")), "without extensions the runtime gets SIGKILL");
   }
 
   @Test
