@@ -91,6 +91,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
   private int runtimeExitCode;
   /** An extension that crashed or reported an error, as {@code errorType}. */
   private String extensionFailure;
+  private boolean killed;
   private volatile long lastUsedNanos = System.nanoTime();
 
   /**
@@ -557,17 +558,27 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
     return Json.bytes(e);
   }
 
-  /** Kills every process at once and stops the environment's APIs; idempotent. */
+  /**
+   * Kills every process at once and stops the environment's APIs; idempotent. Calls blocked in {@code next} stay
+   * unanswered until the processes are gone: an answer (or a closed connection) would let the runtime react before
+   * its SIGKILL.
+   */
   void kill() {
     synchronized (lock) {
-      if (state == State.GONE) {
+      if (killed) {
         return;
       }
-      state = State.GONE;
-      lock.notifyAll();
+      killed = true;
+      if (state != State.GONE) {
+        state = State.SHUTDOWN;
+      }
     }
     gate.close();
     processes.killAll();
+    synchronized (lock) {
+      state = State.GONE;
+      lock.notifyAll();
+    }
     telemetry.close();
     registry.close();
     api.close();
@@ -621,7 +632,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
       runtimeWaiting = true;
       lock.notifyAll();
       while (pending == null) {
-        if (state == State.SHUTDOWN || state == State.GONE) {
+        if (state == State.GONE) {
           return null;
         }
         lock.wait(200);
