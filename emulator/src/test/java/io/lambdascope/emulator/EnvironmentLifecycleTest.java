@@ -82,6 +82,17 @@ class EnvironmentLifecycleTest {
             environment:
               RECORDER_URL: ${RECORDER_URL}
               PROBE_FAIL_INIT: "true"
+          - name: failing-extension
+            jar: ${EXAMPLES_JAR}
+            handler: %1$s
+            layers:
+              - ${RECORDER_LAYER}
+            memory: 256
+            timeout: 8s
+            reservedConcurrency: 1
+            environment:
+              RECORDER_URL: ${RECORDER_URL}
+              RECORDER_INIT_ERROR: Extension.TestFailure
           - name: wrapped
             jar: ${EXAMPLES_JAR}
             handler: %1$s
@@ -337,6 +348,21 @@ class EnvironmentLifecycleTest {
     assertEquals(2, capture.awaitReports("event", r -> r.path("function").asText().equals("broken")
         && r.path("event").path("shutdownReason").asText().equals("failure"), 2, WAIT).size(),
         "both environments are reset");
+  }
+
+  @Test
+  void anExtensionsInitErrorFailsInit() throws Exception {
+    Call call = invokeWhenFree("failing-extension", "{}");
+    assertEquals("Unhandled", call.functionError());
+    assertEquals("Extension.TestFailure", call.body().path("errorType").asText(), call.toString());
+    JsonNode reported = capture.awaitReports("init-error",
+        r -> r.path("function").asText().equals("failing-extension"), 1, WAIT).get(0);
+    assertEquals(202, reported.path("status").asInt(), reported.toString());
+    // After init/error, no further call succeeds.
+    assertEquals(403, reported.path("nextStatus").asInt(), reported.toString());
+    assertEquals("Extension.InvalidExtensionState", reported.path("nextBody").path("errorType").asText());
+    // The init retried inside the invocation failed the same way.
+    capture.awaitReports("init-error", r -> r.path("function").asText().equals("failing-extension"), 2, WAIT);
   }
 
   @Test

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * arrived during. Knobs, from the function's environment: {@code RECORDER_REGISTER_DELAY_MS} (before registering),
  * {@code RECORDER_INIT_MS} (work after subscribing, before the first {@code next}), {@code RECORDER_POST_INVOKE_MS}
  * (work after each INVOKE before {@code next}), {@code RECORDER_REGISTER_LATE} (try to register another extension
- * at the first INVOKE).
+ * at the first INVOKE), {@code RECORDER_INIT_ERROR} (report that error type with {@code init/error} after
+ * subscribing, then exit).
  *
  * <p>Only JDK classes: it runs from the layer with nothing else on its classpath.
  */
@@ -83,6 +84,16 @@ public final class RecordingExtension {
             + "\"timeoutMs\":25}}");
     report("subscribed", "\"status\":" + subscribed.status + ",\"body\":" + quote(subscribed.body));
 
+    String initError = System.getenv("RECORDER_INIT_ERROR");
+    if (initError != null) {
+      Response reported = call("POST", "/2020-01-01/extension/init/error", id,
+          "{\"errorMessage\":\"told to fail\",\"errorType\":\"" + initError + "\"}",
+          "Lambda-Extension-Function-Error-Type", initError);
+      Response after = call("GET", "/2020-01-01/extension/event/next", id, null);
+      report("init-error", "\"status\":" + reported.status + ",\"nextStatus\":" + after.status
+          + ",\"nextBody\":" + after.body);
+      System.exit(1);
+    }
     Thread.sleep(millis("RECORDER_INIT_MS"));
     long postInvokeMs = millis("RECORDER_POST_INVOKE_MS");
     boolean registerLate = Boolean.parseBoolean(System.getenv("RECORDER_REGISTER_LATE"));
