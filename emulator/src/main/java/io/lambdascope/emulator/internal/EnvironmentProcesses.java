@@ -30,6 +30,7 @@ final class EnvironmentProcesses implements FreezeGate.Signals {
   private final FunctionLog log;
   private final String logPrefix;
   private final Consumer<TelemetrySubscription.Event> telemetry;
+  private final ProcessSignals signals;
   private final List<Process> started = new CopyOnWriteArrayList<>();
   private final Map<String, Process> extensions = new LinkedHashMap<>();
   private volatile Process runtime;
@@ -40,12 +41,13 @@ final class EnvironmentProcesses implements FreezeGate.Signals {
    * @param environment the runtime's environment variables; extensions get them without {@link #RUNTIME_ONLY}
    */
   EnvironmentProcesses(Map<String, String> environment, Path workDir, FunctionLog log, String logPrefix,
-      Consumer<TelemetrySubscription.Event> telemetry) {
+      Consumer<TelemetrySubscription.Event> telemetry, ProcessSignals signals) {
     this.environment = Map.copyOf(environment);
     this.workDir = workDir;
     this.log = log;
     this.logPrefix = logPrefix;
     this.telemetry = telemetry;
+    this.signals = signals;
   }
 
   /** Starts an external extension: the executable file, with the extensions' environment. */
@@ -114,32 +116,13 @@ final class EnvironmentProcesses implements FreezeGate.Signals {
   @Override
   public synchronized void stop() {
     stopped = handles();
-    signal("-STOP", stopped);
+    signals.send("STOP", stopped);
   }
 
   @Override
   public synchronized void resume() {
-    signal("-CONT", stopped);
+    signals.send("CONT", stopped);
     stopped = List.of();
-  }
-
-  private static void signal(String signal, List<ProcessHandle> processes) {
-    if (processes.isEmpty()) {
-      return;
-    }
-    List<String> command = new ArrayList<>(List.of("kill", signal));
-    processes.forEach(p -> command.add(Long.toString(p.pid())));
-    try {
-      Process kill = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-        kill.destroyForcibly();
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot send SIG" + signal.substring(1) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** SIGTERM to the runtime (and what it started), then waits up to {@code waitMs} for it to exit. */

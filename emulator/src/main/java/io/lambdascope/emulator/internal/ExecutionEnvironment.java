@@ -124,7 +124,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
     this.telemetry = new TelemetryApi(launch.host(), gate, launch.http());
     this.events = new PlatformEvents(telemetry, definition.name(), definition.memoryMb(), logStream);
     this.processes = new EnvironmentProcesses(environment(), launch.workDir(), log,
-        "lambdascope-" + definition.name(), telemetry::publish);
+        "lambdascope-" + definition.name(), telemetry::publish, launch.signals());
     ref[0] = processes;
   }
 

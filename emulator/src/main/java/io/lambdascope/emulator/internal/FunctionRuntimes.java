@@ -22,6 +22,7 @@ public final class FunctionRuntimes implements AutoCloseable {
   private final Path logDir;
   private final Path layersDir;
   private final ThrottleEventShortcut throttles;
+  private final ProcessSignals signals = new ProcessSignals();
   private final List<FunctionLog> logs = new ArrayList<>();
 
   public FunctionRuntimes(EmulatorConfig config, Map<String, String> baseEnvironment, Path logDir, Path workDir,
@@ -37,7 +38,7 @@ public final class FunctionRuntimes implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
     this.launch = new LaunchSettings(java, config.runtimeClasspath().orElseGet(RuntimeClasspath::locate), options,
         baseEnvironment, taskRoot, config.host(), config.region(), config.initTimeout(), config.freeze(), executor,
-        http);
+        http, signals);
     this.logDir = requireNonNull(logDir, "logDir");
     this.layersDir = workDir.resolve("opt");
     this.throttles = requireNonNull(throttles, "throttles");
@@ -74,11 +75,12 @@ public final class FunctionRuntimes implements AutoCloseable {
     return new FunctionRuntime(definition, launch, layers, log, throttles);
   }
 
-  /** Closes the log files (after the runtimes). */
+  /** Closes the log files and the signalling shell (after the runtimes). */
   @Override
   public void close() {
     synchronized (logs) {
       logs.forEach(FunctionLog::close);
     }
+    signals.close();
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
  *     endpoint, the agent's settings
  * @param freeze whether idle environments are stopped (SIGSTOP) between invocations
  * @param http the client that delivers telemetry to the environments' subscribers
+ * @param signals how environments are stopped and continued
  */
 record LaunchSettings(
     String javaCommand,
@@ -30,7 +31,8 @@ record LaunchSettings(
     Duration initTimeout,
     boolean freeze,
     ExecutorService executor,
-    HttpClient http) {
+    HttpClient http,
+    ProcessSignals signals) {
   LaunchSettings {
     requireNonNull(javaCommand, "javaCommand");
     requireNonNull(runtimeClasspath, "runtimeClasspath");
@@ -42,5 +44,6 @@ record LaunchSettings(
     requireNonNull(initTimeout, "initTimeout");
     requireNonNull(executor, "executor");
     requireNonNull(http, "http");
+    requireNonNull(signals, "signals");
   }
 }
