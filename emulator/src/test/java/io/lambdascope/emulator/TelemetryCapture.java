@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -39,13 +41,20 @@ final class TelemetryCapture implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
+  /** Requests come from every extension, the agents and the emulator at once: one thread each. */
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "telemetry-capture");
+    t.setDaemon(true);
+    return t;
+  });
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<JsonNode> reports = new CopyOnWriteArrayList<>();
   private final List<String> spans = new CopyOnWriteArrayList<>();
   final List<String> badRequests = new CopyOnWriteArrayList<>();
 
   TelemetryCapture() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(executor);
     server.createContext("/v1/lambda/telemetry", exchange -> {
       try (exchange) {
         String function = exchange.getRequestHeaders().getFirst("X-Lambdascope-Function");
@@ -146,5 +155,6 @@ final class TelemetryCapture implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }
