@@ -101,7 +101,7 @@ final class FunctionProcess implements AutoCloseable {
             env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
             // Functional tests run on a loaded 2-core machine: a generous budget keeps them deterministic.
             // Tests of the budget itself set their own.
-            env.put("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "5000");
+            env.put("LAMBDASCOPE_FLUSH_TIMEOUT", "5s");
         }
 
         Builder withoutAgent() {
