@@ -13,6 +13,9 @@ import java.lang.instrument.Instrumentation;
  * JVM's start. Never throws: a broken agent must not stop the function.
  */
 public final class LambdascopeAgent {
+    /** The main class of the AWS Lambda Java runtimes (the runtime interface client). */
+    private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
     private LambdascopeAgent() {
     }
 
@@ -40,6 +43,11 @@ public final class LambdascopeAgent {
             Invocations.configure(settings);
             if (settings.extension() && settings.runtimeApi() != null) {
                 LambdaExtension.start(settings);
+                if (!System.getProperty("sun.java.command", "").startsWith(RUNTIME_CLIENT_MAIN)) {
+                    // Not Lambda's runtime client (a custom runtime): no handler class tells us when init is
+                    // about to end, so the registration is awaited here, bounded.
+                    Invocations.awaitRegistration();
+                }
             }
             inst.addTransformer(new HandlerTransformer(settings.handler(), settings.throttles()), false);
         } catch (Throwable t) {

@@ -91,6 +91,8 @@ final class FunctionProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private String classPath = functionClassPath();
         private Path workingDir;
+        private Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        private final List<String> jvmArgs = new ArrayList<>();
 
         Builder() {
             env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
@@ -145,9 +147,21 @@ final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        /** Another JVM than the one running the tests (a JDK the agent must also work on). */
+        Builder java(Path javaExecutable) {
+            this.java = javaExecutable;
+            return this;
+        }
+
+        Builder jvmArg(String arg) {
+            jvmArgs.add(arg);
+            return this;
+        }
+
         FunctionProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
-            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(java.toString());
+            cmd.addAll(jvmArgs);
             cmd.add("-Xmx96m");
             cmd.add("-XX:+TieredCompilation");
             cmd.add("-XX:TieredStopAtLevel=1");

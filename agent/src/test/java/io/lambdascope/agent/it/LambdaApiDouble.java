@@ -71,6 +71,7 @@ public final class LambdaApiDouble implements AutoCloseable {
     private final List<Integer> deliveryStatuses = new CopyOnWriteArrayList<>();
     private volatile boolean accountFeature = true;
     private volatile boolean refuseSubscriptions;
+    private volatile boolean refuseRegistrations;
     /** Guarded by this: a batch is on its way to the listener. */
     private boolean delivering;
 
@@ -96,6 +97,11 @@ public final class LambdaApiDouble implements AutoCloseable {
     /** Whether register honours {@code Lambda-Extension-Accept-Feature: accountId} (Lambda does). */
     public void accountFeature(boolean honoured) {
         accountFeature = honoured;
+    }
+
+    /** Whether the Extensions API refuses registrations (403), as it does once init has ended. */
+    public void refuseRegistrations(boolean refuse) {
+        refuseRegistrations = refuse;
     }
 
     /** Whether the Telemetry API refuses subscriptions (400), as for a request it cannot honour. */
@@ -333,8 +339,8 @@ public final class LambdaApiDouble implements AutoCloseable {
         String events = new String(body, StandardCharsets.UTF_8);
         String id;
         synchronized (this) {
-            if (initEnded) {
-                registrationRefusals.add(name + ": init had ended");
+            if (initEnded || refuseRegistrations) {
+                registrationRefusals.add(name + (initEnded ? ": init had ended" : ": refused"));
                 respond(exchange, 403, "{\"errorType\":\"Extension.RegistrationClosed\"}");
                 return;
             }

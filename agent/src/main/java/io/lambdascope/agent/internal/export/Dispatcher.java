@@ -44,8 +44,9 @@ public final class Dispatcher {
                 s.batchMaxAgeMs(), WALL_CLOCK);
     }
 
-    Dispatcher(OtlpHttpClient http, int maxSpans, int maxEvents, boolean batch, long batchMaxAgeMillis,
-               LongSupplier clock) {
+    /** With the client and wall clock of the caller's choosing (tests). */
+    public Dispatcher(OtlpHttpClient http, int maxSpans, int maxEvents, boolean batch, long batchMaxAgeMillis,
+                      LongSupplier clock) {
         this.http = http;
         this.spans = new SpanExporter(http, maxSpans);
         this.events = new PlatformEvents(maxEvents, spans);

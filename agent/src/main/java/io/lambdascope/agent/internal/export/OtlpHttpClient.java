@@ -137,7 +137,8 @@ public final class OtlpHttpClient {
         this(endpoint, token, new Resolver(Resolver.SYSTEM));
     }
 
-    OtlpHttpClient(String endpoint, String token, Resolver resolver) {
+    /** With a resolver of the caller's choosing (tests make it slow). */
+    public OtlpHttpClient(String endpoint, String token, Resolver resolver) {
         this.target = Endpoint.parse(endpoint);
         this.token = token;
         this.resolver = resolver;

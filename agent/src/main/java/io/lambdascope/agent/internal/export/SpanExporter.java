@@ -28,7 +28,6 @@ public final class SpanExporter {
     private final OtlpHttpClient http;
     private final int maxBufferedSpans;
     private final ProtoWriter request = new ProtoWriter(8 * 1024);
-    private ProtoWriter spanWriter;
     private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
     /** The request body while it is sent, so that spans can be added meanwhile. */
     private byte[] inFlight;
@@ -102,27 +101,42 @@ public final class SpanExporter {
 
     /**
      * Extension mode: encodes the span of {@code inv} into the buffer, to be sent by {@link #sendPending}. At least
-     * this span is kept, whatever the buffer size; a correction replaces its provisional record.
+     * this span is kept, whatever the buffer size; a correction replaces its provisional record. The encoding runs
+     * outside this object's lock, so that reading an invocation another thread holds can never block the others.
      */
-    public synchronized void add(Invocation inv, boolean provisional, long nowMillis) {
-        for (Iterator<Pending> it = buffer.iterator(); it.hasNext(); ) {
-            Pending p = it.next();
-            if (p.spanId == inv.spanId && p.traceIdLow == inv.traceIdLow) {
-                it.remove();
-                supersede(p);
+    public void add(Invocation inv, boolean provisional, long nowMillis) {
+        long carried;
+        long carriedEvents;
+        String name;
+        synchronized (this) {
+            carried = unreportedDrops;
+            carriedEvents = unreportedEventDrops;
+            unreportedDrops = 0;
+            unreportedEventDrops = 0;
+            name = spanName;
+        }
+        ProtoWriter w = new ProtoWriter(2 * 1024);
+        try {
+            SpanEncoder.span(w, inv, name, provisional, carried, carriedEvents);
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                // The counts ride on the next span instead; the caller counts this one as dropped.
+                unreportedDrops += carried;
+                unreportedEventDrops += carriedEvents;
             }
+            throw e;
         }
-        if (spanWriter == null) {
-            spanWriter = new ProtoWriter(2 * 1024);
+        synchronized (this) {
+            for (Iterator<Pending> it = buffer.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.spanId == inv.spanId && p.traceIdLow == inv.traceIdLow) {
+                    it.remove();
+                    supersede(p);
+                }
+            }
+            append(new Pending(inv.traceIdLow, inv.spanId, w.toByteArray(), carried, carriedEvents, nowMillis),
+                    Math.max(1, maxBufferedSpans));
         }
-        spanWriter.reset();
-        long carried = unreportedDrops;
-        long carriedEvents = unreportedEventDrops;
-        unreportedDrops = 0;
-        unreportedEventDrops = 0;
-        SpanEncoder.span(spanWriter, inv, spanName, provisional, carried, carriedEvents);
-        append(new Pending(inv.traceIdLow, inv.spanId, spanWriter.toByteArray(), carried, carriedEvents, nowMillis),
-                Math.max(1, maxBufferedSpans));
     }
 
     /**

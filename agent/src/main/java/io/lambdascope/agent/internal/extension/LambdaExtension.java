@@ -225,7 +225,9 @@ public final class LambdaExtension implements Runnable {
         }
         long finishedBefore = outbox.finishedCount();
         long entriesBefore = Invocations.entries();
-        boolean ended = awaitInvocationEnd(e.requestId, finishedBefore, deadline - flushTimeout - safety);
+        // As long as the handler may run: a span handed over near the deadline gets what time is left, and the
+        // watchdog has sent the provisional record before.
+        boolean ended = awaitInvocationEnd(e.requestId, finishedBefore, deadline - safety);
         if (!ended && !subscribed && Invocations.entries() == entriesBefore) {
             hookMissed = true; // no hooks ran and nothing else tells us when the runtime is done: stop waiting
         }
