@@ -92,6 +92,7 @@ final class FunctionProcess implements AutoCloseable {
         private String classPath = functionClassPath();
         private Path workingDir;
         private Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        private Path wrapper;
         private final List<String> jvmArgs = new ArrayList<>();
 
         Builder() {
@@ -153,6 +154,12 @@ final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        /** Starts the JVM through an exec wrapper ({@code AWS_LAMBDA_EXEC_WRAPPER}), as Lambda does. */
+        Builder wrapper(Path script) {
+            this.wrapper = script;
+            return this;
+        }
+
         Builder jvmArg(String arg) {
             jvmArgs.add(arg);
             return this;
@@ -160,6 +167,9 @@ final class FunctionProcess implements AutoCloseable {
 
         FunctionProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
+            if (wrapper != null) {
+                cmd.add(wrapper.toString());
+            }
             cmd.add(java.toString());
             cmd.addAll(jvmArgs);
             cmd.add("-Xmx96m");
