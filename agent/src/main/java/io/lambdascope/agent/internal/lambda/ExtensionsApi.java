@@ -48,19 +48,27 @@ public final class ExtensionsApi {
         }
     }
 
-    /** Registers for INVOKE (internal extensions may not take SHUTDOWN), asking for the account id. */
+    /** Registers the agent for INVOKE (internal extensions may not take SHUTDOWN), asking for the account id. */
     public Registration register(int timeoutMillis) throws IOException {
+        return register(NAME, REGISTER_BODY, timeoutMillis);
+    }
+
+    /**
+     * Registers {@code name} (an external extension's file name under /opt/extensions) for the given body, such as
+     * {@code {"events":["INVOKE","SHUTDOWN"]}}.
+     */
+    public Registration register(String name, byte[] body, int timeoutMillis) throws IOException {
         Response r = exchange("POST", "/2020-01-01/extension/register",
-                "Lambda-Extension-Name: " + NAME + "\r\nLambda-Extension-Accept-Feature: accountId\r\n"
-                        + "Content-Type: application/json\r\n", REGISTER_BODY, timeoutMillis, timeoutMillis);
+                "Lambda-Extension-Name: " + name + "\r\nLambda-Extension-Accept-Feature: accountId\r\n"
+                        + "Content-Type: application/json\r\n", body, timeoutMillis, timeoutMillis);
         if (r.status != 200 || r.extensionId == null || r.extensionId.isEmpty()) {
             throw new IOException("register answered HTTP " + r.status + (r.extensionId == null
                     ? " without Lambda-Extension-Identifier" : "") + ": " + r.bodyText(200));
         }
-        Object body = r.body.length == 0 ? null : JsonPeek.parse(r.body, r.body.length);
+        Object answer = r.body.length == 0 ? null : JsonPeek.parse(r.body, r.body.length);
         String account = null;
-        if (body instanceof Map) {
-            Object a = ((Map<?, ?>) body).get("accountId");
+        if (answer instanceof Map) {
+            Object a = ((Map<?, ?>) answer).get("accountId");
             account = a instanceof String && !((String) a).isEmpty() ? (String) a : null;
         }
         return new Registration(r.extensionId, account);
