@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * it registered, as Lambda does with {@code /opt/extensions}) without the agent; and that external extension
  * with the agent in direct mode, what an external design would at least cost. It reports the init phase (first
  * spawn to the end of init: the runtime and every extension called {@code next}), the cold invocation (first
- * spawn to the end of the first invocation) and the peak RSS of all the environment's processes after it.
+ * spawn to the end of the first invocation) and the peak RSS of all the environment's processes after it. The
+ * function JVM runs with the heap Lambda gives a 512 MB function; the OpenTelemetry Java agent (exporters off),
+ * the reference of the cold-start budget, runs in the same rounds when it is in the local Maven repository.
  *
  * <pre>mvn -B -o -pl agent -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dit.test=ExtensionCostBenchmarkIT -Dlambdascope.bench=extension-cost [-Dlambdascope.bench.rounds=15]</pre>
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "lambdascope.bench", matches = "extension-cost")
 class ExtensionCostBenchmarkIT {
     private static final String HANDLER = "io.lambdascope.agent.testfn.Handlers$Echo";
+    /** What Lambda gives the runtime's heap for a 512 MB function (as the emulator does). */
+    private static final String FUNCTION_HEAP = "435m";
     /** The external extension gets every advantage: the smallest heap, no JIT beyond C1, serial GC, CDS. */
     private static final List<String> EXTENSION_JVM_FLAGS = Arrays.asList("-Xmx16m", "-Xss256k",
             "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
@@ -49,7 +53,9 @@ class ExtensionCostBenchmarkIT {
         DIRECT("agent, direct mode", true, false, false),
         INTERNAL("agent + internal extension", true, true, false),
         EXTERNAL("external extension (Java), no agent", false, false, true),
-        DIRECT_EXTERNAL("agent direct + external extension", true, false, true);
+        DIRECT_EXTERNAL("agent direct + external extension", true, false, true),
+        /** The reference of the cold-start budget: the OpenTelemetry Java agent, exporters off. */
+        OTEL("OpenTelemetry agent 2.33.1, exporters off", false, false, false);
 
         final String label;
         final boolean agent;
@@ -62,6 +68,14 @@ class ExtensionCostBenchmarkIT {
             this.internal = internal;
             this.external = external;
         }
+    }
+
+    /** The OpenTelemetry Java agent, from the local Maven repository unless named; null when absent. */
+    private static Path otelAgent() {
+        Path jar = Paths.get(System.getProperty("lambdascope.bench.otel.jar", System.getProperty("user.home")
+                + "/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/2.33.1/"
+                + "opentelemetry-javaagent-2.33.1.jar"));
+        return Files.isRegularFile(jar) ? jar : null;
     }
 
     static final class Run {
@@ -81,12 +95,14 @@ class ExtensionCostBenchmarkIT {
         int rounds = Integer.getInteger("lambdascope.bench.rounds", 10);
         Map<Variant, List<Run>> runs = new LinkedHashMap<>();
         for (Variant v : Variant.values()) {
-            runs.put(v, new ArrayList<>());
+            if (v != Variant.OTEL || otelAgent() != null) {
+                runs.put(v, new ArrayList<>());
+            }
         }
         String load = loadAverage();
         long started = System.nanoTime();
         for (int round = 0; round <= rounds; round++) {
-            List<Variant> order = new ArrayList<>(Arrays.asList(Variant.values()));
+            List<Variant> order = new ArrayList<>(runs.keySet());
             Collections.shuffle(order);
             for (Variant v : order) {
                 Run r = run(v, Files.createTempDirectory(dir, "task"));
@@ -105,7 +121,12 @@ class ExtensionCostBenchmarkIT {
         try (CaptureServer sink = CaptureServer.start(); LambdaApiDouble api = new LambdaApiDouble()) {
             api.enqueue("cold-1", "Root=1-5759e988-bd862e3fe1be46a994272793", "\"hi\"");
             FunctionProcess.Builder b = RuntimeClientFunction.builder(taskRoot, HANDLER, api.address())
-                    .endpoint(sink.endpoint()).env("LAMBDASCOPE_EXTENSION", v.internal ? "true" : "false");
+                    .endpoint(sink.endpoint()).env("LAMBDASCOPE_EXTENSION", v.internal ? "true" : "false")
+                    .maxHeap(FUNCTION_HEAP);
+            if (v == Variant.OTEL) {
+                b.jvmArg("-javaagent:" + otelAgent()).env("OTEL_TRACES_EXPORTER", "none")
+                        .env("OTEL_METRICS_EXPORTER", "none").env("OTEL_LOGS_EXPORTER", "none");
+            }
             long t0 = System.nanoTime();
             Process external = null;
             FunctionProcess fn = null;
@@ -135,7 +156,7 @@ class ExtensionCostBenchmarkIT {
                 }
                 assertEquals(expected, names, v.label);
                 assertEquals("\"echo:hi\"", api.awaitResponse("cold-1", 5), v.label);
-                if (v.agent) {
+                if (v.agent) { // the OpenTelemetry variant exports nothing
                     sink.await(c -> "cold-1".equals(c.attr("faas.invocation_id")), java.time.Duration.ofSeconds(10));
                 }
                 return new Run((api.initEndedNanos() - t0) / 1e6, (inv.endedNanos - t0) / 1e6, rss);
@@ -189,6 +210,8 @@ class ExtensionCostBenchmarkIT {
         sb.append("| variant | init, median ms | p25–p75 | added init ms | cold invocation, median ms | "
                 + "peak RSS of all processes, median MB | added RSS MB |\n|---|---:|---:|---:|---:|---:|---:|\n");
         List<Run> base = runs.get(Variant.NONE);
+        Map<Variant, Double> addedInitMedian = new LinkedHashMap<>();
+        Map<Variant, Double> addedRssMedian = new LinkedHashMap<>();
         for (Map.Entry<Variant, List<Run>> e : runs.entrySet()) {
             List<Run> r = e.getValue();
             double[] init = new double[r.size()];
@@ -206,6 +229,19 @@ class ExtensionCostBenchmarkIT {
             sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.0f | %.0f | %.1f | %.1f |%n",
                     e.getKey().label, quantile(init, 0.5), quantile(init, 0.25), quantile(init, 0.75),
                     quantile(addedInit, 0.5), quantile(cold, 0.5), quantile(rss, 0.5), quantile(addedRss, 0.5)));
+            addedInitMedian.put(e.getKey(), quantile(addedInit, 0.5));
+            addedRssMedian.put(e.getKey(), quantile(addedRss, 0.5));
+        }
+        Double otelInit = addedInitMedian.get(Variant.OTEL);
+        if (otelInit != null) {
+            sb.append("\n| ratio to the OpenTelemetry agent's addition | added init | added peak RSS |\n"
+                    + "|---|---:|---:|\n");
+            for (Variant v : new Variant[] {Variant.INTERNAL, Variant.DIRECT_EXTERNAL}) {
+                sb.append(String.format(Locale.ROOT, "| %s | %.3f (1/%.0f) | %.3f (1/%.0f) |%n", v.label,
+                        addedInitMedian.get(v) / otelInit, otelInit / addedInitMedian.get(v),
+                        addedRssMedian.get(v) / addedRssMedian.get(Variant.OTEL),
+                        addedRssMedian.get(Variant.OTEL) / addedRssMedian.get(v)));
+            }
         }
         return sb.toString();
     }

@@ -93,6 +93,7 @@ final class FunctionProcess implements AutoCloseable {
         private Path workingDir;
         private Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         private Path wrapper;
+        private String maxHeap = "96m";
         private final List<String> jvmArgs = new ArrayList<>();
 
         Builder() {
@@ -154,6 +155,12 @@ final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        /** {@code -Xmx}; Lambda sets it from the function's memory (435m for 512 MB). */
+        Builder maxHeap(String size) {
+            this.maxHeap = size;
+            return this;
+        }
+
         /** Starts the JVM through an exec wrapper ({@code AWS_LAMBDA_EXEC_WRAPPER}), as Lambda does. */
         Builder wrapper(Path script) {
             this.wrapper = script;
@@ -172,7 +179,7 @@ final class FunctionProcess implements AutoCloseable {
             }
             cmd.add(java.toString());
             cmd.addAll(jvmArgs);
-            cmd.add("-Xmx96m");
+            cmd.add("-Xmx" + maxHeap);
             cmd.add("-XX:+TieredCompilation");
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-XX:+UseSerialGC");

@@ -67,7 +67,9 @@ public final class HandlerTransformer implements ClassFileTransformer {
             }
             return null;
         } catch (Throwable t) {
-            HandlerStatus.failed("rewriting " + className + " failed: " + t);
+            if (targetClass == null || className.equals(targetClass) || isInheritedTarget(className)) {
+                HandlerStatus.failed("rewriting " + className + " failed: " + t);
+            }
             warnOnce(className, t);
             return null;
         }
