@@ -1,5 +1,6 @@
 package io.lambdascope.agent.internal.export;
 
+import io.lambdascope.agent.internal.Deadlines;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
@@ -110,15 +111,8 @@ public final class Resolver {
 
         synchronized InetAddress await(long deadlineNanos) throws IOException {
             while (!done) {
-                long waitMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-                if (waitMillis <= 0) {
+                if (!Deadlines.waitOn(this, deadlineNanos)) {
                     throw new SocketTimeoutException("no DNS answer for " + host + " within the flush budget");
-                }
-                try {
-                    wait(waitMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SocketTimeoutException("interrupted while resolving " + host);
                 }
             }
             if (error != null) {

@@ -1,5 +1,6 @@
 package io.lambdascope.agent.internal.extension;
 
+import io.lambdascope.agent.internal.Deadlines;
 import io.lambdascope.agent.internal.Diagnostics;
 import io.lambdascope.agent.internal.export.Dispatcher;
 import io.lambdascope.agent.internal.invocation.Invocation;
@@ -54,14 +55,7 @@ final class FlushThread implements Runnable {
     /** Waits until the flush of {@code ticket} is done, at most until {@code untilNanos}; whether it is. */
     synchronized boolean await(long ticket, long untilNanos) {
         while (completed < ticket) {
-            long left = (untilNanos - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Deadlines.waitOn(this, untilNanos)) {
                 return false;
             }
         }

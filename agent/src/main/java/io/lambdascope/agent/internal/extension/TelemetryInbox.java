@@ -1,5 +1,6 @@
 package io.lambdascope.agent.internal.extension;
 
+import io.lambdascope.agent.internal.Deadlines;
 import io.lambdascope.agent.internal.export.PlatformEvents;
 import io.lambdascope.agent.internal.lambda.TelemetryListener;
 import java.util.concurrent.locks.LockSupport;
@@ -58,14 +59,7 @@ final class TelemetryInbox implements TelemetryListener.Sink {
     /** Waits until the report of {@code requestId} arrived or {@code deadlineNanos}; whether it did. */
     synchronized boolean awaitReport(String requestId, long deadlineNanos) {
         while (!requestId.equals(lastReport)) {
-            long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Deadlines.waitOn(this, deadlineNanos)) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.lambdascope.agent.internal.invocation;
 
 import io.lambdascope.agent.internal.AgentSettings;
+import io.lambdascope.agent.internal.Deadlines;
 import io.lambdascope.agent.internal.Diagnostics;
 import io.lambdascope.agent.internal.export.Dispatcher;
 
@@ -89,14 +90,7 @@ public final class Invocations {
         synchronized (REGISTRATION) {
             long end = System.nanoTime() + REGISTRATION_WAIT_MILLIS * 1_000_000L;
             while (registrationPending) {
-                long left = (end - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    REGISTRATION.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!Deadlines.waitOn(REGISTRATION, end)) {
                     return;
                 }
             }

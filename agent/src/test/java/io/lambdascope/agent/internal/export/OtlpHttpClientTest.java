@@ -60,7 +60,8 @@ class OtlpHttpClientTest {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    private static String readHead(InputStream in) throws Exception {
+    /** A request head up to the empty line, or null at the end of the stream. */
+    static String readHead(InputStream in) throws Exception {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {

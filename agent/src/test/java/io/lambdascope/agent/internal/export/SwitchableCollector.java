@@ -6,7 +6,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -118,7 +117,7 @@ final class SwitchableCollector implements AutoCloseable {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             while (true) {
-                String head = readHead(in);
+                String head = OtlpHttpClientTest.readHead(in);
                 if (head == null) {
                     return;
                 }
@@ -147,23 +146,9 @@ final class SwitchableCollector implements AutoCloseable {
                 out.write(("HTTP/1.1 " + code + " X\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (Exception e) {
             // closed
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            byte[] h = head.toByteArray();
-            int n = h.length;
-            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                return new String(h, StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
     }
 
     static String header(String head, String name) {
