@@ -174,13 +174,17 @@ public final class LambdaExtension implements Runnable {
             byte[] event;
             try {
                 event = api.next(id);
+                if (failures >= MAX_NEXT_FAILURES) {
+                    resume();
+                }
                 failures = 0;
             } catch (Throwable t) {
-                if (++failures >= MAX_NEXT_FAILURES) {
+                if (++failures == MAX_NEXT_FAILURES) {
                     stop(t);
-                    return;
                 }
-                LockSupport.parkNanos(Math.min(1000L, 10L << failures) * 1_000_000L);
+                // Keep asking: while Lambda counts this extension as registered, an invocation only ends with
+                // its next.
+                LockSupport.parkNanos(Math.min(1000L, 10L << Math.min(failures, 7)) * 1_000_000L);
                 continue;
             }
             try {
@@ -306,13 +310,21 @@ public final class LambdaExtension implements Runnable {
         }
     }
 
+    /** The Extensions API keeps failing: spans go out before the handler returns until it answers again. */
     private void stop(Throwable cause) {
         System.err.println("lambdascope: the Extensions API stopped answering (" + cause
-                + "); spans are sent before the handler returns from now on");
+                + "); spans are sent before the handler returns until it answers again");
         if (global) {
             Invocations.extensionStopped();
         }
         flushAndWait(System.nanoTime() + settings.flushTimeoutMs() * 1_000_000L);
+    }
+
+    private void resume() {
+        System.err.println("lambdascope: the Extensions API answers again; spans are sent after the response");
+        if (global) {
+            Invocations.registrationSettled(outbox, null);
+        }
     }
 
     /**
