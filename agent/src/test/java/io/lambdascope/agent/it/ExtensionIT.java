@@ -55,8 +55,8 @@ class ExtensionIT {
             assertEquals("eu-west-1", spans.get(0).resourceAttr("cloud.region"));
             assertEquals("5759e988bd862e3fe1be46a994272793", Otlp.hex(spans.get(0).span.getTraceId()));
 
-            api.shutdown();
             fn.process().destroy(); // SIGTERM, as Lambda does at spin-down with an internal extension registered
+            api.shutdown(); // the last report comes after the signal: the shutdown hook waits for it
             assertTrue(fn.process().waitFor(10, TimeUnit.SECONDS));
             for (int i = 1; i <= 3; i++) {
                 collector.awaitPlatformEvent("platform.report", "ext-" + i, Duration.ofSeconds(1));

@@ -28,7 +28,8 @@ public final class HandlerStatus {
             return "its hooks were never called: the runtime calls another method than " + handler;
         }
         if (classSeen) {
-            return "the class has no public method of that name (nor do its superclasses)";
+            return "the class does not declare the method: it inherits it from a class loaded before it, or has "
+                    + "no public method of that name";
         }
         return "the class was never loaded: a custom runtime, or a misspelt handler name";
     }
