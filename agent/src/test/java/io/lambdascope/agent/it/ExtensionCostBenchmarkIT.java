@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it registered, as Lambda does with {@code /opt/extensions}) without the agent; and that external extension
  * with the agent in direct mode, what an external design would at least cost. It reports the init phase (first
  * spawn to the end of init: the runtime and every extension called {@code next}), the cold invocation (first
- * spawn to the end of the first invocation) and the peak RSS of all the environment's processes after it. The
+ * spawn to the end of the first invocation), and the CPU time and peak RSS of all the environment's processes
+ * after it (on a small Lambda function, with a fraction of a vCPU, CPU time is what init costs). The
  * function JVM runs with the heap Lambda gives a 512 MB function; the OpenTelemetry Java agent (exporters off),
  * the reference of the cold-start budget, runs in the same rounds when it is in the local Maven repository.
  *
@@ -82,11 +83,13 @@ class ExtensionCostBenchmarkIT {
         final double initMillis;
         final double coldMillis;
         final double rssMb;
+        final double cpuMillis;
 
-        Run(double initMillis, double coldMillis, double rssMb) {
+        Run(double initMillis, double coldMillis, double rssMb, double cpuMillis) {
             this.initMillis = initMillis;
             this.coldMillis = coldMillis;
             this.rssMb = rssMb;
+            this.cpuMillis = cpuMillis;
         }
     }
 
@@ -143,6 +146,7 @@ class ExtensionCostBenchmarkIT {
                 api.awaitInitEnded(60);
                 LambdaApiDouble.Invocation inv = api.awaitEnded("cold-1", 60);
                 double rss = peakRssMb(fn.process().pid()) + (external == null ? 0 : peakRssMb(external.pid()));
+                double cpu = cpuMillis(fn.process().pid()) + (external == null ? 0 : cpuMillis(external.pid()));
                 List<String> names = new ArrayList<>();
                 for (LambdaApiDouble.Extension e : api.extensions()) {
                     names.add(e.name);
@@ -159,7 +163,7 @@ class ExtensionCostBenchmarkIT {
                 if (v.agent) { // the OpenTelemetry variant exports nothing
                     sink.await(c -> "cold-1".equals(c.attr("faas.invocation_id")), java.time.Duration.ofSeconds(10));
                 }
-                return new Run((api.initEndedNanos() - t0) / 1e6, (inv.endedNanos - t0) / 1e6, rss);
+                return new Run((api.initEndedNanos() - t0) / 1e6, (inv.endedNanos - t0) / 1e6, rss, cpu);
             } finally {
                 if (fn != null) {
                     fn.kill();
@@ -196,6 +200,13 @@ class ExtensionCostBenchmarkIT {
         throw new AssertionError("no VmHWM for " + pid);
     }
 
+    /** CPU time (user + system) a live process has used so far, in ms (clock ticks of 10 ms). */
+    static double cpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // fields 14 and 15, USER_HZ = 100
+    }
+
     private static String loadAverage() throws Exception {
         String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
         return f[0] + " / " + f[1] + " / " + f[2];
@@ -208,7 +219,8 @@ class ExtensionCostBenchmarkIT {
                 + "after %s; %d cores.%n%n", rounds, seconds, loadBefore, loadAfter,
                 Runtime.getRuntime().availableProcessors()));
         sb.append("| variant | init, median ms | p25–p75 | added init ms | cold invocation, median ms | "
-                + "peak RSS of all processes, median MB | added RSS MB |\n|---|---:|---:|---:|---:|---:|---:|\n");
+                + "CPU of all processes, median ms | added CPU ms | peak RSS of all processes, median MB | "
+                + "added RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Run> base = runs.get(Variant.NONE);
         Map<Variant, Double> addedInitMedian = new LinkedHashMap<>();
         Map<Variant, Double> addedRssMedian = new LinkedHashMap<>();
@@ -219,16 +231,21 @@ class ExtensionCostBenchmarkIT {
             double[] rss = new double[r.size()];
             double[] addedInit = new double[r.size()];
             double[] addedRss = new double[r.size()];
+            double[] cpu = new double[r.size()];
+            double[] addedCpu = new double[r.size()];
             for (int i = 0; i < r.size(); i++) {
+                cpu[i] = r.get(i).cpuMillis;
+                addedCpu[i] = r.get(i).cpuMillis - base.get(i).cpuMillis;
                 init[i] = r.get(i).initMillis;
                 cold[i] = r.get(i).coldMillis;
                 rss[i] = r.get(i).rssMb;
                 addedInit[i] = r.get(i).initMillis - base.get(i).initMillis;
                 addedRss[i] = r.get(i).rssMb - base.get(i).rssMb;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.0f | %.0f | %.1f | %.1f |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f |%n",
                     e.getKey().label, quantile(init, 0.5), quantile(init, 0.25), quantile(init, 0.75),
-                    quantile(addedInit, 0.5), quantile(cold, 0.5), quantile(rss, 0.5), quantile(addedRss, 0.5)));
+                    quantile(addedInit, 0.5), quantile(cold, 0.5), quantile(cpu, 0.5), quantile(addedCpu, 0.5),
+                    quantile(rss, 0.5), quantile(addedRss, 0.5)));
             addedInitMedian.put(e.getKey(), quantile(addedInit, 0.5));
             addedRssMedian.put(e.getKey(), quantile(addedRss, 0.5));
         }
