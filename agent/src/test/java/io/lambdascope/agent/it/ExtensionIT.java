@@ -164,11 +164,16 @@ class ExtensionIT {
     }
 
     @Test
-    void theWatchdogReportsBeforeTheDeadlineAndTheCorrectionFollows(@TempDir Path taskRoot) throws Exception {
+    void theWatchdogSendsEverythingBufferedBeforeTheDeadlineAndTheCorrectionFollows(@TempDir Path taskRoot)
+            throws Exception {
         try (CaptureServer collector = CaptureServer.start();
              LambdaApiDouble api = new LambdaApiDouble();
              FunctionProcess fn = RuntimeClientFunction.builder(taskRoot, RuntimeClientFunction.SLOW, api.address())
-                     .endpoint(collector.endpoint()).env("LAMBDASCOPE_TIMEOUT_MARGIN", "1s").start()) {
+                     .endpoint(collector.endpoint()).env("LAMBDASCOPE_TIMEOUT_MARGIN", "1s")
+                     .env("LAMBDASCOPE_EXPORT", "batch").env("LAMBDASCOPE_BATCH_MAX_AGE", "5m").start()) {
+            api.enqueue("fast-1", TRACE, "\"10\"");
+            api.awaitEnded("fast-1", 30);
+            assertEquals(0, collector.spans().size(), "batched");
             // 4 s timeout: the watchdog fires at about 3 s, the handler returns at 3.6 s.
             api.enqueue("slow-1", TRACE, "\"3600\"", 4_000, null);
             CaptureServer.Captured provisional = collector.await(c -> "slow-1".equals(c.attr("faas.invocation_id")),
@@ -176,14 +181,18 @@ class ExtensionIT {
             assertEquals(true, provisional.attr("lambdascope.timeout.provisional"));
             assertEquals(0, api.invocation("slow-1").responseNanos,
                     "the provisional record went out while the handler still ran");
+            assertEquals(List.of("fast-1", "slow-1"), ids(collector.spans()), "with everything buffered");
+            collector.awaitPlatformEvent("platform.runtimeDone", "fast-1", Duration.ofSeconds(1));
+
             assertEquals("\"slept 3600\"", api.awaitResponse("slow-1", 20));
             api.awaitEnded("slow-1", 20);
+            fn.process().destroy();
+            assertTrue(fn.process().waitFor(10, TimeUnit.SECONDS));
             List<CaptureServer.Captured> spans = collector.spans();
-            assertEquals(2, spans.size());
-            assertEquals(provisional.span.getSpanId(), spans.get(1).span.getSpanId());
-            assertEquals("success", spans.get(1).attr("lambdascope.outcome"));
-            assertNull(spans.get(1).attr("lambdascope.timeout.provisional"));
-            fn.kill();
+            assertEquals(3, spans.size(), "the correction, batched, went out at SIGTERM");
+            assertEquals(provisional.span.getSpanId(), spans.get(2).span.getSpanId());
+            assertEquals("success", spans.get(2).attr("lambdascope.outcome"));
+            assertNull(spans.get(2).attr("lambdascope.timeout.provisional"));
         }
     }
 
