@@ -165,6 +165,7 @@ public final class PrometheusServer implements AutoCloseable {
   /** Options; the defaults suit tests. */
   public static final class Builder {
     private Path parentDir;
+    private int port;
     private RuleTimeScale projectRulesScale;
     private final List<Path> ruleFiles = new ArrayList<>();
     private final Map<String, ScrapeJob> scrapeJobs = new LinkedHashMap<>();
@@ -174,6 +175,15 @@ public final class PrometheusServer implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
 
     /** Where to create the working directory (default: the system temp directory). */
     public Builder parentDir(Path parentDir) {
@@ -263,7 +273,7 @@ public final class PrometheusServer implements AutoCloseable {
         ServerProcess.deleteRecursively(dir);
         throw new UncheckedIOException("cannot write Prometheus's configuration", e);
       }
-      int port = ServerProcess.freePort();
+      int port = this.port == 0 ? ServerProcess.freePort() : this.port;
       List<String> command = List.of(binary,
           "--config.file=" + dir.resolve("prometheus.yml"),
           "--storage.tsdb.path=" + dir.resolve("data"),
