@@ -20,7 +20,7 @@ import java.util.Objects;
  * <pre>{@code
  * try (AlertmanagerServer alertmanager = AlertmanagerServer.builder().start()) {
  *   ... PrometheusServer.builder().alertmanager(alertmanager.address()) ...
- *   alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "f"), Duration.ofSeconds(60));
+ *   alertmanager.webhook().awaitFiring("LambdaFunctionTimedOut", Map.of("function", "f"), Duration.ofSeconds(60));
  * }
  * }</pre>
  */
