@@ -1,7 +1,6 @@
 package io.lambdascope.alerts;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.StringReader;
@@ -68,7 +67,7 @@ public final class RuleRenderer {
   /** The settings of {@code alerts/config.properties}, as shipped in this jar. */
   public static RuleRenderer defaults() {
     Map<String, String> config = new TreeMap<>();
-    Properties p = load(new StringReader(resource(CONFIG_RESOURCE)), "alerts/config.properties");
+    Properties p = load(new StringReader(AlertRules.resource(CONFIG_RESOURCE)), "alerts/config.properties");
     p.stringPropertyNames().forEach(k -> config.put(k, p.getProperty(k).trim()));
     config.forEach((k, v) -> check(k, v, "alerts/config.properties"));
     return new RuleRenderer(Collections.unmodifiableMap(config), List.of());
@@ -112,7 +111,7 @@ public final class RuleRenderer {
     String header = "# GENERATED from alerts/templates/" + fileName + " and alerts/config.properties"
         + (overrides.isEmpty() ? "" : " with " + String.join(", ", overrides)) + ".\n"
         + "# Do not edit: change those and render again (docs/dashboards.md, \"Thresholds and selectors\").\n";
-    return header + expand(resource(TEMPLATES_RESOURCE + fileName), "alerts/templates/" + fileName);
+    return header + expand(AlertRules.resource(TEMPLATES_RESOURCE + fileName), "alerts/templates/" + fileName);
   }
 
   /** Every rule file, by file name. */
@@ -232,23 +231,25 @@ public final class RuleRenderer {
   }
 
   private String counted(String m, String w) {
-    String replica = setting("labels.replica", "counted");
-    return "(\n"
-        + "    (sum without (" + replica + ") (" + m + ") unless sum without (" + replica + ") (" + m + " offset " + w + "))\n"
-        + "      and on () " + scrapedAgo(w) + "\n"
-        + "  or\n"
-        + "    sum without (" + replica + ") ((" + m + " - " + m + " offset " + w + ") unless resets(" + m + "[" + w + "]) > 0"
-        + " or increase(" + m + "[" + w + "]))\n"
-        + ")";
+    String r = setting("labels.replica", "counted");
+    return newOr("sum", m, w,
+        "sum without (" + r + ") ((" + m + " - " + m + " offset " + w + ") unless resets(" + m + "[" + w + "]) > 0"
+            + " or increase(" + m + "[" + w + "]))");
   }
 
   private String grown(String m, String w) {
-    String replica = setting("labels.replica", "grown");
+    String r = setting("labels.replica", "grown");
+    return newOr("max", m, w, "max without (" + r + ") (" + m + ") - max without (" + r + ") (" + m + " offset " + w + ")");
+  }
+
+  /** All of a series (but its replica labels) that is new in the window, else {@code change}. */
+  private String newOr(String aggregation, String m, String w, String change) {
+    String across = aggregation + " without (" + setting("labels.replica", aggregation) + ") (";
     return "(\n"
-        + "    (max without (" + replica + ") (" + m + ") unless max without (" + replica + ") (" + m + " offset " + w + "))\n"
+        + "    (" + across + m + ") unless " + across + m + " offset " + w + "))\n"
         + "      and on () " + scrapedAgo(w) + "\n"
         + "  or\n"
-        + "    max without (" + replica + ") (" + m + ") - max without (" + replica + ") (" + m + " offset " + w + ")\n"
+        + "    " + change + "\n"
         + ")";
   }
 
@@ -296,17 +297,6 @@ public final class RuleRenderer {
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source, e);
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = RuleRenderer.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " missing from the lambdascope-alerts jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read resource " + name, e);
     }
   }
 
