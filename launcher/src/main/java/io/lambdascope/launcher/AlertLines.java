@@ -9,10 +9,12 @@ import java.util.TreeMap;
 
 /**
  * The demo's alert section: each alert once (by its labels), with the state and description of
- * the latest notification about it, firing ones first. Alertmanager sends an alert again when it
+ * the latest notification about it, firing ones first, the most severe first. Alertmanager sends an alert again when it
  * resolves or its group is re-notified; a person wants the alert's current state, not that history.
  */
 final class AlertLines {
+  private static final List<String> SEVERITIES = List.of("critical", "warning", "info");
+
   private final Map<String, ReceivedAlert> latest = new LinkedHashMap<>();
   private int seen;
 
@@ -29,10 +31,13 @@ final class AlertLines {
     return latest.isEmpty();
   }
 
-  /** At most {@code max} lines, firing alerts first, each in the order it first arrived. */
+  /** At most {@code max} lines: firing alerts first, the most severe first, then in the order they first arrived. */
   List<String> render(int max) {
     List<ReceivedAlert> ordered = new ArrayList<>();
-    latest.values().stream().filter(ReceivedAlert::firing).forEach(ordered::add);
+    for (String severity : SEVERITIES) {
+      latest.values().stream().filter(a -> a.firing() && severity.equals(a.labels().get("severity"))).forEach(ordered::add);
+    }
+    latest.values().stream().filter(a -> a.firing() && !SEVERITIES.contains(a.labels().get("severity"))).forEach(ordered::add);
     latest.values().stream().filter(a -> !a.firing()).forEach(ordered::add);
     List<String> lines = new ArrayList<>();
     for (ReceivedAlert a : ordered.subList(0, Math.min(max, ordered.size()))) {

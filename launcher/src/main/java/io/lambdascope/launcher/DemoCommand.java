@@ -155,7 +155,7 @@ final class DemoCommand implements Command {
       long now = System.nanoTime();
       if (console || !driver.isAlive() || now - lastPlain >= PLAIN_REFRESH.toNanos()) {
         lastPlain = now;
-        draw(out, console, metricsUrl, progress.get(), alertLines);
+        draw(out, console, metricsUrl, progressLine(progress.get()), alertLines);
       }
     }
     ScenarioRunner.Result done = result.get();
@@ -175,7 +175,7 @@ final class DemoCommand implements Command {
       if (alertmanager != null) {
         alertLines.update(alertmanager.webhook().alerts());
       }
-      draw(out, false, metricsUrl, progress.get(), alertLines);
+      draw(out, false, metricsUrl, progressLine(progress.get()), alertLines);
       Runtime.getRuntime().removeShutdownHook(stopper);
       services.close();
       out.println("lambdascope: stopped");
@@ -183,7 +183,34 @@ final class DemoCommand implements Command {
     }
     out.println("lambdascope: services keep running for Prometheus and Grafana; Ctrl-C stops everything");
     Runtime.getRuntime().removeShutdownHook(stopper);
+    // The table and the alerts stay live: alerts fire (a DLQ filling up) and resolve after the scenario too.
+    String status = "scenario " + (done != null && done.completed() ? "finished" : "stopped")
+        + "; services keep running for Prometheus and Grafana, Ctrl-C stops everything";
+    AlertmanagerServer liveAlerts = alertmanager;
+    Thread live = new Thread(() -> {
+      long last = System.nanoTime();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(REFRESH.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (liveAlerts != null) {
+          alertLines.update(liveAlerts.webhook().alerts());
+        }
+        if (console || System.nanoTime() - last >= PLAIN_REFRESH.toNanos()) {
+          last = System.nanoTime();
+          // Once the processor stops answering (Ctrl-C), there is nothing left to show.
+          if (Http.getOrNull(metricsUrl) != null) {
+            draw(out, console, metricsUrl, status, alertLines);
+          }
+        }
+      }
+    }, "lambdascope-live");
+    live.setDaemon(true);
+    live.start();
     ServeCommand.awaitTermination(services);
+    live.interrupt();
     return 0;
   }
 
@@ -217,11 +244,10 @@ final class DemoCommand implements Command {
     return "lambdascope: Grafana: " + docker + where + ", then open http://localhost:3000 (docs/dashboards.md)";
   }
 
-  private static void draw(PrintStream out, boolean console, String metricsUrl, ScenarioRunner.Progress p,
-      AlertLines alertLines) {
+  private static void draw(PrintStream out, boolean console, String metricsUrl, String status, AlertLines alertLines) {
     String body = Http.getOrNull(metricsUrl);
     List<String> lines = new ArrayList<>();
-    lines.add(progressLine(p));
+    lines.add(status);
     lines.addAll(body == null ? List.of("(processor not answering yet)") : DemoTable.render(PrometheusText.parse(body)));
     if (!alertLines.isEmpty()) {
       lines.add("alerts (each once, its current state):");

@@ -37,6 +37,17 @@ class AlertLinesTest {
   }
 
   @Test
+  void firingAlertsComeFirstTheMostSevereFirst() {
+    AlertLines lines = new AlertLines();
+    lines.update(List.of(
+        new ReceivedAlert("firing", Map.of("alertname", "A", "severity", "info"), Map.of("description", "a")),
+        new ReceivedAlert("resolved", Map.of("alertname", "B", "severity", "critical"), Map.of("description", "b")),
+        new ReceivedAlert("firing", Map.of("alertname", "C", "severity", "critical"), Map.of("description", "c")),
+        new ReceivedAlert("firing", Map.of("alertname", "D", "severity", "warning"), Map.of("description", "d"))));
+    assertEquals(List.of("c", "d", "a", "b"), lines.render(12).stream().map(l -> l.substring(l.length() - 1)).toList());
+  }
+
+  @Test
   void cutsLongListsAndSaysHowManyMore() {
     List<ReceivedAlert> received = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A real Alertmanager ({@code prometheus-alertmanager}, Debian package) on a free loopback
- * port, clustering off, routing every alert to its own {@link WebhookReceiver} with short
+ * A real Alertmanager ({@code prometheus-alertmanager}, Debian package) on a loopback port (a
+ * free one unless {@link Builder#port(int)} names it), clustering off, routing every alert to its own {@link WebhookReceiver} with short
  * group waits. Every alert gets its own group ({@code group_by: ['...']}), so each firing
  * alert arrives as a notification of its own.
  *
