@@ -68,6 +68,10 @@ public final class Processor implements AutoCloseable {
   public static Processor start(ProcessorConfig config) {
     requireNonNull(config, "config");
     log.info("starting {}", config.describe());
+    if (config.unauthenticatedOnNetwork()) {
+      log.warn("the HTTP port serves every tenant's invocations and metrics to anyone who reaches {} "
+          + "(LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED=true and no tokens)", config.metricsHost());
+    }
     createTopics(config);
 
     RecentInvocations recent = new RecentInvocations(config.recentInvocations());
@@ -97,10 +101,12 @@ public final class Processor implements AutoCloseable {
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
       HttpApi api = new HttpApi(registry, collector::findings, recent,
-          () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name());
-      HttpServer server = api.listen(vertx, config.metricsHost(), config.metricsPort());
+          () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name(),
+          config.metricsTenantsByToken());
+      HttpServer server = api.listen(vertx, config);
       streams.start();
-      log.info("processor listening on http://{}:{}", config.metricsHost(), server.actualPort());
+      log.info("processor listening on {}://{}:{}", config.metricsTlsCert() == null ? "http" : "https",
+          config.metricsHost(), server.actualPort());
       return new Processor(streams, vertx, server, watcher, registry);
     } catch (Exception e) {
       if (watcher != null) {

@@ -2,6 +2,9 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.httpguard.Exposure;
+import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.TenantTokens;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -17,7 +20,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * Everything the processor needs to run. Build it from environment-variable names with {@link
@@ -39,6 +44,32 @@ public final class ProcessorConfig {
       Setting.port("LAMBDASCOPE_METRICS_PORT", 9464,
           "HTTP port: `/metrics`, `/api/invocations`, `/api/findings`, `/health/live`, `/health/ready`; "
               + "`0` picks a free port");
+  public static final Setting<Map<String, String>> METRICS_AUTH_TOKENS =
+      Setting.pairs("LAMBDASCOPE_METRICS_AUTH_TOKENS", "token", "tenant", false,
+              "`token=tenant` pairs separated by commas for the HTTP port; tenant `*` is an operator (every "
+                  + "tenant's data, and `/metrics`); when set, every request but `/health/*` needs "
+                  + "`Authorization: Bearer <token>`")
+          .secret();
+  public static final Setting<Path> METRICS_AUTH_TOKENS_FILE =
+      Setting.path("LAMBDASCOPE_METRICS_AUTH_TOKENS_FILE", null,
+          "file of `token=tenant` pairs, one a line (`#` starts a comment), instead of "
+              + "`LAMBDASCOPE_METRICS_AUTH_TOKENS`; read at start");
+  public static final Setting<Boolean> METRICS_ALLOW_UNAUTHENTICATED =
+      Setting.bool("LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED", false,
+          "allow the HTTP port on a non-loopback interface without tokens");
+  public static final Setting<Path> METRICS_TLS_CERT =
+      Setting.path("LAMBDASCOPE_METRICS_TLS_CERT", null,
+          "PEM certificate chain: the HTTP port serves HTTPS (with `LAMBDASCOPE_METRICS_TLS_KEY`)");
+  public static final Setting<Path> METRICS_TLS_KEY =
+      Setting.path("LAMBDASCOPE_METRICS_TLS_KEY", null, "PEM private key (PKCS#8, or PKCS#1 RSA) of the HTTP port");
+  public static final Setting<Duration> METRICS_REQUEST_READ_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_METRICS_REQUEST_READ_TIMEOUT", Duration.ofSeconds(5),
+          "how long a client of the HTTP port may take to send a request: a new connection its first request, "
+              + "headers and body; a kept-alive one the body after the headers; slower connections are closed");
+  public static final Setting<Duration> METRICS_KEEP_ALIVE_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_METRICS_KEEP_ALIVE_TIMEOUT", Duration.ofMinutes(2),
+          "how long a connection to the HTTP port may stay open between an answer and the next request (longer "
+              + "than the scrape interval, so Prometheus keeps its connection)");
   public static final Setting<String> APPLICATION_ID =
       Setting.text("LAMBDASCOPE_APPLICATION_ID", "lambdascope-processor",
           "Kafka Streams application id (consumer group, prefix of internal topics); replicas with the same id "
@@ -93,7 +124,9 @@ public final class ProcessorConfig {
 
   /** The processor's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(METRICS_HOST, METRICS_PORT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
+      List.of(METRICS_HOST, METRICS_PORT, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE,
+          METRICS_ALLOW_UNAUTHENTICATED, METRICS_TLS_CERT, METRICS_TLS_KEY, METRICS_REQUEST_READ_TIMEOUT,
+          METRICS_KEEP_ALIVE_TIMEOUT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
           MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, RECENT_INVOCATIONS, FINDINGS_WINDOW,
           SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
 
@@ -112,6 +145,12 @@ public final class ProcessorConfig {
   private final short topicReplication;
   private final String metricsHost;
   private final int metricsPort;
+  private final Map<String, String> metricsTenantsByToken;
+  private final boolean metricsAllowUnauthenticated;
+  private final Path metricsTlsCert;
+  private final Path metricsTlsKey;
+  private final Duration metricsRequestReadTimeout;
+  private final Duration metricsKeepAliveTimeout;
   private final String applicationId;
   private final Path stateDir;
   private final int streamThreads;
@@ -143,6 +182,12 @@ public final class ProcessorConfig {
     this.topicReplication = b.topicReplication;
     this.metricsHost = b.metricsHost;
     this.metricsPort = b.metricsPort;
+    this.metricsTenantsByToken = Collections.unmodifiableMap(new LinkedHashMap<>(b.metricsTenantsByToken));
+    this.metricsAllowUnauthenticated = b.metricsAllowUnauthenticated;
+    this.metricsTlsCert = b.metricsTlsCert;
+    this.metricsTlsKey = b.metricsTlsKey;
+    this.metricsRequestReadTimeout = b.metricsRequestReadTimeout;
+    this.metricsKeepAliveTimeout = b.metricsKeepAliveTimeout;
     this.applicationId = b.applicationId;
     this.stateDir = b.stateDir;
     this.streamThreads = b.streamThreads;
@@ -183,6 +228,10 @@ public final class ProcessorConfig {
         .topicReplication(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
         .metricsHost(s.get(METRICS_HOST))
         .metricsPort(s.get(METRICS_PORT))
+        .metricsAuthTokens(TenantTokens.fromSettings(s, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE))
+        .metricsAllowUnauthenticated(s.get(METRICS_ALLOW_UNAUTHENTICATED))
+        .metricsRequestReadTimeout(s.get(METRICS_REQUEST_READ_TIMEOUT))
+        .metricsKeepAliveTimeout(s.get(METRICS_KEEP_ALIVE_TIMEOUT))
         .applicationId(s.get(APPLICATION_ID))
         .stateDir(s.get(STATE_DIR))
         .streamThreads(s.get(STREAM_THREADS))
@@ -204,6 +253,10 @@ public final class ProcessorConfig {
     if (s.isSet(AWS_ACCESS_KEY_ID) && s.isSet(AWS_SECRET_ACCESS_KEY)) {
       b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY));
     }
+    Optional<Path> cert = s.find(METRICS_TLS_CERT);
+    Optional<Path> key = s.find(METRICS_TLS_KEY);
+    PemTls.check(cert.orElse(null), METRICS_TLS_CERT, key.orElse(null), METRICS_TLS_KEY);
+    cert.ifPresent(c -> b.metricsTls(c, key.get()));
     return b.build();
   }
 
@@ -213,7 +266,11 @@ public final class ProcessorConfig {
         + " kafka=" + bootstrapServers
         + (kafkaConfigFile == null ? "" : " kafka-config=" + kafkaConfigFile)
         + " topics=" + spansTopic + "," + logsTopic + " (partitions " + topicPartitions + ")"
-        + " http=" + metricsHost + ":" + metricsPort
+        + " http=" + (metricsTlsCert == null ? "http" : "https") + "://" + metricsHost + ":" + metricsPort
+        + " " + describeAuth()
+        + (metricsTlsCert == null ? "" : " tls-cert=" + metricsTlsCert)
+        + " read-timeout=" + Units.formatDuration(metricsRequestReadTimeout)
+        + " keep-alive=" + Units.formatDuration(metricsKeepAliveTimeout)
         + " state=" + stateDir
         + " threads=" + streamThreads
         + " commit=" + Units.formatDuration(commitInterval)
@@ -229,6 +286,20 @@ public final class ProcessorConfig {
                 + " region " + sqsRegion
                 + (sqsAccessKeyId == null ? "" : " key " + mask(sqsAccessKeyId) + " secret ****")
             : "off");
+  }
+
+  /** Tokens are never printed, only how many and the tenants they name. */
+  private String describeAuth() {
+    if (metricsTenantsByToken.isEmpty()) {
+      return "auth=none" + (unauthenticatedOnNetwork() ? "(UNAUTHENTICATED ON " + metricsHost + ")" : "");
+    }
+    return "auth=bearer(" + metricsTenantsByToken.size() + " tokens, tenants="
+        + String.join(",", new TreeSet<>(metricsTenantsByToken.values())) + ")";
+  }
+
+  /** True when the HTTP port listens beyond loopback without tokens (allowed explicitly): worth a loud warning. */
+  public boolean unauthenticatedOnNetwork() {
+    return metricsTenantsByToken.isEmpty() && !Exposure.isLoopback(metricsHost, METRICS_HOST);
   }
 
   private static String mask(String value) {
@@ -255,6 +326,14 @@ public final class ProcessorConfig {
   public short topicReplication() { return topicReplication; }
   public String metricsHost() { return metricsHost; }
   public int metricsPort() { return metricsPort; }
+  /** Bearer token to tenant for the HTTP port ({@code *}: operator); empty when authentication is off. */
+  public Map<String, String> metricsTenantsByToken() { return metricsTenantsByToken; }
+  public boolean metricsAllowUnauthenticated() { return metricsAllowUnauthenticated; }
+  /** PEM certificate chain of the HTTP port, or null for plain HTTP. */
+  public Path metricsTlsCert() { return metricsTlsCert; }
+  public Path metricsTlsKey() { return metricsTlsKey; }
+  public Duration metricsRequestReadTimeout() { return metricsRequestReadTimeout; }
+  public Duration metricsKeepAliveTimeout() { return metricsKeepAliveTimeout; }
   public String applicationId() { return applicationId; }
   public Path stateDir() { return stateDir; }
   public int streamThreads() { return streamThreads; }
@@ -291,6 +370,12 @@ public final class ProcessorConfig {
     private short topicReplication = KafkaSettings.TOPIC_REPLICATION_FACTOR.defaultValue().shortValue();
     private String metricsHost = METRICS_HOST.defaultValue();
     private int metricsPort = METRICS_PORT.defaultValue();
+    private final Map<String, String> metricsTenantsByToken = new LinkedHashMap<>();
+    private boolean metricsAllowUnauthenticated = METRICS_ALLOW_UNAUTHENTICATED.defaultValue();
+    private Path metricsTlsCert;
+    private Path metricsTlsKey;
+    private Duration metricsRequestReadTimeout = METRICS_REQUEST_READ_TIMEOUT.defaultValue();
+    private Duration metricsKeepAliveTimeout = METRICS_KEEP_ALIVE_TIMEOUT.defaultValue();
     private String applicationId = APPLICATION_ID.defaultValue();
     private Path stateDir = STATE_DIR.defaultValue();
     private int streamThreads = STREAM_THREADS.defaultValue();
@@ -365,6 +450,41 @@ public final class ProcessorConfig {
     /** 0 picks a free port. */
     public Builder metricsPort(int port) {
       this.metricsPort = METRICS_PORT.check(port);
+      return this;
+    }
+
+    /** Replaces the HTTP port's bearer tokens; each maps to a tenant, {@code *} to an operator. */
+    public Builder metricsAuthTokens(Map<String, String> tokenToTenant) {
+      requireNonNull(tokenToTenant, "tokenToTenant");
+      metricsTenantsByToken.clear();
+      tokenToTenant.forEach((token, tenant) -> {
+        if (token == null || token.isBlank() || tenant == null || tenant.isBlank()) {
+          throw new IllegalArgumentException(METRICS_AUTH_TOKENS + ": tokens and tenants must not be blank");
+        }
+        metricsTenantsByToken.put(token, tenant);
+      });
+      return this;
+    }
+
+    public Builder metricsAllowUnauthenticated(boolean allow) {
+      this.metricsAllowUnauthenticated = allow;
+      return this;
+    }
+
+    /** PEM certificate chain and PEM private key: the HTTP port serves HTTPS. */
+    public Builder metricsTls(Path certPem, Path keyPem) {
+      this.metricsTlsCert = requireNonNull(certPem, "certPem");
+      this.metricsTlsKey = requireNonNull(keyPem, "keyPem");
+      return this;
+    }
+
+    public Builder metricsRequestReadTimeout(Duration timeout) {
+      this.metricsRequestReadTimeout = METRICS_REQUEST_READ_TIMEOUT.check(timeout);
+      return this;
+    }
+
+    public Builder metricsKeepAliveTimeout(Duration timeout) {
+      this.metricsKeepAliveTimeout = METRICS_KEEP_ALIVE_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -475,6 +595,9 @@ public final class ProcessorConfig {
       if (bootstrapServers == null) {
         throw new IllegalStateException("bootstrapServers is required");
       }
+      Exposure.requireTokensBeyondLoopback(metricsHost, METRICS_HOST, !metricsTenantsByToken.isEmpty(),
+          METRICS_AUTH_TOKENS, metricsAllowUnauthenticated, METRICS_ALLOW_UNAUTHENTICATED);
+      PemTls.check(metricsTlsCert, METRICS_TLS_CERT, metricsTlsKey, METRICS_TLS_KEY);
       return new ProcessorConfig(this);
     }
 
