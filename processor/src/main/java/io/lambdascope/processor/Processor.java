@@ -2,7 +2,9 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.processor.dlq.DlqMetrics;
 import io.lambdascope.processor.dlq.DlqWatcher;
+import io.lambdascope.processor.dlq.TaskOwnership;
 import io.lambdascope.processor.http.HttpApi;
 import io.lambdascope.processor.http.RecentInvocations;
 import io.lambdascope.processor.metrics.PipelineMetrics;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -91,10 +94,14 @@ public final class Processor implements AutoCloseable {
     Vertx vertx = null;
     try {
       if (config.dlqWatcherEnabled()) {
-        watcher = new DlqWatcher(config, Clock.systemUTC());
+        // One replica polls: the one running the task of the spans topic's partition 0.
+        watcher = new DlqWatcher(config, Clock.systemUTC(),
+            new TaskOwnership(streams, new TopicPartition(config.spansTopic(), 0)));
         watcher.start();
       }
       DlqWatcher w = watcher;
+      registry.getPrometheusRegistry().register(new DlqMetrics(
+          () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot()));
       StoreMetricsCollector collector = new StoreMetricsCollector(new StreamsStateView(streams),
           () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot(), Clock.systemUTC(),
           config.findingsWindow().toMillis());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lambdascope.httpguard.Exposure;
 import io.lambdascope.httpguard.PemTls;
 import io.lambdascope.httpguard.TenantTokens;
+import io.lambdascope.processor.dlq.QueueRef;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -111,11 +112,12 @@ public final class ProcessorConfig {
       Setting.text("LAMBDASCOPE_SQS_REGION", null, "SQS region").defaultText("AWS_REGION, else us-east-1");
   public static final Setting<Map<String, String>> DLQ_QUEUES =
       Setting.pairs("LAMBDASCOPE_DLQ_QUEUES", "queue", "function", true,
-          "dead-letter queues to watch: `queue[=function],...`, queue as name or URL");
+          "dead-letter queues to watch: `queue[=function],...`, queue as name (in `LAMBDASCOPE_SQS_REGION`), "
+              + "URL or ARN (any region or account)");
   public static final Setting<Map<String, String>> SQS_SOURCE_QUEUES =
       Setting.pairs("LAMBDASCOPE_SQS_SOURCE_QUEUES", "queue", "function", false,
-          "source queues and the function that consumes each: `queue=function,...`; their RedrivePolicy names "
-              + "the DLQ to watch, and their visibility timeout feeds a finding");
+          "source queues and the function that consumes each: `queue=function,...`, queue as name, URL or ARN; "
+              + "their RedrivePolicy names the DLQ to watch, and their visibility timeout feeds a finding");
   public static final Setting<Duration> DLQ_POLL_INTERVAL =
       Setting.duration("LAMBDASCOPE_DLQ_POLL_INTERVAL", Duration.ofSeconds(30), "how often the DLQ watcher polls");
   public static final Setting<DlqAgeMode> DLQ_AGE_MODE =
@@ -135,6 +137,8 @@ public final class ProcessorConfig {
   private static final Setting<String> AWS_ACCESS_KEY_ID = Setting.secret("AWS_ACCESS_KEY_ID", "AWS access key id");
   private static final Setting<String> AWS_SECRET_ACCESS_KEY =
       Setting.secret("AWS_SECRET_ACCESS_KEY", "AWS secret access key");
+  private static final Setting<String> AWS_SESSION_TOKEN =
+      Setting.secret("AWS_SESSION_TOKEN", "AWS session token (temporary credentials)");
 
   private final String bootstrapServers;
   private final Path kafkaConfigFile;
@@ -166,6 +170,7 @@ public final class ProcessorConfig {
   private final String sqsRegion;
   private final String sqsAccessKeyId;
   private final String sqsSecretAccessKey;
+  private final String sqsSessionToken;
   private final Map<String, String> dlqQueues;
   private final Map<String, String> sourceQueues;
   private final Duration dlqPollInterval;
@@ -203,6 +208,7 @@ public final class ProcessorConfig {
     this.sqsRegion = b.sqsRegion;
     this.sqsAccessKeyId = b.sqsAccessKeyId;
     this.sqsSecretAccessKey = b.sqsSecretAccessKey;
+    this.sqsSessionToken = b.sqsSessionToken;
     this.dlqQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.dlqQueues));
     this.sourceQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.sourceQueues));
     this.dlqPollInterval = b.dlqPollInterval;
@@ -251,7 +257,7 @@ public final class ProcessorConfig {
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
     s.find(SQS_ENDPOINT).ifPresent(b::sqsEndpoint);
     if (s.isSet(AWS_ACCESS_KEY_ID) && s.isSet(AWS_SECRET_ACCESS_KEY)) {
-      b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY));
+      b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY), s.find(AWS_SESSION_TOKEN).orElse(null));
     }
     Optional<Path> cert = s.find(METRICS_TLS_CERT);
     Optional<Path> key = s.find(METRICS_TLS_KEY);
@@ -284,7 +290,8 @@ public final class ProcessorConfig {
                 + " every " + Units.formatDuration(dlqPollInterval) + " age " + DLQ_AGE_MODE.show(dlqAgeMode)
                 + (sqsEndpoint == null ? "" : " endpoint " + sqsEndpoint)
                 + " region " + sqsRegion
-                + (sqsAccessKeyId == null ? "" : " key " + mask(sqsAccessKeyId) + " secret ****")
+                + (sqsAccessKeyId == null ? " credentials: AWS default chain"
+                    : " key " + mask(sqsAccessKeyId) + " secret ****" + (sqsSessionToken == null ? "" : " session-token ****"))
             : "off");
   }
 
@@ -352,6 +359,8 @@ public final class ProcessorConfig {
   /** Static credentials, or null to use the default credential chain. */
   public String sqsAccessKeyId() { return sqsAccessKeyId; }
   public String sqsSecretAccessKey() { return sqsSecretAccessKey; }
+  /** The session token of temporary static credentials, or null. */
+  public String sqsSessionToken() { return sqsSessionToken; }
   /** Dead-letter queues watched directly: queue name or URL to function name ("" when unknown). */
   public Map<String, String> dlqQueues() { return dlqQueues; }
   /** Source queues (name or URL) to the function that consumes them; their RedrivePolicy names the DLQ. */
@@ -391,6 +400,7 @@ public final class ProcessorConfig {
     private String sqsRegion = AWS_REGION.defaultValue();
     private String sqsAccessKeyId;
     private String sqsSecretAccessKey;
+    private String sqsSessionToken;
     private final Map<String, String> dlqQueues = new LinkedHashMap<>();
     private final Map<String, String> sourceQueues = new LinkedHashMap<>();
     private Duration dlqPollInterval = DLQ_POLL_INTERVAL.defaultValue();
@@ -554,14 +564,20 @@ public final class ProcessorConfig {
     }
 
     public Builder sqsCredentials(String accessKeyId, String secretAccessKey) {
+      return sqsCredentials(accessKeyId, secretAccessKey, null);
+    }
+
+    /** Static credentials; {@code sessionToken} (null for long-term keys) makes them temporary ones. */
+    public Builder sqsCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
       this.sqsAccessKeyId = requireNonNull(accessKeyId, "accessKeyId");
       this.sqsSecretAccessKey = requireNonNull(secretAccessKey, "secretAccessKey");
+      this.sqsSessionToken = sessionToken;
       return this;
     }
 
-    /** A dead-letter queue to watch (name or URL) and the function it belongs to ("" if unknown). */
+    /** A dead-letter queue to watch (name, URL or ARN) and the function it belongs to ("" if unknown). */
     public Builder dlqQueue(String queue, String function) {
-      dlqQueues.put(nonEmpty(queue, "queue"), requireNonNull(function, "function"));
+      dlqQueues.put(queueRef(queue, DLQ_QUEUES), requireNonNull(function, "function"));
       return this;
     }
 
@@ -570,9 +586,9 @@ public final class ProcessorConfig {
       return this;
     }
 
-    /** A source queue (name or URL) consumed by a function; its RedrivePolicy names the DLQ. */
+    /** A source queue (name, URL or ARN) consumed by a function; its RedrivePolicy names the DLQ. */
     public Builder sourceQueue(String queue, String function) {
-      sourceQueues.put(nonEmpty(queue, "queue"), nonEmpty(function, "function"));
+      sourceQueues.put(queueRef(queue, SQS_SOURCE_QUEUES), nonEmpty(function, "function"));
       return this;
     }
 
@@ -599,6 +615,17 @@ public final class ProcessorConfig {
           METRICS_AUTH_TOKENS, metricsAllowUnauthenticated, METRICS_ALLOW_UNAUTHENTICATED);
       PemTls.check(metricsTlsCert, METRICS_TLS_CERT, metricsTlsKey, METRICS_TLS_KEY);
       return new ProcessorConfig(this);
+    }
+
+    /** A queue as written, once it is known to read as a name, URL or ARN. */
+    private static String queueRef(String queue, Setting<?> setting) {
+      String q = nonEmpty(queue, "queue").strip();
+      try {
+        QueueRef.parse(q, "us-east-1");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+      }
+      return q;
     }
 
     private static String nonEmpty(String value, String name) {
