@@ -3,13 +3,13 @@ package io.lambdascope.httpguard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lambdascope.testing.SlowSockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,25 +47,10 @@ class RequestDeadlinesTest {
     return s;
   }
 
-  /** Milliseconds until the server closes {@code s}, reading (and discarding) what it sends. */
-  private static long millisUntilClosed(Socket s, long startNanos) throws Exception {
-    InputStream in = s.getInputStream();
-    try {
-      while (in.read() != -1) {
-        // an answer, then the close
-      }
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("still open after 5 s", e);
-    } catch (java.net.SocketException reset) {
-      // closed with a reset: closed all the same
-    }
-    return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
   @Test
   void aConnectionThatSendsNothingIsClosedAfterTheReadTimeout() throws Exception {
     try (Socket s = connect()) {
-      long ms = millisUntilClosed(s, System.nanoTime());
+      long ms = SlowSockets.closedAfterMs(s, System.nanoTime());
       assertTrue(ms >= 500 && ms < 3000, ms + " ms");
     }
     assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT), expired);
@@ -76,34 +61,16 @@ class RequestDeadlinesTest {
     byte[] head = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".getBytes(StandardCharsets.US_ASCII);
     try (Socket s = connect()) {
       long start = System.nanoTime();
-      OutputStream out = s.getOutputStream();
-      try {
-        for (byte b : head) {
-          out.write(b);
-          out.flush();
-          Thread.sleep(50); // each byte well within any idle timeout
-        }
-      } catch (java.io.IOException closedWhileWriting) {
-        // the server closed it: what this test wants
-      }
-      long ms = millisUntilClosed(s, start);
+      SlowSockets.trickle(s, head, 50); // each byte well within any idle timeout
+      long ms = SlowSockets.closedAfterMs(s, start);
       assertTrue(ms < 3000, ms + " ms");
     }
     byte[] post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     try (Socket s = connect()) {
       long start = System.nanoTime();
-      OutputStream out = s.getOutputStream();
-      out.write(post);
-      try {
-        for (int i = 0; i < 100; i++) {
-          out.write('x');
-          out.flush();
-          Thread.sleep(50);
-        }
-      } catch (java.io.IOException closedWhileWriting) {
-        // the server closed it
-      }
-      long ms = millisUntilClosed(s, start);
+      SlowSockets.trickle(s, post, 0);
+      SlowSockets.trickle(s, new byte[100], 50);
+      long ms = SlowSockets.closedAfterMs(s, start);
       assertTrue(ms < 3000, ms + " ms");
     }
     assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT, RequestDeadlines.Expiry.READ_TIMEOUT), expired);
@@ -121,7 +88,7 @@ class RequestDeadlinesTest {
         assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("read 3"), answer);
         Thread.sleep(700); // longer than the read timeout, shorter than the keep-alive timeout
       }
-      long ms = millisUntilClosed(s, System.nanoTime());
+      long ms = SlowSockets.closedAfterMs(s, System.nanoTime());
       assertTrue(ms < 3000, ms + " ms");
     }
     assertEquals(List.of(RequestDeadlines.Expiry.KEEP_ALIVE_TIMEOUT), expired);

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.Scrape;
+import io.lambdascope.testing.SlowSockets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,48 +59,17 @@ class SlowClientsTest {
     return s;
   }
 
-  /** Writes {@code bytes} one at a time, {@code pauseMs} apart, until done or the server closes. */
-  private static void trickle(Socket s, byte[] bytes, long pauseMs) {
-    try {
-      OutputStream out = s.getOutputStream();
-      for (byte b : bytes) {
-        out.write(b);
-        out.flush();
-        Thread.sleep(pauseMs);
-      }
-    } catch (IOException closed) {
-      // the server closed the connection: what the test expects
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Milliseconds from {@code startNanos} until the server closed {@code s} (what it sent is discarded). */
-  private static long closedAfterMs(Socket s, long startNanos) throws IOException {
-    InputStream in = s.getInputStream();
-    try {
-      while (in.read() != -1) {
-        // an answer before the close (the refusal of the unfinished request)
-      }
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("connection still open after 10 s", e);
-    } catch (SocketException reset) {
-      // closed with a reset
-    }
-    return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
   @Test
   void slowConnectionsAreClosedWhileANormalClientIsServed() throws Exception {
     long start = System.nanoTime();
     try (Socket silent = connect(); Socket slowHeaders = connect(); Socket slowBody = connect()) {
-      CompletableFuture<Void> headers = CompletableFuture.runAsync(() -> trickle(slowHeaders,
+      CompletableFuture<Void> headers = CompletableFuture.runAsync(() -> SlowSockets.trickle(slowHeaders,
           "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII), 100));
       CompletableFuture<Void> body = CompletableFuture.runAsync(() -> {
-        trickle(slowBody, "GET /api/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+        SlowSockets.trickle(slowBody, "GET /api/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII), 0);
-        trickle(slowBody, new byte[1000], 100);
+        SlowSockets.trickle(slowBody, new byte[1000], 100);
       });
 
       // Meanwhile a normal client: every answer prompt.
@@ -119,7 +85,7 @@ class SlowClientsTest {
       assertTrue(latencies.stream().allMatch(ms -> ms < READ_TIMEOUT.toMillis() / 2), "latencies " + latencies);
 
       for (Socket s : new Socket[] {silent, slowHeaders, slowBody}) {
-        long ms = closedAfterMs(s, start);
+        long ms = SlowSockets.closedAfterMs(s, start);
         assertTrue(ms >= READ_TIMEOUT.toMillis() - 100 && ms < READ_TIMEOUT.toMillis() + 5000,
             "closed after " + ms + " ms");
       }
