@@ -72,7 +72,8 @@ public final class DlqWatcher implements AutoCloseable {
   private final Map<String, Long> nonEmptySince = new HashMap<>();
   private final Set<String> loggedErrors = new HashSet<>();
   private volatile Snapshot snapshot = Snapshot.EMPTY;
-  private volatile boolean polling;
+  /** Whether this replica polled the DLQs at the last ownership check. */
+  private boolean polling;
   private long nextPollNanos;
 
   /** A watcher that always polls: a single replica, or tests. */
@@ -100,11 +101,6 @@ public final class DlqWatcher implements AutoCloseable {
 
   public Snapshot snapshot() {
     return snapshot;
-  }
-
-  /** Whether this replica polls the DLQs now. */
-  public boolean polling() {
-    return polling;
   }
 
   /** The regions a client was made for. */
