@@ -73,6 +73,18 @@ final class SettingsCatalog {
 
   static final Setting<URI> PROCESSOR_URL =
       Setting.url("LAMBDASCOPE_PROCESSOR_URL", URI.create("http://127.0.0.1:9464"), "processor to read invocations from");
+  static final Setting<String> PROCESSOR_TOKEN =
+      Setting.secret("LAMBDASCOPE_PROCESSOR_TOKEN",
+          "bearer token for the processor's HTTP port when it has tokens (a tenant's shows that tenant's "
+              + "invocations); prefer the environment or the file: a flag shows it to `ps`");
+  static final Setting<Path> PROCESSOR_TOKEN_FILE =
+      Setting.path("LAMBDASCOPE_PROCESSOR_TOKEN_FILE", null,
+          "file whose first line is that token, instead of `LAMBDASCOPE_PROCESSOR_TOKEN`");
+  static final Setting<Path> PROCESSOR_CA =
+      Setting.path("LAMBDASCOPE_PROCESSOR_CA", null,
+              "PEM certificates to trust for an `https` processor URL (a private CA, or the processor's own "
+                  + "self-signed certificate)")
+          .defaultText("the JVM's trusted CAs");
   static final Setting<String> TAIL_FUNCTION =
       Setting.text("LAMBDASCOPE_TAIL_FUNCTION", null, "only this function's invocations")
           .flag("--function")
@@ -105,7 +117,9 @@ final class SettingsCatalog {
   static final List<Setting<?>> DEMO = List.of(DEMO_SCENARIO, DEMO_DURATION, DEMO_PROMETHEUS, DEMO_PROMETHEUS_PORT, DEMO_ALERTMANAGER_PORT,
       DEMO_EXIT);
 
-  static final List<Setting<?>> TAIL = List.of(PROCESSOR_URL, TAIL_FUNCTION, TAIL_OUTCOME, TAIL_FOLLOW);
+  static final List<Setting<?>> TAIL =
+      List.of(PROCESSOR_URL, PROCESSOR_TOKEN, PROCESSOR_TOKEN_FILE, PROCESSOR_CA, TAIL_FUNCTION, TAIL_OUTCOME,
+          TAIL_FOLLOW);
 
   /** The groups by the title of their section in docs/configuration.md. */
   static final Map<String, List<Setting<?>>> GROUPS = groups();
