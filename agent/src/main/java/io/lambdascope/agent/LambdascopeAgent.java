@@ -1,16 +1,21 @@
 package io.lambdascope.agent;
 
 import io.lambdascope.agent.internal.AgentSettings;
+import io.lambdascope.agent.internal.extension.LambdaExtension;
 import io.lambdascope.agent.internal.instrumentation.HandlerTransformer;
 import io.lambdascope.agent.internal.invocation.Invocations;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Entry point of {@code -javaagent:lambdascope-agent.jar}: reads the settings and registers one class file
- * transformer. Everything else (exporter, watchdog, resource) is built lazily on the first invocation, so the
- * agent adds almost nothing to the JVM's start. Never throws: a broken agent must not stop the function.
+ * Entry point of {@code -javaagent:lambdascope-agent.jar}: reads the settings, starts the Lambda extension's thread
+ * when on Lambda ({@code AWS_LAMBDA_RUNTIME_API} set), and registers one class file transformer. Everything else
+ * (exporter, watchdog, resource) is built lazily, off the start path, so the agent adds almost nothing to the
+ * JVM's start. Never throws: a broken agent must not stop the function.
  */
 public final class LambdascopeAgent {
+    /** The main class of the AWS Lambda Java runtimes (the runtime interface client). */
+    private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
     private LambdascopeAgent() {
     }
 
@@ -36,6 +41,14 @@ public final class LambdascopeAgent {
                 return;
             }
             Invocations.configure(settings);
+            if (settings.extension() && settings.runtimeApi() != null) {
+                LambdaExtension.start(settings);
+                if (!System.getProperty("sun.java.command", "").startsWith(RUNTIME_CLIENT_MAIN)) {
+                    // Not Lambda's runtime client (a custom runtime): no handler class tells us when init is
+                    // about to end, so the registration is awaited here, bounded.
+                    Invocations.awaitRegistration();
+                }
+            }
             inst.addTransformer(new HandlerTransformer(settings.handler(), settings.throttles()), false);
         } catch (Throwable t) {
             System.err.println("lambdascope: agent disabled: " + t);

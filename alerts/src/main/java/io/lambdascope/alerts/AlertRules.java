@@ -65,7 +65,8 @@ public final class AlertRules {
     return resource(ALERTMANAGER_EXAMPLE_RESOURCE);
   }
 
-  private static String resource(String name) {
+  /** A resource of this jar as text. */
+  static String resource(String name) {
     try (InputStream in = AlertRules.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("resource " + name + " missing from the lambdascope-alerts jar");

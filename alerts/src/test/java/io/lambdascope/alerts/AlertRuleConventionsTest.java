@@ -28,10 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every alert follows the house rules: {@code for}, a bounded {@code severity}, a static summary,
- * a templated description naming what is affected, a runbook_url to its own runbook section, and
- * a promtool test at its boundary (silent one evaluation before firing, then firing with exact
- * labels and annotations).
+ * Every rule follows the house rules. Recording rules are named {@code level:metric:operations}.
+ * Alerts have {@code for}, a bounded {@code severity}, a static summary, a templated description that
+ * names what is affected (a function by tenant, account and region) and prints numbers for people,
+ * a runbook_url to its own runbook section, a row in the runbook's table of severities, and promtool
+ * tests at their boundary (silent one evaluation before firing, then firing with exact labels and
+ * annotations) and at their resolution.
  */
 class AlertRuleConventionsTest {
 
@@ -41,6 +43,12 @@ class AlertRuleConventionsTest {
   private static final List<String> RUNBOOK_PARTS = List.of("**Meaning.**", "**Confirm.**", "**Likely causes.**", "**Fix.**");
   private static final Pattern RUNBOOK_HEADING = Pattern.compile("(?m)^## (\\S+)\\s*$");
 
+  private static final Pattern RECORD_NAME = Pattern.compile("[a-z][a-z_]*:[a-z][a-z0-9_]*:[a-z][a-z0-9_]*");
+  /** {@code $value} is printed for people: rounded, humanized or as a percentage, never raw. */
+  private static final Pattern RAW_VALUE =
+      Pattern.compile("\\$value(?!\\s*\\|\\s*(humanize|humanizePercentage|humanizeDuration|printf)\\b)");
+  private static final Pattern PRINTF_VALUE = Pattern.compile("printf \"%\\.0f\" \\$value");
+
   /** One alerting rule and the file it is in. */
   record Alert(Path file, JsonNode rule) {
     String name() {
@@ -49,26 +57,38 @@ class AlertRuleConventionsTest {
   }
 
   static List<Alert> alerts() {
-    List<Alert> alerts = new ArrayList<>();
+    return rules().stream().filter(a -> a.rule().hasNonNull("alert")).toList();
+  }
+
+  /** Every rule, recording ones too. */
+  static List<Alert> rules() {
+    List<Alert> rules = new ArrayList<>();
     for (Path file : ModuleFiles.yamlFiles(ModuleFiles.RULES_DIR)) {
       for (JsonNode group : read(file).path("groups")) {
         for (JsonNode rule : group.path("rules")) {
-          alerts.add(new Alert(file, rule));
+          rules.add(new Alert(file, rule));
         }
       }
     }
-    return alerts;
+    return rules;
   }
 
   @Test
-  void everyRuleIsANamedUniqueAlert() {
-    List<Alert> alerts = alerts();
-    assertFalse(alerts.isEmpty(), "no alerts found in " + ModuleFiles.RULES_DIR);
+  void everyRuleIsANamedUniqueAlertOrARecordingRuleNamedLevelMetricOperations() {
+    List<Alert> rules = rules();
+    assertFalse(alerts().isEmpty(), "no alerts found in " + ModuleFiles.RULES_DIR);
     Set<String> names = new LinkedHashSet<>();
-    for (Alert alert : alerts) {
-      assertTrue(alert.rule().hasNonNull("alert"), "a rule in " + alert.file() + " is not an alerting rule: " + alert.rule());
-      assertTrue(names.add(alert.name()), "alert " + alert.name() + " is defined twice");
-      assertTrue(alert.name().matches("(Lambda|Lambdascope)[A-Z][A-Za-z]+"), "alert name " + alert.name() + " is not Lambda*/Lambdascope* CamelCase");
+    for (Alert rule : rules) {
+      if (rule.rule().hasNonNull("record")) {
+        String record = rule.rule().path("record").asText();
+        assertTrue(RECORD_NAME.matcher(record).matches(), record + " is not named level:metric:operations");
+        assertTrue(names.add(record), "recording rule " + record + " is defined twice");
+        assertEquals(Set.of("record", "expr"), fieldNames(rule.rule()), record + ": a recording rule adds no labels");
+        continue;
+      }
+      assertTrue(rule.rule().hasNonNull("alert"), "a rule in " + rule.file() + " is neither alert nor record: " + rule.rule());
+      assertTrue(names.add(rule.name()), "alert " + rule.name() + " is defined twice");
+      assertTrue(rule.name().matches("(Lambda|Lambdascope)[A-Z][A-Za-z]+"), "alert name " + rule.name() + " is not Lambda*/Lambdascope* CamelCase");
     }
   }
 
@@ -89,11 +109,23 @@ class AlertRuleConventionsTest {
       String summary = annotations.path("summary").asText();
       assertFalse(summary.isBlank() || summary.contains("{{"), name + ": summary must be static text, got: " + summary);
       String description = annotations.path("description").asText();
-      assertTrue(description.contains("{{ $labels."), name + ": description must name what is affected with $labels");
+      // Alerts about the pipeline as a whole (the collector, the processor) carry no labels to name; their tests show it.
+      assertTrue(description.contains("$labels.") || alert.file().getFileName().toString().equals("pipeline.yml"),
+          name + ": description must name what is affected with $labels");
       if (!alert.file().getFileName().toString().equals("pipeline.yml")) {
         assertTrue(description.contains("$labels.function") || description.contains("$labels.queue"),
             name + ": description must name the function or queue: " + description);
       }
+      if (description.contains("$labels.function") || description.contains("$labels.queue")) {
+        for (String label : List.of("$labels.cloud_account_id", "$labels.cloud_region")) {
+          assertTrue(description.contains(label), name + ": description must name the account and region: " + description);
+        }
+      }
+      if (description.contains("$labels.function") && !description.contains("$labels.queue")) {
+        assertTrue(description.contains("$labels.tenant"), name + ": description must name the tenant: " + description);
+      }
+      Matcher raw = RAW_VALUE.matcher(PRINTF_VALUE.matcher(description).replaceAll("printf"));
+      assertFalse(raw.find(), name + ": $value printed raw (extrapolated counts read 1.111): " + description);
       assertEquals(ModuleFiles.RUNBOOK_URL_BASE + name.toLowerCase(), annotations.path("runbook_url").asText(), name + ": runbook_url");
     }));
   }
@@ -119,6 +151,21 @@ class AlertRuleConventionsTest {
         assertTrue(text.contains(part), "runbook section " + name + " lacks " + part)));
   }
 
+  /** The runbook's table of alerts says each one's severity, as the rules give it, and links to its section. */
+  @Test
+  void runbookTableGivesEverySeverity() throws IOException {
+    Pattern row = Pattern.compile("(?m)^\\| \\[(\\w+)\\]\\(#(\\w+)\\) \\| (\\w+) \\| .+ \\|$");
+    Map<String, String> severities = new java.util.TreeMap<>();
+    Matcher m = row.matcher(Files.readString(ModuleFiles.RUNBOOK));
+    while (m.find()) {
+      assertEquals(m.group(1).toLowerCase(), m.group(2), "runbook table: link of " + m.group(1));
+      severities.put(m.group(1), m.group(3));
+    }
+    Map<String, String> expected = new java.util.TreeMap<>();
+    alerts().forEach(a -> expected.put(a.name(), a.rule().path("labels").path("severity").asText()));
+    assertEquals(expected, severities, "alerts/runbook.md: the table of alerts and severities");
+  }
+
   @Test
   void everyRuleFileHasAPromtoolTestFile() {
     for (Path rules : ModuleFiles.yamlFiles(ModuleFiles.RULES_DIR)) {
@@ -127,7 +174,15 @@ class AlertRuleConventionsTest {
       assertTrue(Files.exists(test), "no promtool test " + test + " for " + rules);
       List<String> ruleFiles = new ArrayList<>();
       read(test).path("rule_files").forEach(f -> ruleFiles.add(f.asText()));
-      assertEquals(List.of("../rules/" + rules.getFileName()), ruleFiles, test + " must load exactly its own rule file");
+      assertTrue(ruleFiles.contains("../rules/" + rules.getFileName()), test + " must load its own rule file: " + ruleFiles);
+      for (String loaded : ruleFiles) {
+        assertTrue(loaded.matches("\\.\\./rules/[a-z-]+\\.yml"), test + " loads " + loaded + ", not a file of alerts/rules/");
+      }
+      if (ruleFiles.size() > 1) {
+        // Prometheus evaluates groups independently; promtool in an order of its own unless told.
+        assertTrue(read(test).path("group_eval_order").size() >= ruleFiles.size(),
+            test + " loads rules it depends on: it must say in which order groups are evaluated (group_eval_order)");
+      }
     }
   }
 
@@ -144,18 +199,30 @@ class AlertRuleConventionsTest {
       Duration step = RuleTimeScale.parse(tests.path("evaluation_interval").asText("1m"));
       List<Duration> silent = new ArrayList<>();
       List<Duration> firing = new ArrayList<>();
+      Set<String> testNames = new TreeSet<>();
+      boolean resolves = false;
       for (JsonNode test : tests.path("tests")) {
+        testNames.add(test.path("name").asText());
+        // Resolution: an alert expected at one evaluation and gone at a later one of the same test.
+        Map<Duration, Set<String>> firingAt = new java.util.TreeMap<>();
         for (JsonNode check : test.path("alert_rule_test")) {
           if (!alert.name().equals(check.path("alertname").asText())) {
             continue;
           }
           Duration at = RuleTimeScale.parse(check.path("eval_time").asText());
+          Set<String> expectedLabels = new TreeSet<>();
+          check.path("exp_alerts").forEach(e -> expectedLabels.add(e.path("exp_labels").toString()));
+          firingAt.put(at, expectedLabels);
           if (check.path("exp_alerts").isEmpty()) {
             silent.add(at);
             continue;
           }
           firing.add(at);
           for (JsonNode expected : check.path("exp_alerts")) {
+            if (!alert.rule().path("annotations").path("description").asText().contains("$labels.")) {
+              assertEquals(Set.of("severity"), fieldNames(expected.path("exp_labels")),
+                  alert.name() + ": its alerts carry labels its description does not name");
+            }
             assertEquals(alert.rule().path("labels").path("severity").asText(), expected.path("exp_labels").path("severity").asText(),
                 alert.name() + " at " + at + ": exp_labels must state the severity");
             JsonNode annotations = expected.path("exp_annotations");
@@ -164,11 +231,21 @@ class AlertRuleConventionsTest {
             assertEquals(alert.rule().path("annotations").path("runbook_url").asText(), annotations.path("runbook_url").asText());
           }
         }
+        List<Set<String>> inOrder = new ArrayList<>(firingAt.values());
+        for (int i = 0; i < inOrder.size(); i++) {
+          for (int j = i + 1; j < inOrder.size(); j++) {
+            Set<String> gone = new TreeSet<>(inOrder.get(i));
+            gone.removeAll(inOrder.get(j));
+            resolves |= !gone.isEmpty();
+          }
+        }
       }
       assertFalse(firing.isEmpty(), alert.name() + ": no promtool check where it fires");
+      assertTrue(testNames.contains(alert.name()), testFile + ": no test named " + alert.name());
       assertTrue(firing.stream().anyMatch(t -> silent.contains(t.minus(step))),
           alert.name() + ": no check that it is silent one evaluation (" + step + ") before it fires; silent at " + silent
               + ", firing at " + firing);
+      assertTrue(resolves, alert.name() + ": no check that it resolves (an alert expected at one evaluation, gone at a later one)");
     }));
   }
 

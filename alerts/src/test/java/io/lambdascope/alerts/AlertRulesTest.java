@@ -36,8 +36,10 @@ class AlertRulesTest {
   void copiesWithATimeScale(@TempDir Path dir) throws IOException {
     AlertRules.copyTo(dir, RuleTimeScale.MINUTES_TO_SECONDS);
     String invocations = Files.readString(dir.resolve("invocations.yml"));
-    assertTrue(invocations.contains("increase(faas_timeouts_total[10s])"), invocations);
+    assertTrue(invocations.contains("increase(faas_timeouts_total{job=\"lambdascope-processor\"}[10s])"), invocations);
+    assertTrue(invocations.contains("faas_timeouts_total{job=\"lambdascope-processor\"} offset 10s"), invocations);
     assertTrue(invocations.contains("for: 1s"), invocations);
+    assertTrue(Files.readString(dir.resolve("pipeline.yml")).contains("[360s:10s]"), "subquery range and step scaled");
   }
 
   @Test

@@ -18,11 +18,14 @@ class AlertmanagerExampleTest {
 
   @ParameterizedTest(name = "{0} severity={1} -> {2}")
   @CsvSource({
-      "LambdaFunctionTimeouts, warning, slack",
+      "LambdaFunctionTimedOut, warning, slack",
+      "LambdaFunctionTimeoutRateHigh, critical, pager",
+      "LambdaDeadLetterQueueNotEmpty, warning, slack",
       "LambdaDeadLetterQueueGrowing, critical, pager",
       "LambdaFunctionColdStartRatioHigh, info, email-digest",
       "LambdascopeProcessorLagHigh, warning, slack",
       "LambdascopeTargetDown, critical, pager",
+      "LambdascopeAgentDroppingTelemetry, critical, pager",
   })
   void routesBySeverity(String alertname, String severity, String receiver) {
     ModuleFiles.Result result = ModuleFiles.run("prometheus-alertmanager",

@@ -2,6 +2,7 @@ package io.lambdascope.collector;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.httpguard.Exposure;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -9,8 +10,6 @@ import io.lambdascope.settings.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,16 +221,7 @@ public final class CollectorConfig {
   }
 
   static boolean isLoopback(String host) {
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(OTLP_HOST + " does not resolve: " + host, e);
-    }
+    return Exposure.isLoopback(host, OTLP_HOST);
   }
 
   public String kafkaBootstrapServers() {
@@ -507,11 +497,8 @@ public final class CollectorConfig {
      *     listen beyond loopback without tokens and without {@code LAMBDASCOPE_ALLOW_UNAUTHENTICATED}
      */
     public CollectorConfig build() {
-      if (tenantsByToken.isEmpty() && !allowUnauthenticated && !isLoopback(host)) {
-        throw new IllegalArgumentException(
-            "refusing to listen on " + host + " without authentication: set " + AUTH_TOKENS
-                + " (token=tenant pairs), or " + ALLOW_UNAUTHENTICATED + "=true to accept anyone who can reach it");
-      }
+      Exposure.requireTokensBeyondLoopback(host, OTLP_HOST, !tenantsByToken.isEmpty(), AUTH_TOKENS,
+          allowUnauthenticated, ALLOW_UNAUTHENTICATED);
       if (maxRequestBytes + maxDecompressedBytes > maxInflightBytes) {
         throw new IllegalArgumentException(
             MAX_INFLIGHT_BYTES + " (" + Units.formatSize(maxInflightBytes) + ") must hold at least one request: "

@@ -4,26 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lambdascope.testing.SelfSignedTls;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.resource.v1.Resource;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,37 +32,12 @@ class SecurityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path p12 = dir.resolve("collector.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "collector", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-        "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
-    String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, keytool.waitFor(), out);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = new FileInputStream(p12.toFile())) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    Certificate cert = ks.getCertificate("collector");
-    PrivateKey key = (PrivateKey) ks.getKey("collector", "changeit".toCharArray());
-    Path certPem = dir.resolve("cert.pem");
-    Path keyPem = dir.resolve("key.pem");
-    Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-    Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
-
+    SelfSignedTls tls = SelfSignedTls.create(dir);
     collector = Collector.start(TestKafka.config("security")
         .authTokens(Map.of("token-a", "tenant-a", "token-b", "tenant-b"))
-        .tls(certPem, keyPem)
+        .tls(tls.certPem(), tls.keyPem())
         .build());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("collector", cert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    https = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+    https = HttpClient.newBuilder().sslContext(tls.clientContext()).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     base = "https://127.0.0.1:" + collector.port();
   }
@@ -78,12 +45,6 @@ class SecurityTest {
   @AfterAll
   static void stop() {
     collector.close();
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
   }
 
   private static HttpResponse<byte[]> post(byte[] body, String authorization) throws Exception {

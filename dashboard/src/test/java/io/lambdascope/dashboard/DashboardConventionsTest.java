@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,6 +143,42 @@ class DashboardConventionsTest {
               assertTrue(uids.contains(m.group(1)), file + ": link to unknown dashboard uid " + m.group(1));
             }
           })));
+    });
+  }
+
+  /**
+   * A function is identified by tenant, account, region and name: the function dashboards let a person
+   * choose each, several functions at once on the detail, and every panel honours the choice (dead-letter
+   * queues by their own account and region).
+   */
+  @Test
+  void functionDashboardsSelectTenantAccountRegionAndFunctions() {
+    Map<String, List<String>> expected = Map.of(
+        "lambdascope-fleet-overview", List.of("datasource", "tenant", "account", "region"),
+        "lambdascope-function-detail", List.of("datasource", "tenant", "account", "region", "function"),
+        "lambdascope-troubleshooting", List.of("datasource", "tenant", "account", "region", "function"));
+    expected.forEach((uid, variables) -> {
+      JsonNode d = DashboardFiles.json(DashboardFiles.DASHBOARDS_DIR.resolve(uid + ".json"));
+      List<String> names = new java.util.ArrayList<>();
+      d.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+      assertEquals(variables, names, uid + ": variables");
+      for (String name : variables.subList(1, variables.size())) {
+        JsonNode v = variable(d, name);
+        assertTrue(v.path("multi").asBoolean() && v.path("includeAll").asBoolean(), uid + " $" + name + ": several values and All");
+        assertEquals(".*", v.path("allValue").asText(), uid + " $" + name + ": All matches a missing label too");
+      }
+      for (JsonNode panel : DashboardFiles.panels(d)) {
+        for (JsonNode target : panel.path("targets")) {
+          String expr = target.path("expr").asText();
+          String where = uid + " \"" + panel.path("title").asText() + "\" " + target.path("refId").asText() + ": ";
+          assertTrue(expr.contains("$account") && expr.contains("$region"), where + "not filtered by account and region: " + expr);
+          boolean queuesOnly = !expr.matches("(?s).*(faas_|function[a-z_]*:|lambdascope_(?!dlq_)).*");
+          assertTrue(queuesOnly || expr.contains("$tenant"), where + "not filtered by tenant: " + expr);
+          if (names.contains("function")) {
+            assertTrue(expr.contains("$function"), where + "not filtered by the chosen functions: " + expr);
+          }
+        }
+      }
     });
   }
 

@@ -3,7 +3,6 @@ package io.lambdascope.launcher;
 import io.lambdascope.alerts.RuleTimeScale;
 import io.lambdascope.alerts.local.AlertmanagerServer;
 import io.lambdascope.alerts.local.PrometheusServer;
-import io.lambdascope.alerts.local.ReceivedAlert;
 import io.lambdascope.emulator.DeadLetterQueue;
 import io.lambdascope.emulator.Emulator;
 import io.lambdascope.emulator.EmulatorConfig;
@@ -33,6 +32,7 @@ final class DemoCommand implements Command {
   private static final Duration REFRESH = Duration.ofSeconds(1);
   /** Without a terminal (a log file, CI), print the table this often instead of redrawing it. */
   private static final Duration PLAIN_REFRESH = Duration.ofSeconds(10);
+  private static final int MAX_ALERT_LINES = 12;
 
   @Override
   public String name() {
@@ -57,20 +57,39 @@ final class DemoCommand implements Command {
     Scenario scenario = settings.find(SettingsCatalog.DEMO_DURATION).map(loaded::withTotalDuration).orElse(loaded);
     boolean exitWhenDone = settings.get(SettingsCatalog.DEMO_EXIT);
     PrometheusMode prometheusMode = settings.get(SettingsCatalog.DEMO_PROMETHEUS);
+    PrintStream out = System.out;
+    // Every port is checked before anything starts: a clash is one line naming the setting, not a stack trace.
+    Ports.requireFreeForServices(settings, true, true);
+    Ports.requireFree(settings, EmulatorConfig.INVOKE_PORT, "127.0.0.1");
+    Ports.requireFree(settings, EmulatorConfig.SQS_PORT, "127.0.0.1");
+    Monitoring monitoring = Monitoring.NONE;
+    if (prometheusMode == PrometheusMode.AUTO && onPath("prometheus") && onPath("prometheus-alertmanager")) {
+      monitoring = new Monitoring(true,
+          Ports.preferred(settings, SettingsCatalog.DEMO_PROMETHEUS_PORT, "Prometheus", out),
+          Ports.preferred(settings, SettingsCatalog.DEMO_ALERTMANAGER_PORT, "Alertmanager", out));
+    } else if (prometheusMode == PrometheusMode.AUTO) {
+      out.println("lambdascope: Prometheus and Alertmanager are not installed "
+          + "(apt-get install prometheus prometheus-alertmanager): no alerts in this demo");
+    }
 
     Services services = Services.kafka(settings).withCollector();
     Thread stopper = new Thread(services::close, "lambdascope-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
-      return run(settings, services, stopper, scenario, exitWhenDone, prometheusMode);
+      return run(settings, services, stopper, scenario, exitWhenDone, monitoring);
     } catch (Exception | Error e) {
       services.close();
       throw e;
     }
   }
 
+  /** Whether the demo runs Prometheus and Alertmanager, and on which ports (0: any free one). */
+  private record Monitoring(boolean enabled, int prometheusPort, int alertmanagerPort) {
+    static final Monitoring NONE = new Monitoring(false, 0, 0);
+  }
+
   private int run(Settings settings, Services services, Thread stopper, Scenario scenario, boolean exitWhenDone,
-      PrometheusMode prometheusMode) throws Exception {
+      Monitoring monitoring) throws Exception {
     PrintStream out = System.out;
     String collectorUrl = "http://127.0.0.1:" + services.collector().port();
     Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(emulatorSettings(
@@ -94,14 +113,14 @@ final class DemoCommand implements Command {
     String metricsUrl = "http://127.0.0.1:" + services.processor().httpPort() + "/metrics";
     Banner.print(out, services);
     out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint() + ", SQS at " + emulator.sqsEndpoint());
-    out.println("lambdascope: Grafana: provision dashboard/provisioning (docs/dashboards.md); "
-        + "live invocations: bin/lambdascope tail --processor-url http://127.0.0.1:" + services.processor().httpPort());
+    out.println("lambdascope: live invocations: bin/lambdascope tail --processor-url http://127.0.0.1:"
+        + services.processor().httpPort());
 
     AlertmanagerServer alertmanager = null;
-    PrometheusServer prometheus = null;
-    if (prometheusMode == PrometheusMode.AUTO && onPath("prometheus") && onPath("prometheus-alertmanager")) {
-      alertmanager = services.closeLater(AlertmanagerServer.builder().start());
-      prometheus = services.closeLater(PrometheusServer.builder()
+    if (monitoring.enabled()) {
+      alertmanager = services.closeLater(AlertmanagerServer.builder().port(monitoring.alertmanagerPort()).start());
+      PrometheusServer prometheus = services.closeLater(PrometheusServer.builder()
+          .port(monitoring.prometheusPort())
           .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
           .scrape("lambdascope-processor", "127.0.0.1:" + services.processor().httpPort())
           .scrape("lambdascope-collector", "127.0.0.1:" + services.collector().port())
@@ -109,9 +128,10 @@ final class DemoCommand implements Command {
           .start());
       out.println("lambdascope: Prometheus at " + prometheus.url() + ", Alertmanager at " + alertmanager.url()
           + " (alert rules time-scaled: 'for: 5m' fires after 5 s, so the demo shows them)");
-    } else if (prometheusMode == PrometheusMode.AUTO) {
-      out.println("lambdascope: Prometheus and Alertmanager are not installed "
-          + "(apt-get install prometheus prometheus-alertmanager): no alerts in this demo");
+      out.println(grafanaHint(settings.get(SettingsCatalog.HOME), prometheus.url()));
+    } else {
+      out.println("lambdascope: Grafana: point a Prometheus at the processor and collector above, then provision "
+          + "dashboard/provisioning (docs/dashboards.md)");
     }
 
     AtomicReference<ScenarioRunner.Progress> progress = new AtomicReference<>();
@@ -125,17 +145,17 @@ final class DemoCommand implements Command {
         + " s): " + scenario.description());
 
     boolean console = System.console() != null;
-    List<String> alertLines = new ArrayList<>();
+    AlertLines alertLines = new AlertLines();
     long lastPlain = 0;
     while (driver.isAlive()) {
       driver.join(REFRESH.toMillis());
       if (alertmanager != null) {
-        newAlerts(alertmanager, alertLines);
+        alertLines.update(alertmanager.webhook().alerts());
       }
       long now = System.nanoTime();
       if (console || !driver.isAlive() || now - lastPlain >= PLAIN_REFRESH.toNanos()) {
         lastPlain = now;
-        draw(out, console, metricsUrl, progress.get(), alertLines);
+        draw(out, console, metricsUrl, progressLine(progress.get()), alertLines);
       }
     }
     ScenarioRunner.Result done = result.get();
@@ -152,7 +172,10 @@ final class DemoCommand implements Command {
     if (exitWhenDone) {
       // Let the last invocations reach /metrics, then stop everything.
       Thread.sleep(5000);
-      draw(out, false, metricsUrl, progress.get(), alertLines);
+      if (alertmanager != null) {
+        alertLines.update(alertmanager.webhook().alerts());
+      }
+      draw(out, false, metricsUrl, progressLine(progress.get()), alertLines);
       Runtime.getRuntime().removeShutdownHook(stopper);
       services.close();
       out.println("lambdascope: stopped");
@@ -160,7 +183,34 @@ final class DemoCommand implements Command {
     }
     out.println("lambdascope: services keep running for Prometheus and Grafana; Ctrl-C stops everything");
     Runtime.getRuntime().removeShutdownHook(stopper);
+    // The table and the alerts stay live: alerts fire (a DLQ filling up) and resolve after the scenario too.
+    String status = "scenario " + (done != null && done.completed() ? "finished" : "stopped")
+        + "; services keep running for Prometheus and Grafana, Ctrl-C stops everything";
+    AlertmanagerServer liveAlerts = alertmanager;
+    Thread live = new Thread(() -> {
+      long last = System.nanoTime();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(REFRESH.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (liveAlerts != null) {
+          alertLines.update(liveAlerts.webhook().alerts());
+        }
+        if (console || System.nanoTime() - last >= PLAIN_REFRESH.toNanos()) {
+          last = System.nanoTime();
+          // Once the processor stops answering (Ctrl-C), there is nothing left to show.
+          if (Http.getOrNull(metricsUrl) != null) {
+            draw(out, console, metricsUrl, status, alertLines);
+          }
+        }
+      }
+    }, "lambdascope-live");
+    live.setDaemon(true);
+    live.start();
     ServeCommand.awaitTermination(services);
+    live.interrupt();
     return 0;
   }
 
@@ -177,15 +227,30 @@ final class DemoCommand implements Command {
         s.find(EmulatorConfig.EXAMPLES_JAR).orElse(home.resolve(SettingsCatalog.EXAMPLES_JAR_IN_HOME)));
   }
 
-  private static void draw(PrintStream out, boolean console, String metricsUrl, ScenarioRunner.Progress p,
-      List<String> alertLines) {
+  /**
+   * How to see the dashboards: the provisioned data source points at localhost:9090, which is this
+   * Prometheus unless 9090 was taken (docs/dashboards.md, "Viewing the demo in Grafana").
+   */
+  static String grafanaHint(Path home, URI prometheus) {
+    Path dashboard = home.toAbsolutePath().normalize().resolve("dashboard");
+    String docker = "docker run --rm --network host"
+        + " -v " + dashboard.resolve("provisioning/datasources") + ":/etc/grafana/provisioning/datasources"
+        + " -v " + dashboard.resolve("provisioning/dashboards") + ":/etc/grafana/provisioning/dashboards"
+        + " -v " + dashboard.resolve("dashboards") + ":/var/lib/grafana/dashboards/lambdascope grafana/grafana";
+    String where = prometheus.getPort() == 9090
+        ? ""
+        : " (first set url: " + prometheus + " in dashboard/provisioning/datasources/lambdascope.yml: 9090 was taken)";
+    return "lambdascope: Grafana: " + docker + where + ", then open http://localhost:3000 (docs/dashboards.md)";
+  }
+
+  private static void draw(PrintStream out, boolean console, String metricsUrl, String status, AlertLines alertLines) {
     String body = Http.getOrNull(metricsUrl);
     List<String> lines = new ArrayList<>();
-    lines.add(progressLine(p));
+    lines.add(status);
     lines.addAll(body == null ? List.of("(processor not answering yet)") : DemoTable.render(PrometheusText.parse(body)));
     if (!alertLines.isEmpty()) {
-      lines.add("alerts:");
-      lines.addAll(alertLines.subList(Math.max(0, alertLines.size() - 8), alertLines.size()));
+      lines.add("alerts (each once, its current state):");
+      lines.addAll(alertLines.render(MAX_ALERT_LINES));
     }
     StringBuilder frame = new StringBuilder();
     if (console) {
@@ -205,15 +270,6 @@ final class DemoCommand implements Command {
     return String.format("scenario: phase %d/%d %-16s %4d/%d s   sent %d, throttled %d",
         p.phaseNumber(), p.phases(), p.phase(), p.elapsed().toSeconds(), p.total().toSeconds(),
         p.invocationsSent(), p.throttled());
-  }
-
-  private static void newAlerts(AlertmanagerServer alertmanager, List<String> lines) {
-    List<ReceivedAlert> received = alertmanager.webhook().alerts();
-    for (int i = lines.size(); i < received.size(); i++) {
-      ReceivedAlert a = received.get(i);
-      lines.add(String.format("  %-8s %-32s %s", a.status(), a.alertname(),
-          a.annotations().getOrDefault("description", a.labels().toString())));
-    }
   }
 
   private static boolean onPath(String program) {

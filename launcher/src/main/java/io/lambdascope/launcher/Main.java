@@ -41,7 +41,9 @@ public final class Main {
     } catch (UsageException | IllegalArgumentException e) {
       // SettingException and the parts' configuration classes name the bad setting in an IllegalArgumentException
       System.err.println("lambdascope " + command.name() + ": " + e.getMessage());
-      System.err.println("Try 'lambdascope " + command.name() + " --help'.");
+      if (!(e instanceof Ports.PortTakenException)) {
+        System.err.println("Try 'lambdascope " + command.name() + " --help'.");
+      }
       status = 2;
     } catch (Exception e) {
       System.err.println("lambdascope " + command.name() + " failed: " + e);

@@ -62,6 +62,7 @@ final class ServeCommand implements Command {
       throw new UsageException(
           "KAFKA_BOOTSTRAP_SERVERS is not set; only 'lambdascope all' and 'lambdascope demo' start an embedded Kafka");
     }
+    Ports.requireFreeForServices(settings, collector, processor);
     Services services = Services.kafka(settings);
     if (collector) {
       services.withCollector();

@@ -34,8 +34,10 @@ final class SettingsCatalog {
           "where the embedded broker (kafka/) and the processor's state (processor/) live");
   static final Setting<Integer> KAFKA_PORT =
       Setting.port("LAMBDASCOPE_KAFKA_PORT", 9092, "embedded broker: client port on 127.0.0.1");
+  /** Only the broker itself connects to its controller, so by default it takes any free port (9093 is Alertmanager's). */
   static final Setting<Integer> KAFKA_CONTROLLER_PORT =
-      Setting.port("LAMBDASCOPE_KAFKA_CONTROLLER_PORT", 9093, "embedded broker: KRaft controller port on 127.0.0.1");
+      Setting.port("LAMBDASCOPE_KAFKA_CONTROLLER_PORT", 0,
+          "embedded broker: KRaft controller port on 127.0.0.1; only the broker connects to it, so 0 (any free port) suits");
 
   /** Whether the demo starts Prometheus and Alertmanager. */
   enum PrometheusMode { AUTO, OFF }
@@ -50,6 +52,15 @@ final class SettingsCatalog {
       Setting.choice("LAMBDASCOPE_DEMO_PROMETHEUS", PrometheusMode.class, PrometheusMode.AUTO,
               "auto: start Prometheus and Alertmanager with the project's rules when installed; off: do not")
           .flag("--prometheus");
+  static final Setting<Integer> DEMO_PROMETHEUS_PORT =
+      Setting.port("LAMBDASCOPE_DEMO_PROMETHEUS_PORT", 9090,
+              "the demo's Prometheus on 127.0.0.1 (Grafana's provisioned data source expects 9090); when the default is "
+                  + "taken, a free port")
+          .flag("--prometheus-port");
+  static final Setting<Integer> DEMO_ALERTMANAGER_PORT =
+      Setting.port("LAMBDASCOPE_DEMO_ALERTMANAGER_PORT", 9093,
+              "the demo's Alertmanager on 127.0.0.1; when the default is taken, a free port")
+          .flag("--alertmanager-port");
   static final Setting<Boolean> DEMO_EXIT =
       Setting.bool("LAMBDASCOPE_DEMO_EXIT", false,
               "true: stop everything when the scenario ends instead of waiting for Ctrl-C")
@@ -62,6 +73,18 @@ final class SettingsCatalog {
 
   static final Setting<URI> PROCESSOR_URL =
       Setting.url("LAMBDASCOPE_PROCESSOR_URL", URI.create("http://127.0.0.1:9464"), "processor to read invocations from");
+  static final Setting<String> PROCESSOR_TOKEN =
+      Setting.secret("LAMBDASCOPE_PROCESSOR_TOKEN",
+          "bearer token for the processor's HTTP port when it has tokens (a tenant's shows that tenant's "
+              + "invocations); prefer the environment or the file: a flag shows it to `ps`");
+  static final Setting<Path> PROCESSOR_TOKEN_FILE =
+      Setting.path("LAMBDASCOPE_PROCESSOR_TOKEN_FILE", null,
+          "file whose first line is that token, instead of `LAMBDASCOPE_PROCESSOR_TOKEN`");
+  static final Setting<Path> PROCESSOR_CA =
+      Setting.path("LAMBDASCOPE_PROCESSOR_CA", null,
+              "PEM certificates to trust for an `https` processor URL (a private CA, or the processor's own "
+                  + "self-signed certificate)")
+          .defaultText("the JVM's trusted CAs");
   static final Setting<String> TAIL_FUNCTION =
       Setting.text("LAMBDASCOPE_TAIL_FUNCTION", null, "only this function's invocations")
           .flag("--function")
@@ -91,9 +114,12 @@ final class SettingsCatalog {
           EmulatorConfig.EXAMPLES_JAR, EXAMPLES_JAR_IN_HOME,
           EmulatorConfig.ENDPOINT, EmulatorConfig.ENDPOINT.defaultText() + " (demo: its own collector)"));
 
-  static final List<Setting<?>> DEMO = List.of(DEMO_SCENARIO, DEMO_DURATION, DEMO_PROMETHEUS, DEMO_EXIT);
+  static final List<Setting<?>> DEMO = List.of(DEMO_SCENARIO, DEMO_DURATION, DEMO_PROMETHEUS, DEMO_PROMETHEUS_PORT, DEMO_ALERTMANAGER_PORT,
+      DEMO_EXIT);
 
-  static final List<Setting<?>> TAIL = List.of(PROCESSOR_URL, TAIL_FUNCTION, TAIL_OUTCOME, TAIL_FOLLOW);
+  static final List<Setting<?>> TAIL =
+      List.of(PROCESSOR_URL, PROCESSOR_TOKEN, PROCESSOR_TOKEN_FILE, PROCESSOR_CA, TAIL_FUNCTION, TAIL_OUTCOME,
+          TAIL_FOLLOW);
 
   /** The groups by the title of their section in docs/configuration.md. */
   static final Map<String, List<Setting<?>>> GROUPS = groups();

@@ -1,7 +1,7 @@
 package io.lambdascope.launcher;
 
 /** A mistake on the command line: printed as one line with a pointer to {@code --help}. */
-final class UsageException extends RuntimeException {
+class UsageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   UsageException(String message) {

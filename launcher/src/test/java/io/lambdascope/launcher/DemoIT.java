@@ -3,36 +3,44 @@ package io.lambdascope.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import io.lambdascope.alerts.RuleTimeScale;
-import io.lambdascope.alerts.local.AlertmanagerServer;
-import io.lambdascope.alerts.local.PrometheusServer;
+import io.lambdascope.alerts.local.PrometheusApi;
 import io.lambdascope.dashboard.testing.DashboardExpressions;
 import io.lambdascope.dashboard.testing.PanelExpression;
 import io.lambdascope.kafka.EmbeddedKafka;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/lambdascope demo} as a user runs it, watched by a real Prometheus and Alertmanager
- * that the test starts: every signal reaches /metrics with counts that agree with what the
- * scenario sent, timeouts carry the handler's stack, alerts for timeouts, the DLQ and duplicates
- * reach a webhook, and every dashboard query returns data.
+ * {@code bin/lambdascope demo} as a user runs it, with the Prometheus and Alertmanager it starts
+ * itself: every signal reaches /metrics with counts that agree with what the scenario sent,
+ * timeouts carry the handler's stack, the live table and its alert lines (each alert once, with
+ * whole numbers) show timeouts, the DLQ and duplicates through the real Alertmanager, and every
+ * dashboard query returns data from the demo's Prometheus.
  */
 class DemoIT {
   private static final Pattern SENT =
       Pattern.compile("lambdascope: sent (\\S+) sync=(\\d+) throttled=(\\d+) function_errors=(\\d+) async=(\\d+) "
           + "sqs=(\\d+) failed=(\\d+)");
+  private static final Pattern PROMETHEUS = Pattern.compile("lambdascope: Prometheus at (http://127\\.0\\.0\\.1:\\d+), "
+      + "Alertmanager at (http://127\\.0\\.0\\.1:\\d+)");
+  private static final String ALERTS_HEADING = "alerts (each once, its current state):";
+  /** A count printed with a fraction ("1.111 invocations"): what increase()'s extrapolation used to put in front of people. */
+  private static final Pattern FRACTIONAL_COUNT =
+      Pattern.compile("\\d+\\.\\d+ (invocations?|messages?|repeated deliver|records?|attempts?|execution environments?|spans|platform events)");
 
   @TempDir Path dir;
 
@@ -41,25 +49,30 @@ class DemoIT {
     int otlpPort = EmbeddedKafka.freePort();
     int metricsPort = EmbeddedKafka.freePort();
     String processor = "127.0.0.1:" + metricsPort;
-    try (AlertmanagerServer alertmanager = AlertmanagerServer.builder().parentDir(dir).start();
-        PrometheusServer prometheus = PrometheusServer.builder()
-            .parentDir(dir)
-            .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
-            .scrape("lambdascope-processor", processor)
-            .scrape("lambdascope-collector", "127.0.0.1:" + otlpPort)
-            .alertmanager(alertmanager.address())
-            .start();
-        LauncherProcess demo = LauncherProcess.start(dir, List.of(
+    // Free ports rather than 9090 and 9093: other builds on this machine may hold them (PortsTest covers the choice).
+    try (LauncherProcess demo = LauncherProcess.start(dir, List.of(
             "demo",
-            "--prometheus", "off",
             "--duration", "80s",
+            "--prometheus-port", "0",
+            "--alertmanager-port", "0",
             "--otlp-port", Integer.toString(otlpPort),
             "--metrics-port", Integer.toString(metricsPort),
             "--kafka-port", Integer.toString(EmbeddedKafka.freePort()),
-            "--kafka-controller-port", Integer.toString(EmbeddedKafka.freePort()),
             "--invoke-port", Integer.toString(EmbeddedKafka.freePort()),
             "--sqs-port", Integer.toString(EmbeddedKafka.freePort()),
             "--data-dir", dir.resolve("data").toString()))) {
+
+      // The demo's own Prometheus and Alertmanager, and the hint for Grafana.
+      String started = Await.until("the demo's Prometheus", Duration.ofMinutes(3), demo::output,
+          o -> PROMETHEUS.matcher(o).find() || !demo.isAlive());
+      Matcher urls = PROMETHEUS.matcher(started);
+      assertTrue(urls.find(), started);
+      PrometheusApi prometheus = PrometheusApi.at(URI.create(urls.group(1)));
+      assertTrue(started.contains("lambdascope: Grafana: docker run --rm --network host -v "), started);
+      assertTrue(started.contains(" (first set url: " + urls.group(1) + " in dashboard/provisioning/datasources/lambdascope.yml: "
+          + "9090 was taken), then open http://localhost:3000 (docs/dashboards.md)"), started);
+      prometheus.awaitQuery("up{job=\"lambdascope-processor\"} == 1 or up{job=\"lambdascope-collector\"} == 1",
+          r -> r.size() == 2, Duration.ofSeconds(60));
 
       String out = Await.until("the scenario to finish", Duration.ofMinutes(5), demo::output,
           // the summary lines come before this one
@@ -117,11 +130,30 @@ class DemoIT {
       assertTrue(tail.contains("orders-worker  timeout") && tail.contains("io.lambdascope.examples.orders.OrderWorker"),
           tail);
 
-      // Alerts reach a webhook through the real Alertmanager.
-      Duration alertWait = Duration.ofSeconds(90);
-      alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "orders-worker"), alertWait);
-      alertmanager.webhook().awaitFiring("LambdaDuplicateDeliveries", Map.of("function", "orders-worker"), alertWait);
-      alertmanager.webhook().awaitFiring("LambdaDeadLetterQueueNotEmpty", Map.of("queue", "orders-dlq"), alertWait);
+      // Alerts reach the demo's alert lines through its real Alertmanager: each alert once, with its state, whole numbers.
+      // Frames show the alerts of the moment: a timeout alert resolves ten (scaled) minutes after the last timeout.
+      String withAlerts = Await.until("timeout, duplicate and DLQ alerts in the demo's table", Duration.ofSeconds(120),
+          demo::output, o -> o.contains("scenario finished; services keep running")
+              && o.lines().anyMatch(l -> l.matches("  firing +warning +LambdaFunctionTimedOut +.*function orders-worker .*"))
+              && o.lines().anyMatch(l -> l.matches("  \\w+ +info +LambdaFunctionProcessedDuplicates +.*function orders-worker .*"))
+              && lastAlertLines(o).stream().anyMatch(l -> l.matches("  firing +warning +LambdaDeadLetterQueueNotEmpty +.*queue orders-dlq .*")));
+      assertTrue(withAlerts.lines().anyMatch(l -> l.matches("  firing +warning +LambdaFunctionTimedOut +\\d+ invocations? of "
+          + "function orders-worker in account .* timed out in the last 10 minutes\\.")), withAlerts);
+      List<String> alertLines = lastAlertLines(withAlerts);
+      assertEquals(alertLines.size(), Set.copyOf(alertLines.stream().map(l -> l.substring(10)).toList()).size(),
+          "each alert once in a frame: " + alertLines);
+      Matcher fractional = FRACTIONAL_COUNT.matcher(withAlerts);
+      if (fractional.find()) {
+        fail("a count with a fraction in front of people: " + fractional.group());
+      }
+      // The live table goes on after the scenario, one row per function.
+      String lastFrame = withAlerts.substring(withAlerts.lastIndexOf("scenario finished; services keep running"));
+      assertTrue(lastFrame.lines().anyMatch(l -> l.startsWith("function ") && l.contains("invocations")), lastFrame);
+      for (String function : List.of("orders-api", "orders-worker", "upload-processor")) {
+        assertTrue(lastFrame.lines().anyMatch(l -> l.startsWith(function + " ")), function + " in " + lastFrame);
+      }
+      assertTrue(prometheus.alerts().stream().anyMatch(a -> a.firing() && "LambdaDeadLetterQueueNotEmpty".equals(a.alertname())),
+          "Prometheus's own view: " + prometheus.alerts());
 
       // Every dashboard query returns data, but those that legitimately stay empty without an incident.
       // Function-scoped panels count as answered when one of two functions has data: the API fails
@@ -152,6 +184,22 @@ class DemoIT {
         assertFalse(environment.isAlive(), "left behind: " + environment.info());
       }
     }
+  }
+
+  /** The alert lines of the last frame the demo printed that has any. */
+  private static List<String> lastAlertLines(String output) {
+    int at = output.lastIndexOf(ALERTS_HEADING);
+    if (at < 0) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (String line : output.substring(at + ALERTS_HEADING.length()).lines().skip(1).toList()) {
+      if (!line.startsWith("  ")) {
+        break;
+      }
+      lines.add(line);
+    }
+    return lines;
   }
 
   /** The demo's summary lines: function -> sync, throttled, function errors, async, sqs, failed. */

@@ -2,7 +2,9 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.processor.dlq.DlqMetrics;
 import io.lambdascope.processor.dlq.DlqWatcher;
+import io.lambdascope.processor.dlq.TaskOwnership;
 import io.lambdascope.processor.http.HttpApi;
 import io.lambdascope.processor.http.RecentInvocations;
 import io.lambdascope.processor.metrics.PipelineMetrics;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -68,6 +71,10 @@ public final class Processor implements AutoCloseable {
   public static Processor start(ProcessorConfig config) {
     requireNonNull(config, "config");
     log.info("starting {}", config.describe());
+    if (config.unauthenticatedOnNetwork()) {
+      log.warn("the HTTP port serves every tenant's invocations and metrics to anyone who reaches {} "
+          + "(LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED=true and no tokens)", config.metricsHost());
+    }
     createTopics(config);
 
     RecentInvocations recent = new RecentInvocations(config.recentInvocations());
@@ -87,20 +94,26 @@ public final class Processor implements AutoCloseable {
     Vertx vertx = null;
     try {
       if (config.dlqWatcherEnabled()) {
-        watcher = new DlqWatcher(config, Clock.systemUTC());
+        // One replica polls: the one running the task of the spans topic's partition 0.
+        watcher = new DlqWatcher(config, Clock.systemUTC(),
+            new TaskOwnership(streams, new TopicPartition(config.spansTopic(), 0)));
         watcher.start();
       }
       DlqWatcher w = watcher;
+      registry.getPrometheusRegistry().register(new DlqMetrics(
+          () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot()));
       StoreMetricsCollector collector = new StoreMetricsCollector(new StreamsStateView(streams),
           () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot(), Clock.systemUTC(),
           config.findingsWindow().toMillis());
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
       HttpApi api = new HttpApi(registry, collector::findings, recent,
-          () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name());
-      HttpServer server = api.listen(vertx, config.metricsHost(), config.metricsPort());
+          () -> streams.state() == KafkaStreams.State.RUNNING, () -> streams.state().name(),
+          config.metricsTenantsByToken());
+      HttpServer server = api.listen(vertx, config);
       streams.start();
-      log.info("processor listening on http://{}:{}", config.metricsHost(), server.actualPort());
+      log.info("processor listening on {}://{}:{}", config.metricsTlsCert() == null ? "http" : "https",
+          config.metricsHost(), server.actualPort());
       return new Processor(streams, vertx, server, watcher, registry);
     } catch (Exception e) {
       if (watcher != null) {

@@ -2,6 +2,10 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.httpguard.Exposure;
+import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.TenantTokens;
+import io.lambdascope.processor.dlq.QueueRef;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -17,7 +21,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * Everything the processor needs to run. Build it from environment-variable names with {@link
@@ -39,6 +45,32 @@ public final class ProcessorConfig {
       Setting.port("LAMBDASCOPE_METRICS_PORT", 9464,
           "HTTP port: `/metrics`, `/api/invocations`, `/api/findings`, `/health/live`, `/health/ready`; "
               + "`0` picks a free port");
+  public static final Setting<Map<String, String>> METRICS_AUTH_TOKENS =
+      Setting.pairs("LAMBDASCOPE_METRICS_AUTH_TOKENS", "token", "tenant", false,
+              "`token=tenant` pairs separated by commas for the HTTP port; tenant `*` is an operator (every "
+                  + "tenant's data, and `/metrics`); when set, every request but `/health/*` needs "
+                  + "`Authorization: Bearer <token>`")
+          .secret();
+  public static final Setting<Path> METRICS_AUTH_TOKENS_FILE =
+      Setting.path("LAMBDASCOPE_METRICS_AUTH_TOKENS_FILE", null,
+          "file of `token=tenant` pairs, one a line (`#` starts a comment), instead of "
+              + "`LAMBDASCOPE_METRICS_AUTH_TOKENS`; read at start");
+  public static final Setting<Boolean> METRICS_ALLOW_UNAUTHENTICATED =
+      Setting.bool("LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED", false,
+          "allow the HTTP port on a non-loopback interface without tokens");
+  public static final Setting<Path> METRICS_TLS_CERT =
+      Setting.path("LAMBDASCOPE_METRICS_TLS_CERT", null,
+          "PEM certificate chain: the HTTP port serves HTTPS (with `LAMBDASCOPE_METRICS_TLS_KEY`)");
+  public static final Setting<Path> METRICS_TLS_KEY =
+      Setting.path("LAMBDASCOPE_METRICS_TLS_KEY", null, "PEM private key (PKCS#8, or PKCS#1 RSA) of the HTTP port");
+  public static final Setting<Duration> METRICS_REQUEST_READ_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_METRICS_REQUEST_READ_TIMEOUT", Duration.ofSeconds(5),
+          "how long a client of the HTTP port may take to send a request: a new connection its first request, "
+              + "headers and body; a kept-alive one the body after the headers; slower connections are closed");
+  public static final Setting<Duration> METRICS_KEEP_ALIVE_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_METRICS_KEEP_ALIVE_TIMEOUT", Duration.ofMinutes(2),
+          "how long a connection to the HTTP port may stay open between an answer and the next request (longer "
+              + "than the scrape interval, so Prometheus keeps its connection)");
   public static final Setting<String> APPLICATION_ID =
       Setting.text("LAMBDASCOPE_APPLICATION_ID", "lambdascope-processor",
           "Kafka Streams application id (consumer group, prefix of internal topics); replicas with the same id "
@@ -80,11 +112,12 @@ public final class ProcessorConfig {
       Setting.text("LAMBDASCOPE_SQS_REGION", null, "SQS region").defaultText("AWS_REGION, else us-east-1");
   public static final Setting<Map<String, String>> DLQ_QUEUES =
       Setting.pairs("LAMBDASCOPE_DLQ_QUEUES", "queue", "function", true,
-          "dead-letter queues to watch: `queue[=function],...`, queue as name or URL");
+          "dead-letter queues to watch: `queue[=function],...`, queue as name (in `LAMBDASCOPE_SQS_REGION`), "
+              + "URL or ARN (any region or account)");
   public static final Setting<Map<String, String>> SQS_SOURCE_QUEUES =
       Setting.pairs("LAMBDASCOPE_SQS_SOURCE_QUEUES", "queue", "function", false,
-          "source queues and the function that consumes each: `queue=function,...`; their RedrivePolicy names "
-              + "the DLQ to watch, and their visibility timeout feeds a finding");
+          "source queues and the function that consumes each: `queue=function,...`, queue as name, URL or ARN; "
+              + "their RedrivePolicy names the DLQ to watch, and their visibility timeout feeds a finding");
   public static final Setting<Duration> DLQ_POLL_INTERVAL =
       Setting.duration("LAMBDASCOPE_DLQ_POLL_INTERVAL", Duration.ofSeconds(30), "how often the DLQ watcher polls");
   public static final Setting<DlqAgeMode> DLQ_AGE_MODE =
@@ -93,7 +126,9 @@ public final class ProcessorConfig {
 
   /** The processor's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(METRICS_HOST, METRICS_PORT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
+      List.of(METRICS_HOST, METRICS_PORT, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE,
+          METRICS_ALLOW_UNAUTHENTICATED, METRICS_TLS_CERT, METRICS_TLS_KEY, METRICS_REQUEST_READ_TIMEOUT,
+          METRICS_KEEP_ALIVE_TIMEOUT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
           MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, RECENT_INVOCATIONS, FINDINGS_WINDOW,
           SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
 
@@ -102,6 +137,8 @@ public final class ProcessorConfig {
   private static final Setting<String> AWS_ACCESS_KEY_ID = Setting.secret("AWS_ACCESS_KEY_ID", "AWS access key id");
   private static final Setting<String> AWS_SECRET_ACCESS_KEY =
       Setting.secret("AWS_SECRET_ACCESS_KEY", "AWS secret access key");
+  private static final Setting<String> AWS_SESSION_TOKEN =
+      Setting.secret("AWS_SESSION_TOKEN", "AWS session token (temporary credentials)");
 
   private final String bootstrapServers;
   private final Path kafkaConfigFile;
@@ -112,6 +149,12 @@ public final class ProcessorConfig {
   private final short topicReplication;
   private final String metricsHost;
   private final int metricsPort;
+  private final Map<String, String> metricsTenantsByToken;
+  private final boolean metricsAllowUnauthenticated;
+  private final Path metricsTlsCert;
+  private final Path metricsTlsKey;
+  private final Duration metricsRequestReadTimeout;
+  private final Duration metricsKeepAliveTimeout;
   private final String applicationId;
   private final Path stateDir;
   private final int streamThreads;
@@ -127,6 +170,7 @@ public final class ProcessorConfig {
   private final String sqsRegion;
   private final String sqsAccessKeyId;
   private final String sqsSecretAccessKey;
+  private final String sqsSessionToken;
   private final Map<String, String> dlqQueues;
   private final Map<String, String> sourceQueues;
   private final Duration dlqPollInterval;
@@ -143,6 +187,12 @@ public final class ProcessorConfig {
     this.topicReplication = b.topicReplication;
     this.metricsHost = b.metricsHost;
     this.metricsPort = b.metricsPort;
+    this.metricsTenantsByToken = Collections.unmodifiableMap(new LinkedHashMap<>(b.metricsTenantsByToken));
+    this.metricsAllowUnauthenticated = b.metricsAllowUnauthenticated;
+    this.metricsTlsCert = b.metricsTlsCert;
+    this.metricsTlsKey = b.metricsTlsKey;
+    this.metricsRequestReadTimeout = b.metricsRequestReadTimeout;
+    this.metricsKeepAliveTimeout = b.metricsKeepAliveTimeout;
     this.applicationId = b.applicationId;
     this.stateDir = b.stateDir;
     this.streamThreads = b.streamThreads;
@@ -158,6 +208,7 @@ public final class ProcessorConfig {
     this.sqsRegion = b.sqsRegion;
     this.sqsAccessKeyId = b.sqsAccessKeyId;
     this.sqsSecretAccessKey = b.sqsSecretAccessKey;
+    this.sqsSessionToken = b.sqsSessionToken;
     this.dlqQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.dlqQueues));
     this.sourceQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.sourceQueues));
     this.dlqPollInterval = b.dlqPollInterval;
@@ -183,6 +234,10 @@ public final class ProcessorConfig {
         .topicReplication(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
         .metricsHost(s.get(METRICS_HOST))
         .metricsPort(s.get(METRICS_PORT))
+        .metricsAuthTokens(TenantTokens.fromSettings(s, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE))
+        .metricsAllowUnauthenticated(s.get(METRICS_ALLOW_UNAUTHENTICATED))
+        .metricsRequestReadTimeout(s.get(METRICS_REQUEST_READ_TIMEOUT))
+        .metricsKeepAliveTimeout(s.get(METRICS_KEEP_ALIVE_TIMEOUT))
         .applicationId(s.get(APPLICATION_ID))
         .stateDir(s.get(STATE_DIR))
         .streamThreads(s.get(STREAM_THREADS))
@@ -202,8 +257,12 @@ public final class ProcessorConfig {
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
     s.find(SQS_ENDPOINT).ifPresent(b::sqsEndpoint);
     if (s.isSet(AWS_ACCESS_KEY_ID) && s.isSet(AWS_SECRET_ACCESS_KEY)) {
-      b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY));
+      b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY), s.find(AWS_SESSION_TOKEN).orElse(null));
     }
+    Optional<Path> cert = s.find(METRICS_TLS_CERT);
+    Optional<Path> key = s.find(METRICS_TLS_KEY);
+    PemTls.check(cert.orElse(null), METRICS_TLS_CERT, key.orElse(null), METRICS_TLS_KEY);
+    cert.ifPresent(c -> b.metricsTls(c, key.get()));
     return b.build();
   }
 
@@ -213,7 +272,11 @@ public final class ProcessorConfig {
         + " kafka=" + bootstrapServers
         + (kafkaConfigFile == null ? "" : " kafka-config=" + kafkaConfigFile)
         + " topics=" + spansTopic + "," + logsTopic + " (partitions " + topicPartitions + ")"
-        + " http=" + metricsHost + ":" + metricsPort
+        + " http=" + (metricsTlsCert == null ? "http" : "https") + "://" + metricsHost + ":" + metricsPort
+        + " " + describeAuth()
+        + (metricsTlsCert == null ? "" : " tls-cert=" + metricsTlsCert)
+        + " read-timeout=" + Units.formatDuration(metricsRequestReadTimeout)
+        + " keep-alive=" + Units.formatDuration(metricsKeepAliveTimeout)
         + " state=" + stateDir
         + " threads=" + streamThreads
         + " commit=" + Units.formatDuration(commitInterval)
@@ -227,8 +290,23 @@ public final class ProcessorConfig {
                 + " every " + Units.formatDuration(dlqPollInterval) + " age " + DLQ_AGE_MODE.show(dlqAgeMode)
                 + (sqsEndpoint == null ? "" : " endpoint " + sqsEndpoint)
                 + " region " + sqsRegion
-                + (sqsAccessKeyId == null ? "" : " key " + mask(sqsAccessKeyId) + " secret ****")
+                + (sqsAccessKeyId == null ? " credentials: AWS default chain"
+                    : " key " + mask(sqsAccessKeyId) + " secret ****" + (sqsSessionToken == null ? "" : " session-token ****"))
             : "off");
+  }
+
+  /** Tokens are never printed, only how many and the tenants they name. */
+  private String describeAuth() {
+    if (metricsTenantsByToken.isEmpty()) {
+      return "auth=none" + (unauthenticatedOnNetwork() ? "(UNAUTHENTICATED ON " + metricsHost + ")" : "");
+    }
+    return "auth=bearer(" + metricsTenantsByToken.size() + " tokens, tenants="
+        + String.join(",", new TreeSet<>(metricsTenantsByToken.values())) + ")";
+  }
+
+  /** True when the HTTP port listens beyond loopback without tokens (allowed explicitly): worth a loud warning. */
+  public boolean unauthenticatedOnNetwork() {
+    return metricsTenantsByToken.isEmpty() && !Exposure.isLoopback(metricsHost, METRICS_HOST);
   }
 
   private static String mask(String value) {
@@ -255,6 +333,14 @@ public final class ProcessorConfig {
   public short topicReplication() { return topicReplication; }
   public String metricsHost() { return metricsHost; }
   public int metricsPort() { return metricsPort; }
+  /** Bearer token to tenant for the HTTP port ({@code *}: operator); empty when authentication is off. */
+  public Map<String, String> metricsTenantsByToken() { return metricsTenantsByToken; }
+  public boolean metricsAllowUnauthenticated() { return metricsAllowUnauthenticated; }
+  /** PEM certificate chain of the HTTP port, or null for plain HTTP. */
+  public Path metricsTlsCert() { return metricsTlsCert; }
+  public Path metricsTlsKey() { return metricsTlsKey; }
+  public Duration metricsRequestReadTimeout() { return metricsRequestReadTimeout; }
+  public Duration metricsKeepAliveTimeout() { return metricsKeepAliveTimeout; }
   public String applicationId() { return applicationId; }
   public Path stateDir() { return stateDir; }
   public int streamThreads() { return streamThreads; }
@@ -273,6 +359,8 @@ public final class ProcessorConfig {
   /** Static credentials, or null to use the default credential chain. */
   public String sqsAccessKeyId() { return sqsAccessKeyId; }
   public String sqsSecretAccessKey() { return sqsSecretAccessKey; }
+  /** The session token of temporary static credentials, or null. */
+  public String sqsSessionToken() { return sqsSessionToken; }
   /** Dead-letter queues watched directly: queue name or URL to function name ("" when unknown). */
   public Map<String, String> dlqQueues() { return dlqQueues; }
   /** Source queues (name or URL) to the function that consumes them; their RedrivePolicy names the DLQ. */
@@ -291,6 +379,12 @@ public final class ProcessorConfig {
     private short topicReplication = KafkaSettings.TOPIC_REPLICATION_FACTOR.defaultValue().shortValue();
     private String metricsHost = METRICS_HOST.defaultValue();
     private int metricsPort = METRICS_PORT.defaultValue();
+    private final Map<String, String> metricsTenantsByToken = new LinkedHashMap<>();
+    private boolean metricsAllowUnauthenticated = METRICS_ALLOW_UNAUTHENTICATED.defaultValue();
+    private Path metricsTlsCert;
+    private Path metricsTlsKey;
+    private Duration metricsRequestReadTimeout = METRICS_REQUEST_READ_TIMEOUT.defaultValue();
+    private Duration metricsKeepAliveTimeout = METRICS_KEEP_ALIVE_TIMEOUT.defaultValue();
     private String applicationId = APPLICATION_ID.defaultValue();
     private Path stateDir = STATE_DIR.defaultValue();
     private int streamThreads = STREAM_THREADS.defaultValue();
@@ -306,6 +400,7 @@ public final class ProcessorConfig {
     private String sqsRegion = AWS_REGION.defaultValue();
     private String sqsAccessKeyId;
     private String sqsSecretAccessKey;
+    private String sqsSessionToken;
     private final Map<String, String> dlqQueues = new LinkedHashMap<>();
     private final Map<String, String> sourceQueues = new LinkedHashMap<>();
     private Duration dlqPollInterval = DLQ_POLL_INTERVAL.defaultValue();
@@ -365,6 +460,41 @@ public final class ProcessorConfig {
     /** 0 picks a free port. */
     public Builder metricsPort(int port) {
       this.metricsPort = METRICS_PORT.check(port);
+      return this;
+    }
+
+    /** Replaces the HTTP port's bearer tokens; each maps to a tenant, {@code *} to an operator. */
+    public Builder metricsAuthTokens(Map<String, String> tokenToTenant) {
+      requireNonNull(tokenToTenant, "tokenToTenant");
+      metricsTenantsByToken.clear();
+      tokenToTenant.forEach((token, tenant) -> {
+        if (token == null || token.isBlank() || tenant == null || tenant.isBlank()) {
+          throw new IllegalArgumentException(METRICS_AUTH_TOKENS + ": tokens and tenants must not be blank");
+        }
+        metricsTenantsByToken.put(token, tenant);
+      });
+      return this;
+    }
+
+    public Builder metricsAllowUnauthenticated(boolean allow) {
+      this.metricsAllowUnauthenticated = allow;
+      return this;
+    }
+
+    /** PEM certificate chain and PEM private key: the HTTP port serves HTTPS. */
+    public Builder metricsTls(Path certPem, Path keyPem) {
+      this.metricsTlsCert = requireNonNull(certPem, "certPem");
+      this.metricsTlsKey = requireNonNull(keyPem, "keyPem");
+      return this;
+    }
+
+    public Builder metricsRequestReadTimeout(Duration timeout) {
+      this.metricsRequestReadTimeout = METRICS_REQUEST_READ_TIMEOUT.check(timeout);
+      return this;
+    }
+
+    public Builder metricsKeepAliveTimeout(Duration timeout) {
+      this.metricsKeepAliveTimeout = METRICS_KEEP_ALIVE_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -434,14 +564,20 @@ public final class ProcessorConfig {
     }
 
     public Builder sqsCredentials(String accessKeyId, String secretAccessKey) {
+      return sqsCredentials(accessKeyId, secretAccessKey, null);
+    }
+
+    /** Static credentials; {@code sessionToken} (null for long-term keys) makes them temporary ones. */
+    public Builder sqsCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
       this.sqsAccessKeyId = requireNonNull(accessKeyId, "accessKeyId");
       this.sqsSecretAccessKey = requireNonNull(secretAccessKey, "secretAccessKey");
+      this.sqsSessionToken = sessionToken;
       return this;
     }
 
-    /** A dead-letter queue to watch (name or URL) and the function it belongs to ("" if unknown). */
+    /** A dead-letter queue to watch (name, URL or ARN) and the function it belongs to ("" if unknown). */
     public Builder dlqQueue(String queue, String function) {
-      dlqQueues.put(nonEmpty(queue, "queue"), requireNonNull(function, "function"));
+      dlqQueues.put(queueRef(queue, DLQ_QUEUES), requireNonNull(function, "function"));
       return this;
     }
 
@@ -450,9 +586,9 @@ public final class ProcessorConfig {
       return this;
     }
 
-    /** A source queue (name or URL) consumed by a function; its RedrivePolicy names the DLQ. */
+    /** A source queue (name, URL or ARN) consumed by a function; its RedrivePolicy names the DLQ. */
     public Builder sourceQueue(String queue, String function) {
-      sourceQueues.put(nonEmpty(queue, "queue"), nonEmpty(function, "function"));
+      sourceQueues.put(queueRef(queue, SQS_SOURCE_QUEUES), nonEmpty(function, "function"));
       return this;
     }
 
@@ -475,7 +611,21 @@ public final class ProcessorConfig {
       if (bootstrapServers == null) {
         throw new IllegalStateException("bootstrapServers is required");
       }
+      Exposure.requireTokensBeyondLoopback(metricsHost, METRICS_HOST, !metricsTenantsByToken.isEmpty(),
+          METRICS_AUTH_TOKENS, metricsAllowUnauthenticated, METRICS_ALLOW_UNAUTHENTICATED);
+      PemTls.check(metricsTlsCert, METRICS_TLS_CERT, metricsTlsKey, METRICS_TLS_KEY);
       return new ProcessorConfig(this);
+    }
+
+    /** A queue as written, once it is known to read as a name, URL or ARN. */
+    private static String queueRef(String queue, Setting<?> setting) {
+      String q = nonEmpty(queue, "queue").strip();
+      try {
+        QueueRef.parse(q, "us-east-1");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+      }
+      return q;
     }
 
     private static String nonEmpty(String value, String name) {

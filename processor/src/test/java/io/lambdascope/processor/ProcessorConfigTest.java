@@ -38,12 +38,19 @@ class ProcessorConfigTest {
     assertEquals(ProcessorConfig.DlqAgeMode.OBSERVE, c.dlqAgeMode());
     assertFalse(c.dlqWatcherEnabled());
     assertNull(c.sqsEndpoint());
+    assertEquals(Map.of(), c.metricsTenantsByToken());
+    assertFalse(c.metricsAllowUnauthenticated());
+    assertNull(c.metricsTlsCert());
+    assertEquals(Duration.ofSeconds(5), c.metricsRequestReadTimeout());
+    assertEquals(Duration.ofMinutes(2), c.metricsKeepAliveTimeout());
   }
 
   @Test
   void readsEverySetting() throws Exception {
     Path props = dir.resolve("client.properties");
     Files.writeString(props, "security.protocol=SASL_SSL\nsasl.jaas.config=secret-stuff\n");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not read until the port starts");
+    Path key = Files.writeString(dir.resolve("key.pem"), "not read until the port starts");
     ProcessorConfig c = ProcessorConfig.fromSettings(Map.ofEntries(
         Map.entry("KAFKA_BOOTSTRAP_SERVERS", "a:1,b:2"),
         Map.entry("LAMBDASCOPE_KAFKA_CONFIG", props.toString()),
@@ -53,6 +60,11 @@ class ProcessorConfigTest {
         Map.entry("LAMBDASCOPE_TOPIC_REPLICATION_FACTOR", "3"),
         Map.entry("LAMBDASCOPE_METRICS_HOST", "0.0.0.0"),
         Map.entry("LAMBDASCOPE_METRICS_PORT", "0"),
+        Map.entry("LAMBDASCOPE_METRICS_AUTH_TOKENS", "tok-op-0001=*,tok-acme-0002=acme"),
+        Map.entry("LAMBDASCOPE_METRICS_TLS_CERT", cert.toString()),
+        Map.entry("LAMBDASCOPE_METRICS_TLS_KEY", key.toString()),
+        Map.entry("LAMBDASCOPE_METRICS_REQUEST_READ_TIMEOUT", "3s"),
+        Map.entry("LAMBDASCOPE_METRICS_KEEP_ALIVE_TIMEOUT", "90s"),
         Map.entry("LAMBDASCOPE_APPLICATION_ID", "app"),
         Map.entry("LAMBDASCOPE_STATE_DIR", "/var/lib/x"),
         Map.entry("LAMBDASCOPE_DEDUP_WINDOW", "2h"),
@@ -90,6 +102,12 @@ class ProcessorConfigTest {
     assertEquals("app", c.applicationId());
     assertEquals(Path.of("/var/lib/x"), c.stateDir());
     assertEquals("0.0.0.0", c.metricsHost());
+    assertEquals(Map.of("tok-op-0001", "*", "tok-acme-0002", "acme"), c.metricsTenantsByToken());
+    assertEquals(cert, c.metricsTlsCert());
+    assertEquals(key, c.metricsTlsKey());
+    assertEquals(Duration.ofSeconds(3), c.metricsRequestReadTimeout());
+    assertEquals(Duration.ofSeconds(90), c.metricsKeepAliveTimeout());
+    assertFalse(c.unauthenticatedOnNetwork());
     assertEquals("AKIAEXAMPLE", c.sqsAccessKeyId());
     assertEquals(URI.create("http://127.0.0.1:9324"), c.sqsEndpoint());
     assertEquals("eu-west-1", c.sqsRegion());
@@ -101,6 +119,9 @@ class ProcessorConfigTest {
     assertFalse(line.contains("very-secret"), line);
     assertFalse(line.contains("secret-stuff"), line);
     assertFalse(line.contains("AKIAEXAMPLE"), line);
+    assertFalse(line.contains("tok-op-0001") || line.contains("tok-acme-0002"), line);
+    assertTrue(line.contains(" http=https://0.0.0.0:0 auth=bearer(2 tokens, tenants=*,acme) tls-cert=" + cert
+        + " read-timeout=3s keep-alive=90s "), line);
     assertTrue(line.contains("application.id=app") && line.contains(props.toString()), line);
     assertEquals("SASL_SSL", Processor.streamsProperties(c).getProperty("security.protocol"));
     assertEquals("exactly_once_v2", Processor.streamsProperties(c).getProperty("processing.guarantee"));
@@ -124,6 +145,39 @@ class ProcessorConfigTest {
           Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", bad.getKey(), bad.getValue())));
       assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
     }
+  }
+
+  @Test
+  void theHttpPortRefusesToListenBeyondLoopbackWithoutTokensUnlessAllowed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_METRICS_HOST", "0.0.0.0")));
+    assertEquals("refusing to listen on 0.0.0.0 without authentication: set LAMBDASCOPE_METRICS_AUTH_TOKENS "
+        + "(token=tenant pairs), or LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED=true to accept anyone who can reach it",
+        e.getMessage());
+    ProcessorConfig allowed = ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "LAMBDASCOPE_METRICS_HOST", "0.0.0.0", "LAMBDASCOPE_METRICS_ALLOW_UNAUTHENTICATED", "true"));
+    assertTrue(allowed.unauthenticatedOnNetwork());
+    assertTrue(allowed.describe().contains(" auth=none(UNAUTHENTICATED ON 0.0.0.0) "), allowed.describe());
+    assertFalse(ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1")).unauthenticatedOnNetwork());
+  }
+
+  @Test
+  void tokensMayComeFromAFileAndTlsNeedsBothFiles() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "# scrape\ntok-scrape-9=*\ntok-acme-7 = acme\n");
+    ProcessorConfig c = ProcessorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "LAMBDASCOPE_METRICS_HOST", "0.0.0.0", "LAMBDASCOPE_METRICS_AUTH_TOKENS_FILE", tokens.toString()));
+    assertEquals(Map.of("tok-scrape-9", "*", "tok-acme-7", "acme"), c.metricsTenantsByToken());
+    assertEquals("set LAMBDASCOPE_METRICS_AUTH_TOKENS or LAMBDASCOPE_METRICS_AUTH_TOKENS_FILE, not both",
+        assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_METRICS_AUTH_TOKENS", "t=a",
+            "LAMBDASCOPE_METRICS_AUTH_TOKENS_FILE", tokens.toString()))).getMessage());
+    assertEquals("LAMBDASCOPE_METRICS_TLS_CERT and LAMBDASCOPE_METRICS_TLS_KEY must be set together",
+        assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_METRICS_TLS_CERT", tokens.toString()))).getMessage());
+    assertEquals("TLS file not readable: " + dir.resolve("missing.pem"),
+        assertThrows(IllegalArgumentException.class, () -> ProcessorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_METRICS_TLS_CERT", tokens.toString(),
+            "LAMBDASCOPE_METRICS_TLS_KEY", dir.resolve("missing.pem").toString()))).getMessage());
   }
 
   /** The processor once read a bare number as milliseconds; now it says what to write instead. */

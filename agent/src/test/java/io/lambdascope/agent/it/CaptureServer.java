@@ -22,12 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** An OTLP/HTTP receiver for tests: decodes every request with the official opentelemetry-proto classes. */
-final class CaptureServer implements AutoCloseable {
+/**
+ * A collector for tests: decodes every OTLP request with the official opentelemetry-proto classes, and records
+ * platform-event batches ({@code POST /v1/lambda/telemetry}) with their identity headers.
+ */
+public final class CaptureServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final List<ExportTraceServiceRequest> requests = new CopyOnWriteArrayList<>();
     private final List<String> headers = new CopyOnWriteArrayList<>();
+    private final List<PlatformBatch> platformBatches = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile int status = 200;
     private volatile boolean silent;
@@ -39,34 +43,105 @@ final class CaptureServer implements AutoCloseable {
                         .addSpans(Span.newBuilder().setName("warm-up")))).build().toByteArray());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         server.createContext("/v1/traces", this::handle);
+        server.createContext("/v1/lambda/telemetry", this::handlePlatform);
         server.setExecutor(executor);
         server.start();
     }
 
-    static CaptureServer start() throws IOException {
+    public static CaptureServer start() throws IOException {
         return new CaptureServer(0);
     }
 
-    static CaptureServer start(int port) throws IOException {
+    public static CaptureServer start(int port) throws IOException {
         return new CaptureServer(port);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port();
     }
 
     /** Answer every request with this status (the body is still decoded and recorded only on 2xx). */
-    void respondWith(int code) {
+    public void respondWith(int code) {
         status = code;
     }
 
     /** Read requests but never answer them. */
-    void goSilent() {
+    public void goSilent() {
         silent = true;
+    }
+
+    /** Answer again. */
+    public void speak() {
+        silent = false;
+    }
+
+    private void handlePlatform(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readAllBytes();
+            if (silent) {
+                closing.await(30, TimeUnit.SECONDS);
+                return;
+            }
+            int code = status;
+            if (code >= 200 && code < 300) {
+                platformBatches.add(new PlatformBatch(exchange.getRequestHeaders(),
+                        new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            exchange.sendResponseHeaders(code, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** The platform-event batches accepted, in arrival order. */
+    public List<PlatformBatch> platformBatches() {
+        return new ArrayList<>(platformBatches);
+    }
+
+    /** Every platform event accepted, as JSON objects, in arrival order. */
+    public List<com.fasterxml.jackson.databind.JsonNode> platformEvents() throws IOException {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        for (PlatformBatch b : platformBatches) {
+            for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(b.json)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until a platform event of {@code type} (and, if not null, {@code requestId}) arrived. */
+    public com.fasterxml.jackson.databind.JsonNode awaitPlatformEvent(String type, String requestId,
+                                                                       Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (com.fasterxml.jackson.databind.JsonNode e : platformEvents()) {
+                if (type.equals(e.path("type").asText()) && (requestId == null
+                        || requestId.equals(e.path("record").path("requestId").asText()))) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + type + " for " + requestId + " within " + timeout + "; got "
+                + platformEvents());
+    }
+
+    /** One accepted platform-event request. */
+    public static final class PlatformBatch {
+        public final com.sun.net.httpserver.Headers headers;
+        public final String json;
+
+        PlatformBatch(com.sun.net.httpserver.Headers headers, String json) {
+            this.headers = headers;
+            this.json = json;
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -95,16 +170,16 @@ final class CaptureServer implements AutoCloseable {
         }
     }
 
-    List<ExportTraceServiceRequest> requests() {
+    public List<ExportTraceServiceRequest> requests() {
         return new ArrayList<>(requests);
     }
 
-    List<String> headers() {
+    public List<String> headers() {
         return new ArrayList<>(headers);
     }
 
     /** Every span received, with the resource it came with, in arrival order. */
-    List<Captured> spans() {
+    public List<Captured> spans() {
         List<Captured> out = new ArrayList<>();
         for (ExportTraceServiceRequest r : requests) {
             for (ResourceSpans rs : r.getResourceSpansList()) {
@@ -119,7 +194,7 @@ final class CaptureServer implements AutoCloseable {
     }
 
     /** Waits until a span matching {@code condition} arrived; fails after {@code timeout}. */
-    Captured await(Predicate<Captured> condition, Duration timeout) throws InterruptedException {
+    public Captured await(Predicate<Captured> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Captured c : spans()) {
@@ -133,7 +208,7 @@ final class CaptureServer implements AutoCloseable {
                 + describe(spans()));
     }
 
-    static String describe(List<Captured> spans) {
+    public static String describe(List<Captured> spans) {
         StringBuilder sb = new StringBuilder();
         for (Captured c : spans) {
             sb.append('\n').append(Otlp.attributes(c.span.getAttributesList()));
@@ -148,10 +223,10 @@ final class CaptureServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    static final class Captured {
-        final Resource resource;
-        final String scope;
-        final Span span;
+    public static final class Captured {
+        public final Resource resource;
+        public final String scope;
+        public final Span span;
 
         Captured(Resource resource, String scope, Span span) {
             this.resource = resource;
@@ -159,11 +234,11 @@ final class CaptureServer implements AutoCloseable {
             this.span = span;
         }
 
-        Object attr(String key) {
+        public Object attr(String key) {
             return Otlp.attributes(span.getAttributesList()).get(key);
         }
 
-        Object resourceAttr(String key) {
+        public Object resourceAttr(String key) {
             return Otlp.attributes(resource.getAttributesList()).get(key);
         }
     }

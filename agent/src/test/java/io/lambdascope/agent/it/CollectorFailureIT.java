@@ -28,7 +28,7 @@ class CollectorFailureIT {
                 .endpoint("http://127.0.0.1:" + port)
                 // A refused connection fails at once whatever the budget; a large budget keeps the recovery
                 // phase free of timeouts on a loaded machine (a timed-out export is retried: a duplicate).
-                .env("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "3000")
+                .env("LAMBDASCOPE_FLUSH_TIMEOUT", "3s")
                 .env("LAMBDASCOPE_MAX_BUFFERED_SPANS", "2").start()) {
             fn.awaitReady(Duration.ofSeconds(20));
             for (int i = 1; i <= 5; i++) {
@@ -75,7 +75,7 @@ class CollectorFailureIT {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              FunctionProcess fn = FunctionProcess.builder().handler(ECHO)
                      .endpoint("http://127.0.0.1:" + silent.getLocalPort())
-                     .env("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "300").start()) {
+                     .env("LAMBDASCOPE_FLUSH_TIMEOUT", "300ms").start()) {
             fn.awaitReady(Duration.ofSeconds(20));
             for (int i = 1; i <= 3; i++) {
                 assertEquals("returned:echo:s" + i, fn.invoke(ECHO, "silent-" + i, 30_000, "string:s" + i));

@@ -19,7 +19,7 @@ class FunctionLibrariesIT {
         try (CaptureServer collector = CaptureServer.start();
              FunctionProcess fn = FunctionProcess.builder().handler(OWN).endpoint(collector.endpoint())
                      .env("LAMBDASCOPE_MAX_BUFFERED_SPANS", "lots")
-                     .env("LAMBDASCOPE_TIMEOUT_MARGIN_MS", "-5").start()) {
+                     .env("LAMBDASCOPE_TIMEOUT_MARGIN", "-5ms").start()) {
             fn.awaitReady(Duration.ofSeconds(20));
             String result = fn.invoke(OWN, "own-1", 30_000, "map:ann");
             assertTrue(result.startsWith("returned:{"), result);
@@ -32,7 +32,7 @@ class FunctionLibrariesIT {
             java.util.Arrays.sort(warnings);
             assertTrue(warnings[0].startsWith("lambdascope: LAMBDASCOPE_MAX_BUFFERED_SPANS=lots is not an integer"),
                     warnings[0]);
-            assertTrue(warnings[1].startsWith("lambdascope: LAMBDASCOPE_TIMEOUT_MARGIN_MS=-5"), warnings[1]);
+            assertTrue(warnings[1].startsWith("lambdascope: LAMBDASCOPE_TIMEOUT_MARGIN=-5ms is not a duration"), warnings[1]);
         }
         try (CaptureServer collector = CaptureServer.start();
              FunctionProcess fn = FunctionProcess.builder().handler(OWN).endpoint(collector.endpoint())

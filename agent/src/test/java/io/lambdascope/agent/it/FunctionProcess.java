@@ -91,6 +91,10 @@ final class FunctionProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private String classPath = functionClassPath();
         private Path workingDir;
+        private Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        private Path wrapper;
+        private String maxHeap = "96m";
+        private final List<String> jvmArgs = new ArrayList<>();
 
         Builder() {
             env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
@@ -101,7 +105,7 @@ final class FunctionProcess implements AutoCloseable {
             env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
             // Functional tests run on a loaded 2-core machine: a generous budget keeps them deterministic.
             // Tests of the budget itself set their own.
-            env.put("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "5000");
+            env.put("LAMBDASCOPE_FLUSH_TIMEOUT", "5s");
         }
 
         Builder withoutAgent() {
@@ -145,10 +149,37 @@ final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        /** Another JVM than the one running the tests (a JDK the agent must also work on). */
+        Builder java(Path javaExecutable) {
+            this.java = javaExecutable;
+            return this;
+        }
+
+        /** {@code -Xmx}; Lambda sets it from the function's memory (435m for 512 MB). */
+        Builder maxHeap(String size) {
+            this.maxHeap = size;
+            return this;
+        }
+
+        /** Starts the JVM through an exec wrapper ({@code AWS_LAMBDA_EXEC_WRAPPER}), as Lambda does. */
+        Builder wrapper(Path script) {
+            this.wrapper = script;
+            return this;
+        }
+
+        Builder jvmArg(String arg) {
+            jvmArgs.add(arg);
+            return this;
+        }
+
         FunctionProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
-            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx96m");
+            if (wrapper != null) {
+                cmd.add(wrapper.toString());
+            }
+            cmd.add(java.toString());
+            cmd.addAll(jvmArgs);
+            cmd.add("-Xmx" + maxHeap);
             cmd.add("-XX:+TieredCompilation");
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-XX:+UseSerialGC");

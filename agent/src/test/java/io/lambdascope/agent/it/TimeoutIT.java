@@ -24,7 +24,7 @@ class TimeoutIT {
         try (CaptureServer collector = CaptureServer.start();
              // A wide margin: the provisional record must get out on a heavily loaded test machine too.
              FunctionProcess fn = FunctionProcess.builder().handler(SLOW).endpoint(collector.endpoint())
-                     .env("LAMBDASCOPE_TIMEOUT_MARGIN_MS", "1000").start()) {
+                     .env("LAMBDASCOPE_TIMEOUT_MARGIN", "1s").start()) {
             fn.awaitReady(Duration.ofSeconds(20));
 
             // 4 s timeout: margin min(1000 ms, 4000/4) fires at ~3 s, the handler returns at 5 s.

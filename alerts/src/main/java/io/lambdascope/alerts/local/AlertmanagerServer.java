@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A real Alertmanager ({@code prometheus-alertmanager}, Debian package) on a free loopback
- * port, clustering off, routing every alert to its own {@link WebhookReceiver} with short
+ * A real Alertmanager ({@code prometheus-alertmanager}, Debian package) on a loopback port (a
+ * free one unless {@link Builder#port(int)} names it), clustering off, routing every alert to its own {@link WebhookReceiver} with short
  * group waits. Every alert gets its own group ({@code group_by: ['...']}), so each firing
  * alert arrives as a notification of its own.
  *
  * <pre>{@code
  * try (AlertmanagerServer alertmanager = AlertmanagerServer.builder().start()) {
  *   ... PrometheusServer.builder().alertmanager(alertmanager.address()) ...
- *   alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "f"), Duration.ofSeconds(60));
+ *   alertmanager.webhook().awaitFiring("LambdaFunctionTimedOut", Map.of("function", "f"), Duration.ofSeconds(60));
  * }
  * }</pre>
  */
@@ -67,12 +67,22 @@ public final class AlertmanagerServer implements AutoCloseable {
   /** Options; the defaults suit tests. */
   public static final class Builder {
     private Path parentDir;
+    private int port;
     private Duration groupWait = Duration.ofSeconds(1);
     private Duration groupInterval = Duration.ofSeconds(1);
     private Duration repeatInterval = Duration.ofHours(1);
     private Duration startTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
 
     /** Where to create the working directory (default: the system temp directory). */
     public Builder parentDir(Path parentDir) {
@@ -113,7 +123,7 @@ public final class AlertmanagerServer implements AutoCloseable {
             ? Files.createTempDirectory("lambdascope-alertmanager-")
             : Files.createTempDirectory(parentDir, "alertmanager-");
         Files.writeString(dir.resolve("alertmanager.yml"), config(webhook.url()), StandardCharsets.UTF_8);
-        int port = ServerProcess.freePort();
+        int port = this.port == 0 ? ServerProcess.freePort() : this.port;
         List<String> command = List.of(binary,
             "--config.file=" + dir.resolve("alertmanager.yml"),
             "--storage.path=" + dir.resolve("data"),

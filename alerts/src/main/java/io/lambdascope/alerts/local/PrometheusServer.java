@@ -1,18 +1,11 @@
 package io.lambdascope.alerts.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdascope.alerts.AlertRules;
 import io.lambdascope.alerts.RuleTimeScale;
-import io.lambdascope.alerts.local.internal.Await;
 import io.lambdascope.alerts.local.internal.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +18,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A real Prometheus ({@code prometheus}, Debian package) on a free loopback port, in a temporary
+ * A real Prometheus ({@code prometheus}, Debian package) on a loopback port (a free one unless
+ * {@link Builder#port(int)} names it), in a temporary
  * directory it deletes on {@link #close()}: 1 s scrape and evaluation intervals,
  * {@code --rules.alert.resend-delay=1s} (otherwise the first alert is lost to Alertmanager's
  * discovery and re-sent only after a minute), the given scrape targets and rule files.
@@ -48,15 +42,14 @@ import java.util.function.Predicate;
  */
 public final class PrometheusServer implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   private final ServerProcess process;
   private final int port;
+  private final PrometheusApi api;
 
   private PrometheusServer(ServerProcess process, int port) {
     this.process = process;
     this.port = port;
+    this.api = PrometheusApi.at(URI.create("http://127.0.0.1:" + port));
   }
 
   public static Builder builder() {
@@ -72,41 +65,29 @@ public final class PrometheusServer implements AutoCloseable {
     return URI.create("http://" + address());
   }
 
-  /**
-   * Evaluates {@code promql} now ({@code /api/v1/query}) and returns the result vector; a scalar
-   * comes back as one sample without labels. A query Prometheus refuses fails with its error.
-   */
-  public List<Sample> query(String promql) {
-    Objects.requireNonNull(promql, "promql");
-    JsonNode data = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8), promql);
-    String type = data.path("resultType").asText();
-    JsonNode result = data.path("result");
-    List<Sample> samples = new ArrayList<>();
-    switch (type) {
-      case "vector" -> result.forEach(s -> samples.add(new Sample(strings(s.path("metric")), number(s.path("value").path(1)))));
-      case "scalar" -> samples.add(new Sample(Map.of(), number(result.path(1))));
-      default -> throw new IllegalArgumentException("query " + promql + " returned a " + type + ", not a vector or scalar");
-    }
-    return List.copyOf(samples);
+  /** Its HTTP API: queries and alerts. */
+  public PrometheusApi api() {
+    return api;
   }
 
-  /** Polls {@link #query} until its result satisfies {@code condition}; fails after {@code timeout}. */
+  /** As {@link PrometheusApi#query(String)}. */
+  public List<Sample> query(String promql) {
+    return api.query(promql);
+  }
+
+  /** As {@link PrometheusApi#awaitQuery(String, Predicate, Duration)}. */
   public List<Sample> awaitQuery(String promql, Predicate<List<Sample>> condition, Duration timeout) {
-    Objects.requireNonNull(condition, "condition");
-    return Await.until("query " + promql + " to match", () -> query(promql), condition, timeout);
+    return api.awaitQuery(promql, condition, timeout);
   }
 
   /** Waits until every configured scrape target has been scraped successfully ({@code up == 1}). */
   public void awaitTargetsUp(Duration timeout) {
-    awaitQuery("up", r -> !r.isEmpty() && r.stream().allMatch(s -> s.value() == 1), timeout);
+    awaitQuery("up", r -> !r.isEmpty() && r.stream().allMatch(sm -> sm.value() == 1), timeout);
   }
 
-  /** Alerts Prometheus holds now ({@code /api/v1/alerts}); {@code status} is {@code pending} or {@code firing}. */
+  /** As {@link PrometheusApi#alerts()}. */
   public List<ReceivedAlert> alerts() {
-    List<ReceivedAlert> alerts = new ArrayList<>();
-    get("/api/v1/alerts", "alerts").path("alerts").forEach(a ->
-        alerts.add(new ReceivedAlert(a.path("state").asText(), strings(a.path("labels")), strings(a.path("annotations")))));
-    return List.copyOf(alerts);
+    return api.alerts();
   }
 
   /** The last lines Prometheus logged (rule evaluation and notification errors show up here). */
@@ -120,51 +101,13 @@ public final class PrometheusServer implements AutoCloseable {
     process.close();
   }
 
-  private JsonNode get(String pathAndQuery, String what) {
-    HttpResponse<String> response;
-    try {
-      response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Prometheus at " + url() + " did not answer " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    JsonNode body;
-    try {
-      body = JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("Prometheus answered " + response.statusCode() + " with a non-JSON body for " + what, e);
-    }
-    if (!"success".equals(body.path("status").asText())) {
-      throw new IllegalArgumentException("Prometheus refused " + what + ": " + body.path("errorType").asText()
-          + ": " + body.path("error").asText());
-    }
-    return body.path("data");
-  }
-
-  private static double number(JsonNode value) {
-    // Prometheus sends values as strings, including "NaN" and "+Inf".
-    return switch (value.asText()) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(value.asText());
-    };
-  }
-
-  private static Map<String, String> strings(JsonNode object) {
-    Map<String, String> map = new LinkedHashMap<>();
-    object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
-    return map;
-  }
-
   /** One static scrape job: its targets share one metrics path. */
   private record ScrapeJob(String metricsPath, List<String> targets) {}
 
   /** Options; the defaults suit tests. */
   public static final class Builder {
     private Path parentDir;
+    private int port;
     private RuleTimeScale projectRulesScale;
     private final List<Path> ruleFiles = new ArrayList<>();
     private final Map<String, ScrapeJob> scrapeJobs = new LinkedHashMap<>();
@@ -174,6 +117,15 @@ public final class PrometheusServer implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
 
     /** Where to create the working directory (default: the system temp directory). */
     public Builder parentDir(Path parentDir) {
@@ -263,7 +215,7 @@ public final class PrometheusServer implements AutoCloseable {
         ServerProcess.deleteRecursively(dir);
         throw new UncheckedIOException("cannot write Prometheus's configuration", e);
       }
-      int port = ServerProcess.freePort();
+      int port = this.port == 0 ? ServerProcess.freePort() : this.port;
       List<String> command = List.of(binary,
           "--config.file=" + dir.resolve("prometheus.yml"),
           "--storage.tsdb.path=" + dir.resolve("data"),

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The harness end to end: a real Prometheus with the project's rules (time-scaled) scrapes a
  * /metrics page served here, a timeout counter goes up, and the real Alertmanager delivers the
- * LambdaFunctionTimeouts notification to the webhook; a target that is not there brings
- * LambdascopeTargetDown.
+ * LambdaFunctionTimedOut notification to the webhook, its count a whole number; a target that is
+ * not there brings LambdascopeTargetDown.
  */
 class PrometheusHarnessTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String IDENTITY = "tenant=\"default\",cloud_account_id=\"123456789012\",cloud_region=\"eu-west-1\",";
 
   private final AtomicInteger timeouts = new AtomicInteger();
   private HttpServer metrics;
@@ -40,8 +41,8 @@ class PrometheusHarnessTest {
     metrics.createContext("/metrics", exchange -> {
       byte[] body = ("# HELP faas_timeouts_total invocations with outcome timeout\n"
           + "# TYPE faas_timeouts_total counter\n"
-          + "faas_timeouts_total{function=\"checkout\"} " + timeouts.get() + "\n"
-          + "faas_timeouts_total{function=\"quiet\"} 0\n").getBytes(StandardCharsets.UTF_8);
+          + "faas_timeouts_total{" + IDENTITY + "function=\"checkout\"} " + timeouts.get() + "\n"
+          + "faas_timeouts_total{" + IDENTITY + "function=\"quiet\"} 0\n").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
       exchange.sendResponseHeaders(200, body.length);
       try (exchange) {
@@ -69,25 +70,27 @@ class PrometheusHarnessTest {
              .alertmanager(alertmanager.address())
              .start()) {
       prometheus.awaitQuery("up{job=\"lambdascope-processor\"} == 1", r -> r.size() == 1, WAIT);
-      // Let the counter be seen at 0 first: increase() needs the earlier sample.
-      prometheus.awaitQuery("faas_timeouts_total{function=\"checkout\"}", r -> r.size() == 1, WAIT);
+      // Let the counter be seen at 0 for a whole (scaled) window first: its count is then the exact difference of two samples.
+      prometheus.awaitQuery("faas_timeouts_total{function=\"checkout\"} offset 10s", r -> r.size() == 1, WAIT);
       timeouts.set(1);
+      // Exactly 1, where increase() would have extrapolated to 1.1 or so.
+      prometheus.awaitQuery("function:faas_timeouts:increase10m{function=\"checkout\"} == 1", r -> r.size() == 1, WAIT);
 
-      ReceivedAlert alert = alertmanager.webhook().awaitFiring("LambdaFunctionTimeouts", Map.of("function", "checkout"), WAIT);
+      ReceivedAlert alert = alertmanager.webhook().awaitFiring("LambdaFunctionTimedOut", Map.of("function", "checkout"), WAIT);
 
-      assertEquals(Map.of("alertname", "LambdaFunctionTimeouts", "function", "checkout", "severity", "warning"), alert.labels());
-      assertEquals("Lambda function invocations are timing out.", alert.annotations().get("summary"));
-      assertEquals("https://github.com/lambdascope/lambdascope/blob/main/alerts/runbook.md#lambdafunctiontimeouts",
+      assertEquals(Map.of("alertname", "LambdaFunctionTimedOut", "tenant", "default", "cloud_account_id", "123456789012",
+          "cloud_region", "eu-west-1", "function", "checkout", "severity", "warning"), alert.labels());
+      assertEquals("At least one invocation of a Lambda function timed out.", alert.annotations().get("summary"));
+      assertEquals("https://github.com/lambdascope/lambdascope/blob/main/alerts/runbook.md#lambdafunctiontimedout",
           alert.annotations().get("runbook_url"));
-      // $value is increase() over the scaled window: extrapolated, so not exactly 1.
-      assertTrue(alert.annotations().get("description")
-              .matches("[0-9.]+ invocations of function checkout timed out in the last 10 minutes\\."),
-          alert.annotations().toString());
+      // One timeout reads 1, whatever increase() would have extrapolated over a window of a few scrapes.
+      assertEquals("1 invocation of function checkout in account 123456789012, eu-west-1 (tenant default) timed out in the "
+          + "last 10 minutes.", alert.annotations().get("description"));
       assertTrue(alertmanager.webhook().alerts().stream().noneMatch(a -> "quiet".equals(a.labels().get("function"))),
           "no alert for a function without timeouts: " + alertmanager.webhook().alerts());
       assertEquals(List.of(), alertmanager.webhook().rejected());
 
-      assertTrue(prometheus.alerts().stream().anyMatch(a -> a.firing() && "LambdaFunctionTimeouts".equals(a.alertname())
+      assertTrue(prometheus.alerts().stream().anyMatch(a -> a.firing() && "LambdaFunctionTimedOut".equals(a.alertname())
           && "checkout".equals(a.labels().get("function"))), "Prometheus's own view: " + prometheus.alerts());
 
       List<Sample> counter = prometheus.query("faas_timeouts_total{function=\"checkout\"}");

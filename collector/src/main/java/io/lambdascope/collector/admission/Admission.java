@@ -2,6 +2,8 @@ package io.lambdascope.collector.admission;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.httpguard.TenantTokens;
+
 /**
  * Lets a request in or refuses it, in this order: the collector is shutting down (503), the bearer
  * token names no tenant (401), the body is larger than allowed (413), the in-flight requests or

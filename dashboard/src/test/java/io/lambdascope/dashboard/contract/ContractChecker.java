@@ -34,6 +34,11 @@ final class ContractChecker {
     return problems;
   }
 
+  /** The labels the result of {@code expr} carries (what a recording rule of it records). */
+  Set<String> resultLabels(String expr) {
+    return labels(Promql.parse(expr), new ArrayList<>());
+  }
+
   /** The labels the result of {@code e} can carry; {@link TelemetryContract#ANY} when unknown. */
   private Set<String> labels(Expr e, List<String> problems) {
     if (e instanceof Num || e instanceof Str) {
@@ -130,8 +135,8 @@ final class ContractChecker {
   private Set<String> binary(Binary b, List<String> problems) {
     Set<String> lhs = labels(b.lhs(), problems);
     Set<String> rhs = labels(b.rhs(), problems);
-    boolean lhsScalar = b.lhs() instanceof Num || (b.lhs() instanceof Unary u && u.expr() instanceof Num);
-    boolean rhsScalar = b.rhs() instanceof Num || (b.rhs() instanceof Unary u && u.expr() instanceof Num);
+    boolean lhsScalar = scalar(b.lhs());
+    boolean rhsScalar = scalar(b.rhs());
     if (lhsScalar) {
       return rhs;
     }
@@ -173,6 +178,12 @@ final class ContractChecker {
         return b.on() ? Set.copyOf(b.matching()) : without(lhs, Set.copyOf(b.matching()));
       }
     }
+  }
+
+  /** A number, or a function that returns a scalar: the other side's labels survive the operation. */
+  private static boolean scalar(Expr e) {
+    return e instanceof Num || (e instanceof Unary u && u.expr() instanceof Num)
+        || (e instanceof Call c && Set.of("time", "scalar", "pi").contains(c.function()));
   }
 
   private static boolean has(Set<String> labels, String label) {

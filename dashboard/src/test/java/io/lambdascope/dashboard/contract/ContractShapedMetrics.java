@@ -22,7 +22,12 @@ final class ContractShapedMetrics implements AutoCloseable {
 
   /** A value per label; {@code outcome} gets one series per outcome. */
   private static final Map<String, String> LABEL_VALUES = Map.ofEntries(
+      Map.entry("tenant", "default"),
+      Map.entry("cloud_account_id", "123456789012"),
+      Map.entry("cloud_region", "eu-west-1"),
       Map.entry("function", "checkout"),
+      Map.entry("faas_version", "7"),
+      Map.entry("init_type", "on-demand"),
       Map.entry("trigger", "pubsub"),
       Map.entry("error_type", "java.lang.IllegalStateException"),
       Map.entry("service", "DynamoDb"),
@@ -35,7 +40,8 @@ final class ContractShapedMetrics implements AutoCloseable {
       Map.entry("signal", "traces"),
       Map.entry("code", "200"));
   private static final List<String> OUTCOMES = List.of("success", "error", "timeout");
-  private static final List<String> BUCKETS = List.of("0.1", "1", "10", "+Inf");
+  /** Bounds for a histogram whose bounds the contract does not list. */
+  private static final List<String> BUCKETS = List.of("0.1", "1", "10");
   private static final Set<String> SKIPPED = Set.of("up", "ALERTS");
 
   private final TelemetryContract contract;
@@ -77,13 +83,17 @@ final class ContractShapedMetrics implements AutoCloseable {
         String series = labelText(labels, outcome);
         if (metric.endsWith("_bucket")) {
           String base = metric.substring(0, metric.length() - "_bucket".length());
-          for (int i = 0; i < BUCKETS.size(); i++) {
-            long cumulative = n * Math.min(i + 1, BUCKETS.size() - 1);
+          // The contract's own bounds where it lists them: rules read shares off them (le="0.8").
+          List<String> bounds = new ArrayList<>(contract.buckets(base).isEmpty() ? BUCKETS : contract.buckets(base));
+          bounds.add("+Inf");
+          for (int i = 0; i < bounds.size(); i++) {
+            // n observations a scrape per finite bucket, none above the last bound.
+            long cumulative = n * Math.min(i + 1, bounds.size() - 1);
             out.append(metric).append('{').append(series).append(series.isEmpty() ? "" : ",")
-                .append("le=\"").append(BUCKETS.get(i)).append("\"} ").append(cumulative).append('\n');
+                .append("le=\"").append(bounds.get(i)).append("\"} ").append(cumulative).append('\n');
           }
           out.append(base).append("_sum{").append(series).append("} ").append(n * 5).append('\n');
-          out.append(base).append("_count{").append(series).append("} ").append(n * (BUCKETS.size() - 1)).append('\n');
+          out.append(base).append("_count{").append(series).append("} ").append(n * (bounds.size() - 1)).append('\n');
         } else {
           out.append(metric).append('{').append(series).append("} ").append(value(metric, n)).append('\n');
         }

@@ -37,8 +37,10 @@ class DashboardQueriesTest {
              .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
              .scrape("lambdascope-processor", metrics.target())
              .start()) {
-      // Rates need two samples in the window, the alert annotation a firing alert.
-      prometheus.awaitQuery("ALERTS{alertstate=\"firing\", alertname=\"LambdaFunctionTimeouts\"}", r -> !r.isEmpty(), WAIT);
+      // Rates need two samples in the window, growths a sample a (scaled) window ago and a rule evaluation since
+      // (a few seconds more), the alert annotation a firing alert.
+      prometheus.awaitQuery("up offset 15s", r -> !r.isEmpty(), WAIT);
+      prometheus.awaitQuery("ALERTS{alertstate=\"firing\", alertname=\"LambdaFunctionTimedOut\"}", r -> !r.isEmpty(), WAIT);
       List<String> empty = new ArrayList<>();
       for (PanelExpression e : expressions) {
         if (prometheus.query(e.expr()).isEmpty()) {

@@ -6,16 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The metrics and labels of docs/telemetry.md sections 4 (processor) and 5 (collector), read from
- * their tables, plus the series Prometheus itself makes ({@code up}, {@code ALERTS}). Every series
- * also carries the scrape target's {@code job} and {@code instance}.
+ * their tables, plus the series Prometheus itself makes ({@code up}, {@code ALERTS}) and, once added
+ * with {@link #withRecordingRules}, the project's recorded series. Every scraped series also carries
+ * the scrape target's {@code job} and {@code instance}.
  */
 final class TelemetryContract {
 
@@ -23,12 +26,20 @@ final class TelemetryContract {
   private static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|([^|]*)\\|");
   private static final Pattern BACKTICKED = Pattern.compile("`([a-z_][a-z0-9_]*)`");
   private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+  private static final Pattern BUCKETS = Pattern.compile("`([a-z_]+)`: ([0-9][0-9., \\n]*[0-9])");
 
   /** Labels per metric name; {@code null} labels mean any (ALERTS carries each alert's labels). */
   private final Map<String, Set<String>> metrics;
+  /** Labels per recorded series (recording rules): not scraped, so not part of {@link #metricNames()}. */
+  private final Map<String, Set<String>> recorded;
+  /** Bucket bounds of the histograms whose bounds section 4 lists, by histogram name. */
+  private final Map<String, List<String>> buckets;
 
-  private TelemetryContract(Map<String, Set<String>> metrics) {
+  private TelemetryContract(Map<String, Set<String>> metrics, Map<String, Set<String>> recorded,
+      Map<String, List<String>> buckets) {
     this.metrics = metrics;
+    this.recorded = recorded;
+    this.buckets = buckets;
   }
 
   static TelemetryContract read(Path telemetryMd) {
@@ -76,16 +87,50 @@ final class TelemetryContract {
     }
     metrics.put("up", TARGET_LABELS);
     metrics.put("ALERTS", null);
-    return new TelemetryContract(metrics);
+    Map<String, List<String>> buckets = new LinkedHashMap<>();
+    int bucketsAt = markdown.indexOf("Histogram buckets");
+    if (bucketsAt >= 0) {
+      Matcher b = BUCKETS.matcher(markdown.substring(bucketsAt, markdown.indexOf("\n\n", bucketsAt)));
+      while (b.find()) {
+        buckets.put(b.group(1), List.of(b.group(2).replace("\n", " ").split(",\\s*")));
+      }
+    }
+    return new TelemetryContract(metrics, Map.of(), buckets);
+  }
+
+  /**
+   * This contract plus the series the recording rules record, in order (a rule may use the ones
+   * before it), with the labels {@code labelsOf} gives their expressions.
+   */
+  TelemetryContract withRecordingRules(Map<String, String> exprByRecord, BiFunction<TelemetryContract, String, Set<String>> labelsOf) {
+    TelemetryContract contract = this;
+    for (Map.Entry<String, String> rule : exprByRecord.entrySet()) {
+      Map<String, Set<String>> more = new LinkedHashMap<>(contract.recorded);
+      more.put(rule.getKey(), Set.copyOf(labelsOf.apply(contract, rule.getValue())));
+      contract = new TelemetryContract(metrics, more, buckets);
+    }
+    return contract;
   }
 
   boolean hasMetric(String name) {
-    return metrics.containsKey(name);
+    return metrics.containsKey(name) || recorded.containsKey(name);
   }
 
   /** The metric's labels; empty for a metric the contract does not have; a null inside means any label. */
   Optional<Set<String>> labels(String metric) {
+    if (recorded.containsKey(metric)) {
+      return Optional.of(recorded.get(metric));
+    }
     return metrics.containsKey(metric) ? Optional.ofNullable(metrics.get(metric)).or(() -> Optional.of(ANY)) : Optional.empty();
+  }
+
+  /** The bucket bounds section 4 lists for {@code histogram} (its name without {@code _bucket}); empty if it lists none. */
+  List<String> buckets(String histogram) {
+    return buckets.getOrDefault(histogram, List.of());
+  }
+
+  Set<String> recordedNames() {
+    return recorded.keySet();
   }
 
   Set<String> metricNames() {

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Defaults: {@code $__rate_interval} 1m, {@code $__interval} 15s, {@code $__range} 1h, every
- * dashboard variable (e.g. {@code $function}) {@code .*} — the dashboards match variables with
- * {@code =~}. A variable query {@code label_values(metric, label)} becomes
+ * dashboard variable ({@code $tenant}, {@code $account}, {@code $region}, {@code $function}) {@code .*}
+ * — the dashboards match variables with {@code =~}, and {@code .*} also matches a missing label. A variable query {@code label_values(metric, label)} becomes
  * {@code group by (label) (metric)}. An unknown variable fails, so typos cannot hide.
  */
 public final class DashboardExpressions {
@@ -43,6 +43,11 @@ public final class DashboardExpressions {
       Map.entry("Findings", "lambdascope_finding is exposed only while a finding holds"),
       // service and operation are free-form labels: telemetry.md exposes no zeros for them.
       Map.entry("Downstream throttles by service and operation", "only when AWS SDK calls inside a function were throttled"),
+      // error_type is a free-form label: no zero series before the first failed init.
+      Map.entry("Init failures", "lambdascope_init_failures_total has a series only once an init failed"),
+      Map.entry("Init failures by error type", "lambdascope_init_failures_total has a series only once an init failed"),
+      // Only SnapStart functions restore; the others never observe this histogram.
+      Map.entry("SnapStart restore duration", "only functions with SnapStart restore from a snapshot"),
       // Prometheus keeps an ALERTS series only while the alert is pending or firing.
       Map.entry("Lambdascope alerts", "ALERTS has firing Lambdascope alerts only while one fires"));
 
@@ -142,7 +147,9 @@ public final class DashboardExpressions {
       values.put("__range", "1h");
       values.put("__range_s", "3600");
       values.put("__range_ms", "3600000");
-      values.put("function", ".*");
+      for (String variable : List.of("tenant", "account", "region", "function")) {
+        values.put(variable, ".*");
+      }
     }
 
     /** {@code $__rate_interval} (default 1m): at least four scrape intervals. */
@@ -155,7 +162,7 @@ public final class DashboardExpressions {
       return variable("__range", duration);
     }
 
-    /** A dashboard variable, e.g. {@code variable("function", "checkout")} (default for {@code function}: {@code .*}). */
+    /** A dashboard variable, e.g. {@code variable("function", "checkout")} (default for the dashboards' own: {@code .*}). */
     public Builder variable(String name, String value) {
       values.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;

@@ -26,7 +26,10 @@ class DashboardExpressionsTest {
     assertTrue(all.stream().anyMatch(e -> e.expr().contains("[5m]")), "range substituted");
     assertTrue(all.stream().anyMatch(e -> e.expr().contains("function=~\"checkout\"")), "function substituted");
     assertTrue(all.stream().anyMatch(e -> e.source().equals("variable")
-        && e.expr().equals("group by (function) (faas_invocations_total)")), "label_values query turned into PromQL");
+        && e.expr().equals("group by (tenant) (faas_invocations_total)")), "label_values query turned into PromQL");
+    assertTrue(all.stream().anyMatch(e -> e.source().equals("variable") && e.expr().equals(
+            "group by (function) (faas_invocations_total{tenant=~\".*\", cloud_account_id=~\".*\", cloud_region=~\".*\"})")),
+        "variables chained: functions of the selected tenants, accounts and regions");
     assertTrue(all.stream().anyMatch(e -> e.source().equals("panel") && e.instant()), "instant queries flagged");
   }
 

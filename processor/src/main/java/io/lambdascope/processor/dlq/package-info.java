@@ -1,2 +1,6 @@
-/** The DLQ watcher: dead-letter queue depth and oldest-message age, and source queues' visibility timeouts, through the SQS API. */
+/**
+ * The DLQ watcher: dead-letter queue depth, oldest-message age and last successful read, and source
+ * queues' visibility timeouts, through the SQS API; queues in any region and account; one replica
+ * of the cluster polls the DLQs (the one running the task of input partition 0).
+ */
 package io.lambdascope.processor.dlq;

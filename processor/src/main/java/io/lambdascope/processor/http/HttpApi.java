@@ -1,17 +1,25 @@
 package io.lambdascope.processor.http;
 
+import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.RequestDeadlines;
+import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.findings.Finding;
 import io.lambdascope.processor.join.DecidedInvocation;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -19,30 +27,48 @@ import java.util.function.Supplier;
 /**
  * The processor's HTTP port: /metrics, /health/live, /health/ready, /api/findings and
  * /api/invocations. Store reads run on worker threads, never on the event loop.
+ *
+ * <p>Access ({@link ApiAccess}): health checks are open (orchestrators probe them without
+ * credentials; they tell only up or down and the Streams state); /metrics needs an operator token;
+ * the API answers a tenant's token with that tenant's data only. Connections too slow to send their
+ * request are closed ({@link RequestDeadlines}).
  */
 public final class HttpApi {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+  /** Where the authenticated caller travels from the access check to the handler. */
+  private static final String CALLER = "lambdascope.caller";
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<List<Finding>> findings;
   private final RecentInvocations recent;
   private final BooleanSupplier ready;
   private final Supplier<String> state;
+  private final ApiAccess access;
+  private final Map<RequestDeadlines.Expiry, Counter> timedOut = new EnumMap<>(RequestDeadlines.Expiry.class);
 
+  /**
+   * @param tenantsByToken bearer token to tenant ({@code *}: operator); empty: no authentication
+   */
   public HttpApi(PrometheusMeterRegistry registry, Supplier<List<Finding>> findings, RecentInvocations recent,
-      BooleanSupplier ready, Supplier<String> state) {
+      BooleanSupplier ready, Supplier<String> state, Map<String, String> tenantsByToken) {
     this.registry = registry;
     this.findings = findings;
     this.recent = recent;
     this.ready = ready;
     this.state = state;
+    this.access = new ApiAccess(tenantsByToken);
+    for (RequestDeadlines.Expiry e : RequestDeadlines.Expiry.values()) {
+      timedOut.put(e, Counter.builder("lambdascope.processor.connections.timed.out")
+          .description("Connections to the HTTP port closed because the client did not send a request in time")
+          .tag("reason", e.label()).register(registry));
+    }
   }
 
-  /** Starts listening; returns the server once bound. */
-  public HttpServer listen(Vertx vertx, String host, int port) throws Exception {
+  /** Starts listening as configured (interface, port, TLS, deadlines); returns the server once bound. */
+  public HttpServer listen(Vertx vertx, ProcessorConfig config) throws Exception {
     Router router = Router.router(vertx);
-    router.get("/metrics").blockingHandler(ctx -> ctx.response()
+    router.get("/metrics").handler(this::operatorsOnly).blockingHandler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()), false);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
@@ -50,15 +76,57 @@ public final class HttpApi {
       boolean ok = ready.getAsBoolean();
       json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "UP" : "DOWN").put("streams", state.get()));
     });
-    router.get("/api/findings").blockingHandler(this::listFindings, false);
-    router.get("/api/invocations").handler(this::invocations);
-    return vertx.createHttpServer().requestHandler(router).listen(port, host)
+    router.get("/api/findings").handler(this::authenticated).blockingHandler(this::listFindings, false);
+    router.get("/api/invocations").handler(this::authenticated).handler(this::invocations);
+
+    RequestDeadlines deadlines = new RequestDeadlines(vertx, config.metricsRequestReadTimeout(),
+        config.metricsKeepAliveTimeout(), e -> timedOut.get(e).increment());
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.metricsHost())
+        .setPort(config.metricsPort())
+        // HTTP/1.1 only: the deadlines see a connection as soon as it is accepted.
+        .setHttp2ClearTextEnabled(false)
+        // A backstop behind the deadlines: nothing moves on the connection (an answer never read).
+        .setIdleTimeout((int) config.metricsKeepAliveTimeout().plus(config.metricsRequestReadTimeout()).toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (config.metricsTlsCert() != null) {
+      PemTls.apply(options, config.metricsTlsCert(), config.metricsTlsKey());
+    }
+    return deadlines.install(vertx.createHttpServer(options), router).listen()
         .toCompletionStage().toCompletableFuture().get();
   }
 
+  /** Lets a request with a valid token (any, when tokens are off) go on, with its caller; else 401. */
+  private void authenticated(RoutingContext ctx) {
+    ApiAccess.Caller caller = access.caller(ctx.request().getHeader("Authorization"));
+    if (caller == null) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lambdascope\"");
+      json(ctx, 401, new JsonObject().put("error", "missing or unknown bearer token"));
+      return;
+    }
+    ctx.put(CALLER, caller);
+    ctx.next();
+  }
+
+  /** As {@link #authenticated}, and 403 for a tenant's token: /metrics names every tenant's functions. */
+  private void operatorsOnly(RoutingContext ctx) {
+    ApiAccess.Caller caller = access.caller(ctx.request().getHeader("Authorization"));
+    if (caller != null && !caller.operator()) {
+      json(ctx, 403, new JsonObject().put("error", ctx.normalizedPath() + " shows every tenant's functions: it "
+          + "needs an operator token (tenant " + ApiAccess.OPERATOR + " in " + ProcessorConfig.METRICS_AUTH_TOKENS + ")"));
+      return;
+    }
+    authenticated(ctx);
+  }
+
   private void listFindings(RoutingContext ctx) {
+    ApiAccess.Caller caller = ctx.get(CALLER);
+    TenantDirectory tenants = recent.tenants();
     JsonArray items = new JsonArray();
     for (Finding f : findings.get()) {
+      if (!caller.operator() && !caller.sees(tenants.tenant(f.function()))) {
+        continue;
+      }
       items.add(new JsonObject().put("function", f.function()).put("kind", f.kind())
           .put("seen", f.seen()).put("change", f.change()));
     }
@@ -71,6 +139,11 @@ public final class HttpApi {
     int limit;
     try {
       filter = filter(ctx);
+      ApiAccess.Caller caller = ctx.get(CALLER);
+      if (!caller.operator()) {
+        TenantDirectory tenants = recent.tenants();
+        filter = filter.and(i -> caller.sees(tenants.tenant(i.function())));
+      }
       after = longParam(ctx, "after", -1);
       limit = (int) longParam(ctx, "limit", DEFAULT_LIMIT);
       if (limit < 1 || limit > MAX_LIMIT) {

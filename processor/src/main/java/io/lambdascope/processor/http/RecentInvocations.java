@@ -22,6 +22,8 @@ public final class RecentInvocations {
   private final ArrayDeque<Entry> ring;
   /** Identities in the ring: a task re-processing after an aborted transaction adds nothing twice. */
   private final java.util.Set<String> identities = new java.util.HashSet<>();
+  /** The tenant of each function, by which the view is filtered for a tenant's token. */
+  private final TenantDirectory tenants = new TenantDirectory();
   private long nextSeq = 1;
 
   public RecentInvocations(int capacity) {
@@ -72,6 +74,10 @@ public final class RecentInvocations {
       }
     }
     return new Page(out, latest);
+  }
+
+  public TenantDirectory tenants() {
+    return tenants;
   }
 
   public synchronized int size() {

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * Exposes the aggregate stores as Prometheus metrics at scrape time: counters and histograms from
- * the series store, gauges from the function store, DLQ gauges from the watcher, and findings.
+ * the series store, gauges from the function store, and findings (with the DLQ watcher's source queues).
  */
 public final class StoreMetricsCollector implements MultiCollector {
   private final StateView state;
@@ -107,20 +107,8 @@ public final class StoreMetricsCollector implements MultiCollector {
     addIf(out, maxMem, n[1]);
     addIf(out, timeout, n[2]);
 
-    DlqWatcher.Snapshot dlqSnapshot = dlq.get();
-    GaugeSnapshot.Builder depth = gauge("lambdascope_dlq_messages", "Messages in a dead-letter queue");
-    GaugeSnapshot.Builder age = gauge("lambdascope_dlq_oldest_message_age_seconds", "Age of its oldest message");
-    for (DlqWatcher.DlqStatus d : dlqSnapshot.dlqs()) {
-      Labels l = Labels.of("queue", d.queue(), "source_queue", d.sourceQueue(), "function", d.function());
-      depth.dataPoint(point(l, d.messages()));
-      if (!Double.isNaN(d.oldestAgeSeconds())) {
-        age.dataPoint(point(l, d.oldestAgeSeconds()));
-      }
-    }
-    addIf(out, depth, dlqSnapshot.dlqs().size());
-    addIf(out, age, dlqSnapshot.dlqs().size());
-
-    List<Finding> findings = Findings.evaluate(functions, dlqSnapshot, clock.millis(), findingsWindowMs);
+    // The DLQ gauges are the watcher's own (dlq.DlqMetrics); its snapshot feeds the findings here.
+    List<Finding> findings = Findings.evaluate(functions, dlq.get(), clock.millis(), findingsWindowMs);
     GaugeSnapshot.Builder finding = gauge("lambdascope_finding", "1 while a finding holds");
     Map<String, Boolean> seen = new HashMap<>();
     for (Finding f : findings) {

@@ -8,6 +8,7 @@ import io.lambdascope.processor.dedup.DuplicateDetector;
 import io.lambdascope.processor.findings.FindingsWindowProcessor;
 import io.lambdascope.processor.http.RecentInvocations;
 import io.lambdascope.processor.http.RecentInvocationsProcessor;
+import io.lambdascope.processor.http.TenantLearner;
 import io.lambdascope.processor.join.FinalizedInvocations;
 import io.lambdascope.processor.join.InvocationJoinProcessor;
 import io.lambdascope.processor.join.JoinCodec;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  * spans ─ decode-spans ┐
  * logs ── decode-logs ─┴─ register-functions ─ count-records ─ join-invocations
  *   ─ detect-duplicates ─ count-invocations ─ count-findings-window ─ remember-recent
+ * spans, logs ─ learn-tenants (beside the chain)
  * </pre>
  *
  * Store names are their changelog topics' names ({@code <application id>-<store>-changelog}) and
@@ -52,6 +54,7 @@ public final class TelemetryTopology {
   public static final String COUNT_INVOCATIONS = "count-invocations";
   public static final String COUNT_FINDINGS_WINDOW = "count-findings-window";
   public static final String REMEMBER_RECENT = "remember-recent";
+  public static final String LEARN_TENANTS = "learn-tenants";
 
   private TelemetryTopology() {}
 
@@ -77,6 +80,8 @@ public final class TelemetryTopology {
     t.addProcessor(COUNT_FINDINGS_WINDOW, () -> new FindingsWindowProcessor(settings.findingsWindow()),
         COUNT_INVOCATIONS);
     t.addProcessor(REMEMBER_RECENT, () -> new RecentInvocationsProcessor(recent), COUNT_FINDINGS_WINDOW);
+    // Beside the chain: the tenant of each function, which /api/* filters by (memory only).
+    t.addProcessor(LEARN_TENANTS, () -> new TenantLearner(recent.tenants()), SPANS_SOURCE, LOGS_SOURCE);
 
     // Invocations waiting for their other half (span or platform report), keyed by function and
     // request id: the last record of each span id, and the report. An entry lives until its

@@ -63,8 +63,70 @@ public final class JsonPeek {
         return parse(bytes, bytes.length);
     }
 
+    /**
+     * The elements of a JSON array, parsed, with where each one lies in {@code bytes} ({@code bounds[2i]} to
+     * {@code bounds[2i+1]}, exclusive); null when the document is not a valid JSON array. {@code bytes} must hold
+     * exactly {@code length} bytes.
+     */
+    public static Elements parseArray(byte[] bytes, int length) {
+        JsonPeek parser = new JsonPeek(bytes, length);
+        try {
+            parser.skipWhitespace();
+            parser.expect('[');
+            List<Object> values = new ArrayList<>();
+            int[] bounds = new int[16];
+            parser.skipWhitespace();
+            if (parser.b[parser.p] == ']') {
+                parser.p++;
+            } else {
+                while (true) {
+                    parser.skipWhitespace();
+                    if (2 * values.size() + 2 > bounds.length) {
+                        int[] bigger = new int[bounds.length * 2];
+                        System.arraycopy(bounds, 0, bigger, 0, bounds.length);
+                        bounds = bigger;
+                    }
+                    bounds[2 * values.size()] = parser.p;
+                    Object value = parser.value(1);
+                    bounds[2 * values.size() + 1] = parser.p;
+                    values.add(value);
+                    parser.skipWhitespace();
+                    if (parser.b[parser.p] == ',') {
+                        parser.p++;
+                    } else {
+                        parser.expect(']');
+                        break;
+                    }
+                }
+            }
+            parser.skipWhitespace();
+            return parser.p == parser.end ? new Elements(values, bounds) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A parsed JSON array and the byte range of each element. */
+    public static final class Elements {
+        public final List<Object> values;
+        private final int[] bounds;
+
+        Elements(List<Object> values, int[] bounds) {
+            this.values = values;
+            this.bounds = bounds;
+        }
+
+        public int start(int i) {
+            return bounds[2 * i];
+        }
+
+        public int end(int i) {
+            return bounds[2 * i + 1];
+        }
+    }
+
     /** Parses a JSON document; null if it is not valid JSON (the inspector then sees a direct invocation). */
-    static Object parse(byte[] bytes, int length) {
+    public static Object parse(byte[] bytes, int length) {
         JsonPeek parser = new JsonPeek(bytes, length);
         try {
             Object value = parser.value(0);

@@ -3,6 +3,7 @@ package io.lambdascope.agent.internal.export;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
@@ -10,25 +11,39 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal HTTP/1.1 client for one endpoint: POSTs protobuf bodies over one kept-alive connection, reconnecting
- * once when the kept connection turns out to be stale. Every step is bounded by the caller's deadline, so a
- * refusing or silent collector costs at most that long. Not thread-safe: {@link SpanExporter} serializes calls.
+ * A minimal HTTP/1.1 client for one collector: POSTs bodies to its routes (OTLP traces, platform events) over one
+ * kept-alive connection, reconnecting once when the kept connection turns out to be stale. Every step, the DNS
+ * lookup and the TLS handshake included, is bounded by the caller's deadline, so a refusing, silent or
+ * unresolvable collector costs at most that long. Not thread-safe: its callers serialize calls.
  */
 public final class OtlpHttpClient {
     enum Result { OK, RETRYABLE, REJECTED }
+
+    /** A path on the collector with its fixed request headers, rendered once. */
+    static final class Route {
+        final byte[] headerPrefix;
+
+        Route(byte[] headerPrefix) {
+            this.headerPrefix = headerPrefix;
+        }
+    }
 
     /** Endpoint parts; parsed without java.net.URI to keep class loading at start minimal. */
     public static final class Endpoint {
         final boolean https;
         final String host;
         final int port;
+        /** The traces path: {@code <base>/v1/traces}. */
         final String path;
+        /** The base path without a trailing {@code /v1/traces}; other routes hang below it. */
+        final String base;
 
-        private Endpoint(boolean https, String host, int port, String path) {
+        private Endpoint(boolean https, String host, int port, String path, String base) {
             this.https = https;
             this.host = host;
             this.port = port;
             this.path = path;
+            this.base = base;
         }
 
         /** Parses {@code http(s)://host[:port][/base]}; the traces path {@code /v1/traces} is appended. */
@@ -71,8 +86,10 @@ public final class OtlpHttpClient {
             if (host.isEmpty() || host.indexOf('@') >= 0) {
                 throw new IllegalArgumentException("missing or unsupported host");
             }
-            String path = base.endsWith("/v1/traces") ? base : base + "/v1/traces";
-            return new Endpoint(https, host, port, path);
+            if (base.endsWith("/v1/traces")) {
+                base = base.substring(0, base.length() - "/v1/traces".length());
+            }
+            return new Endpoint(https, host, port, base + "/v1/traces", base);
         }
 
         private static int port(String colonAndPort) {
@@ -100,7 +117,10 @@ public final class OtlpHttpClient {
     static final long MAX_IDLE_MILLIS = 55_000;
 
     private final Endpoint target;
-    private final byte[] headerPrefix;
+    private final String hostHeader;
+    private final String token;
+    private final Route traces;
+    private final Resolver resolver;
     private final byte[] readBuffer = new byte[8192];
     private final byte[] head = new byte[8192];
     private byte[] requestBuffer = new byte[16 * 1024];
@@ -111,31 +131,62 @@ public final class OtlpHttpClient {
     private int readPos;
     private int readLimit;
     private String lastError;
+    private long retryAfterMillis;
 
     public OtlpHttpClient(String endpoint, String token) {
+        this(endpoint, token, new Resolver(Resolver.SYSTEM));
+    }
+
+    /** With a resolver of the caller's choosing (tests make it slow). */
+    public OtlpHttpClient(String endpoint, String token, Resolver resolver) {
         this.target = Endpoint.parse(endpoint);
+        this.token = token;
+        this.resolver = resolver;
         boolean defaultPort = target.port == (target.https ? 443 : 80);
-        String hostHeader = (target.host.indexOf(':') >= 0 ? "[" + target.host + "]" : target.host)
+        hostHeader = (target.host.indexOf(':') >= 0 ? "[" + target.host + "]" : target.host)
                 + (defaultPort ? "" : ":" + target.port);
+        traces = route(target.path, "application/x-protobuf", null);
+    }
+
+    /** Platform events: JSON to {@code <base>/v1/lambda/telemetry}, with the function's identity headers. */
+    Route platformRoute(String identityHeaderLines) {
+        return route(target.base + "/v1/lambda/telemetry", "application/json", identityHeaderLines);
+    }
+
+    private Route route(String path, String contentType, String extraHeaderLines) {
         StringBuilder h = new StringBuilder(256)
-                .append("POST ").append(target.path).append(" HTTP/1.1\r\n")
+                .append("POST ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n")
                 .append("User-Agent: lambdascope-agent\r\n")
-                .append("Content-Type: application/x-protobuf\r\n");
+                .append("Content-Type: ").append(contentType).append("\r\n");
         if (token != null) {
             h.append("Authorization: Bearer ").append(token).append("\r\n");
         }
+        if (extraHeaderLines != null) {
+            h.append(extraHeaderLines);
+        }
         h.append("Content-Length: ");
-        headerPrefix = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return new Route(h.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     String lastError() {
         return lastError;
     }
 
-    /** Sends one request; never blocks past {@code deadlineNanos} (System.nanoTime based). */
+    /** The collector's {@code Retry-After} (delay seconds) on the last answer, in ms; 0 when it sent none. */
+    long retryAfterMillis() {
+        return retryAfterMillis;
+    }
+
+    /** Sends one OTLP traces request; never blocks past {@code deadlineNanos} (System.nanoTime based). */
     Result post(byte[] body, int length, long deadlineNanos) {
-        int requestLength = buildRequest(body, length);
+        return post(traces, body, length, deadlineNanos);
+    }
+
+    /** Sends one request on {@code route}; never blocks past {@code deadlineNanos} (System.nanoTime based). */
+    Result post(Route route, byte[] body, int length, long deadlineNanos) {
+        retryAfterMillis = 0;
+        int requestLength = buildRequest(route.headerPrefix, body, length);
         long now = System.currentTimeMillis();
         if (socket != null && (now - lastUsedMillis > MAX_IDLE_MILLIS || now < lastUsedMillis)) {
             close();
@@ -205,6 +256,9 @@ public final class OtlpHttpClient {
                     chunked = containsIgnoreCase(head, valueStart, end, "chunked");
                 } else if (nameIs(head, lineStart, colon, "connection")) {
                     closeAfter |= containsIgnoreCase(head, valueStart, end, "close");
+                } else if (nameIs(head, lineStart, colon, "retry-after")) {
+                    long seconds = parseDecimal(head, valueStart, end);
+                    retryAfterMillis = seconds > 0 ? Math.min(seconds, 3600) * 1000L : 0;
                 }
             }
             lineStart = lineEnd + 1;
@@ -239,11 +293,17 @@ public final class OtlpHttpClient {
         if (timeout <= 0) {
             throw new SocketTimeoutException("flush budget spent before connecting");
         }
+        // InetSocketAddress(host, port) would resolve without any time limit.
+        InetAddress address = resolver.resolve(target.host, deadlineNanos);
+        timeout = remainingMillis(deadlineNanos);
+        if (timeout <= 0) {
+            throw new SocketTimeoutException("flush budget spent on the DNS lookup");
+        }
         // No proxy: avoids the proxy selector machinery (and its class loading) on the function's first export.
         Socket s = new Socket(Proxy.NO_PROXY);
         try {
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(target.host, target.port), timeout);
+            s.connect(new InetSocketAddress(address, target.port), timeout);
             if (target.https) {
                 s = TlsSockets.wrap(s, target.host, target.port, deadlineNanos);
             }
@@ -272,7 +332,7 @@ public final class OtlpHttpClient {
         }
     }
 
-    private int buildRequest(byte[] body, int length) {
+    private int buildRequest(byte[] headerPrefix, byte[] body, int length) {
         int digits = ProtoWriter.decimalDigits(length);
         int total = headerPrefix.length + digits + 4 + length;
         if (requestBuffer.length < total) {

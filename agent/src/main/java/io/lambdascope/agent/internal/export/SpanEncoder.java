@@ -46,7 +46,7 @@ public final class SpanEncoder {
     }
 
     /** The {@code Resource} message fields (attributes), encoded once per execution environment. */
-    public static byte[] resource(LambdaEnvironment r, String agentVersion) {
+    public static byte[] resource(LambdaEnvironment r, String accountId, String agentVersion) {
         ProtoWriter w = new ProtoWriter(512);
         w.stringAttribute(RESOURCE_ATTRIBUTES, "service.name", r.functionName);
         w.stringAttribute(RESOURCE_ATTRIBUTES, "faas.name", r.functionName);
@@ -58,6 +58,9 @@ public final class SpanEncoder {
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.provider", "aws");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.platform", "aws_lambda");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.region", r.region);
+        if (accountId != null) {
+            w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.account.id", accountId);
+        }
         w.stringAttribute(RESOURCE_ATTRIBUTES, "telemetry.sdk.name", "lambdascope");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "telemetry.sdk.language", "java");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "telemetry.sdk.version", agentVersion);
@@ -79,8 +82,10 @@ public final class SpanEncoder {
      *
      * @param provisional the watchdog's timeout record rather than the final span
      * @param droppedSpans spans dropped since the last successful export, reported on this span when positive
+     * @param droppedPlatformEvents platform events the extension dropped since then, likewise
      */
-    static void span(ProtoWriter w, Invocation inv, String spanName, boolean provisional, long droppedSpans) {
+    static void span(ProtoWriter w, Invocation inv, String spanName, boolean provisional, long droppedSpans,
+                     long droppedPlatformEvents) {
         w.id(SPAN_TRACE_ID, inv.traceIdHigh, inv.traceIdLow);
         w.id(SPAN_SPAN_ID, inv.spanId);
         if (inv.parentSpanId != 0) {
@@ -122,6 +127,9 @@ public final class SpanEncoder {
         }
         if (droppedSpans > 0) {
             w.intAttribute(SPAN_ATTRIBUTES, "lambdascope.agent.dropped_spans", droppedSpans);
+        }
+        if (droppedPlatformEvents > 0) {
+            w.intAttribute(SPAN_ATTRIBUTES, "lambdascope.agent.dropped_events", droppedPlatformEvents);
         }
         if (!provisional && inv.errorType != null) {
             w.stringAttribute(SPAN_ATTRIBUTES, "error.type", inv.errorType, MAX_ATTRIBUTE_BYTES);

@@ -1,5 +1,6 @@
 package io.lambdascope.agent.internal.instrumentation;
 
+import io.lambdascope.agent.internal.invocation.Invocations;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
@@ -50,6 +51,9 @@ public final class HandlerTransformer implements ClassFileTransformer {
             }
             if (targetClass != null) {
                 if (className.equals(targetClass) || isInheritedTarget(className)) {
+                    HandlerStatus.seen();
+                    // The handler loads during init: the extension must have registered before init ends.
+                    Invocations.awaitRegistration();
                     return instrumentHandler(loader, classfileBuffer, true);
                 }
                 return null;
@@ -58,10 +62,14 @@ public final class HandlerTransformer implements ClassFileTransformer {
                 return null;
             }
             if (HandlerInstrumenter.implementsHandlerInterface(classfileBuffer)) {
+                Invocations.awaitRegistration();
                 return instrumentHandler(loader, classfileBuffer, false);
             }
             return null;
         } catch (Throwable t) {
+            if (targetClass == null || className.equals(targetClass) || isInheritedTarget(className)) {
+                HandlerStatus.failed("rewriting " + className + " failed: " + t);
+            }
             warnOnce(className, t);
             return null;
         }
@@ -69,12 +77,14 @@ public final class HandlerTransformer implements ClassFileTransformer {
 
     private byte[] instrumentHandler(ClassLoader loader, byte[] bytes, boolean named) {
         if (!hooksVisible(loader)) {
+            HandlerStatus.failed("the handler's class loader cannot see the agent");
             warnOnce(null, new IllegalStateException("the handler's class loader cannot see the agent"));
             return null;
         }
         HandlerInstrumenter.Result result = HandlerInstrumenter.instrumentHandler(bytes, targetMethod, named);
-        if (result.bytes() == null && named && result.superName() != null
-                && !result.superName().equals("java/lang/Object")) {
+        if (result.bytes() != null) {
+            HandlerStatus.rewritten();
+        } else if (named && result.superName() != null && !result.superName().equals("java/lang/Object")) {
             addInheritedTarget(result.superName());
         }
         return result.bytes();

@@ -4,10 +4,9 @@ import io.lambdascope.agent.internal.AgentSettings;
 import io.lambdascope.agent.internal.Diagnostics;
 import io.lambdascope.agent.internal.events.EventInspector;
 import io.lambdascope.agent.internal.events.JsonPeek;
-import io.lambdascope.agent.internal.export.OtlpHttpClient;
+import io.lambdascope.agent.internal.export.Dispatcher;
 import io.lambdascope.agent.internal.export.SecretScrubber;
 import io.lambdascope.agent.internal.export.SpanEncoder;
-import io.lambdascope.agent.internal.export.SpanExporter;
 import io.lambdascope.agent.internal.export.StackFormatter;
 import io.lambdascope.agent.internal.lambda.ContextReader;
 import io.lambdascope.agent.internal.lambda.LambdaEnvironment;
@@ -17,15 +16,16 @@ import io.lambdascope.agent.internal.lambda.XRayTraceHeader;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Fills in each invocation from the Context, the environment and the event, arms the timeout watchdog, and
- * exports the span when the handler returns (or the watchdog fires). Built on the first invocation, with the
- * exporter and the watchdog it owns (class initialization is thread-safe and lazy).
+ * Fills in each invocation from the Context, the environment and the event, arms the timeout watchdog, and when
+ * the handler returns (or the watchdog fires) either exports the span at once (direct mode) or hands it to the
+ * extension, which encodes and sends it after the response. Built on the first invocation, with the watchdog it
+ * owns (class initialization is thread-safe and lazy).
  */
 final class InvocationRecorder implements TimeoutWatchdog.Listener {
     private static final InvocationRecorder INSTANCE = new InvocationRecorder();
 
     private final AgentSettings config;
-    private final SpanExporter exporter;
+    private final Dispatcher exporter;
     private final TimeoutWatchdog watchdog;
     private final MemoryProbe memory = new MemoryProbe();
     private final String agentVersion;
@@ -34,12 +34,9 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
     private long functionTimeoutMs = -1;
 
     private InvocationRecorder() {
-        AgentSettings s = Invocations.settings;
-        if (s == null) {
-            s = AgentSettings.from(System.getenv());
-        }
+        AgentSettings s = Invocations.settings();
         config = s;
-        exporter = new SpanExporter(new OtlpHttpClient(s.endpoint(), s.token()), s.maxBufferedSpans());
+        exporter = Invocations.dispatcher();
         watchdog = s.timeoutMarginMs() > 0 ? new TimeoutWatchdog(this) : null;
         Package p = InvocationRecorder.class.getPackage();
         String version = p == null ? null : p.getImplementationVersion();
@@ -68,8 +65,13 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
             inv.initDurationMs = initDurationMillis(inv.startEpochNanos);
             LambdaEnvironment env = LambdaEnvironment.read(System.getenv(), ctx, inv.context);
             inv.initType = env.initializationType;
-            exporter.setResource(SpanEncoder.resource(env, agentVersion), SpanEncoder.scope(agentVersion),
-                    env.functionName);
+            String account = Invocations.accountId;
+            if (account == null) {
+                account = Invocations.accountFromArn(inv.invokedArn);
+                Invocations.accountId = account;
+            }
+            exporter.spans().setResource(SpanEncoder.resource(env, account, agentVersion),
+                    SpanEncoder.scope(agentVersion), env.functionName);
             if (inv.remainingAtStartMs > 0) {
                 functionTimeoutMs = (inv.remainingAtStartMs + 999) / 1000 * 1000;
             }
@@ -118,14 +120,20 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
             }
         }
         synchronized (inv) {
-            // Waits here while the watchdog exports a provisional record: the correction must follow it.
+            // Waits here while the watchdog records a provisional record: the correction must follow it.
             inv.state = Invocation.FINISHED;
+        }
+        inv.heapUsedBytes = MemoryProbe.heapUsedBytes();
+        InvocationSink sink = Invocations.sink;
+        if (sink != null) {
+            // Extension mode: no encoding and no I/O here; the extension reads peak RSS (a high-water mark).
+            sink.finished(inv);
+            return;
         }
         synchronized (memory) {
             inv.peakRssBytes = memory.peakRssBytes();
         }
-        inv.heapUsedBytes = MemoryProbe.heapUsedBytes();
-        exporter.export(inv, false, System.nanoTime() + config.flushTimeoutMs() * 1_000_000L);
+        exporter.exportNow(inv, false, System.nanoTime() + config.flushTimeoutMs() * 1_000_000L);
     }
 
     /**
@@ -134,12 +142,17 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
      */
     @Override
     public void warmUp() {
-        exporter.connect(System.nanoTime() + config.flushTimeoutMs() * 1_000_000L);
+        if (Invocations.sink == null) {
+            // In extension mode the extension opens the connection itself.
+            exporter.warmUp(System.nanoTime() + config.flushTimeoutMs() * 1_000_000L);
+        }
         SecretScrubber.scrub(StackFormatter.format(Thread.currentThread().getStackTrace(), 64));
     }
 
     @Override
     public void onDeadline(Invocation inv) {
+        long flushDeadline;
+        InvocationSink sink;
         synchronized (inv) {
             if (inv.state != Invocation.RUNNING) {
                 return;
@@ -163,8 +176,16 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
             if (inv.timeoutRemainingMs > 0) {
                 budget = Math.min(budget, inv.timeoutRemainingMs);
             }
-            exporter.export(inv, true, now + budget * 1_000_000L);
+            flushDeadline = now + budget * 1_000_000L;
+            sink = Invocations.sink;
+            if (sink == null) {
+                exporter.exportNow(inv, true, flushDeadline);
+                return;
+            }
+            // Encoded while the handler cannot finish, so the correction is always encoded after it.
+            exporter.add(inv, true);
         }
+        sink.timedOut(flushDeadline);
     }
 
     private static void ids(Invocation inv) {

@@ -60,7 +60,8 @@ class OtlpHttpClientTest {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    private static String readHead(InputStream in) throws Exception {
+    /** A request head up to the empty line, or null at the end of the stream. */
+    static String readHead(InputStream in) throws Exception {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {
@@ -161,6 +162,70 @@ class OtlpHttpClientTest {
     }
 
     @Test
+    void aResolverThatDoesNotAnswerCostsTheBudgetAndNoMore() throws Exception {
+        String endpoint = serve((out, n) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            return true;
+        });
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        Resolver slowDns = new Resolver(host -> {
+            lookups.incrementAndGet();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                throw new java.io.IOException(e);
+            }
+            return InetAddress.getLoopbackAddress();
+        });
+        OtlpHttpClient http = new OtlpHttpClient(endpoint.replace("127.0.0.1", "collector.example.internal"),
+                null, slowDns);
+        long start = System.nanoTime();
+        assertEquals(OtlpHttpClient.Result.RETRYABLE, http.post(new byte[1], 1, deadline(200)));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000L;
+        assertTrue(tookMillis >= 150 && tookMillis < 2000, "took " + tookMillis);
+        assertTrue(http.lastError().contains("no DNS answer for collector.example.internal"), http.lastError());
+        assertEquals(0, connections.get(), "never connected");
+
+        // Still unanswered: the next export waits on the same lookup instead of starting another.
+        assertEquals(OtlpHttpClient.Result.RETRYABLE, http.post(new byte[1], 1, deadline(100)));
+        assertEquals(1, lookups.get());
+        answer.countDown();
+        assertEquals(OtlpHttpClient.Result.OK, http.post(new byte[1], 1, deadline(5000)), http.lastError());
+        assertTrue(requests.get(0).contains("\r\nHost: collector.example.internal:" + server.getLocalPort() + "\r\n"),
+                requests.get(0));
+    }
+
+    @Test
+    void platformEventsGoToTheirRouteWithTheIdentityHeaders() throws Exception {
+        String endpoint = serve((out, n) -> {
+            write(out, "HTTP/1.1 503 Busy\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n");
+            return true;
+        });
+        OtlpHttpClient http = new OtlpHttpClient(endpoint + "/base/v1/traces", "tok");
+        OtlpHttpClient.Route route = http.platformRoute("X-Lambdascope-Function: fn\r\n");
+        byte[] body = "[]".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(OtlpHttpClient.Result.RETRYABLE, http.post(route, body, 2, deadline(5000)));
+        assertEquals(7_000, http.retryAfterMillis());
+        String head = requests.get(0);
+        assertTrue(head.startsWith("POST /base/v1/lambda/telemetry HTTP/1.1\r\n"), head);
+        assertTrue(head.contains("\r\nContent-Type: application/json\r\n"), head);
+        assertTrue(head.contains("\r\nX-Lambdascope-Function: fn\r\n"), head);
+        assertTrue(head.contains("\r\nAuthorization: Bearer tok\r\n"), head);
+        assertEquals(OtlpHttpClient.Result.RETRYABLE, http.post(new byte[1], 1, deadline(5000)));
+        assertTrue(requests.get(1).startsWith("POST /base/v1/traces HTTP/1.1\r\n"), requests.get(1));
+    }
+
+    @Test
+    void literalsAreNeverLookedUp() {
+        assertTrue(Resolver.isLiteral("127.0.0.1"));
+        assertTrue(Resolver.isLiteral("::1"));
+        assertFalse(Resolver.isLiteral("collector"));
+        assertFalse(Resolver.isLiteral("1.2.3"));
+        assertFalse(Resolver.isLiteral("10.0.0.1.nip.io"));
+    }
+
+    @Test
     void endpointParsing() {
         OtlpHttpClient.Endpoint t = OtlpHttpClient.Endpoint.parse("http://127.0.0.1:4318");
         assertEquals("127.0.0.1", t.host);
@@ -171,7 +236,9 @@ class OtlpHttpClientTest {
         assertEquals("::1", t.host);
         assertEquals(443, t.port);
         assertEquals("/base/v1/traces", t.path);
+        assertEquals("/base", t.base);
         assertEquals("/v1/traces", OtlpHttpClient.Endpoint.parse("http://h:1/v1/traces").path);
+        assertEquals("", OtlpHttpClient.Endpoint.parse("http://h:1/v1/traces").base);
         assertThrows(IllegalArgumentException.class, () -> OtlpHttpClient.Endpoint.parse("http://h:99999"));
         assertThrows(IllegalArgumentException.class, () -> OtlpHttpClient.Endpoint.parse("http://:80"));
     }

@@ -24,15 +24,20 @@ class SpanEncoderTest {
 
     private static ExportTraceServiceRequest encode(Invocation inv, boolean provisional, long dropped)
             throws Exception {
+        return encode(inv, provisional, dropped, 0, null);
+    }
+
+    private static ExportTraceServiceRequest encode(Invocation inv, boolean provisional, long dropped,
+                                                    long droppedEvents, String account) throws Exception {
         ProtoWriter w = new ProtoWriter(16);
         int rs = w.beginMessage(1);
         w.bytes(1, SpanEncoder.resource(LambdaEnvironment.read(Map.of("AWS_LAMBDA_FUNCTION_NAME", "fn",
                 "AWS_LAMBDA_FUNCTION_VERSION", "3", "AWS_LAMBDA_LOG_STREAM_NAME", "stream-1",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256", "AWS_REGION", "eu-west-1"), null, null), "0.1.0"));
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256", "AWS_REGION", "eu-west-1"), null, null), account, "0.1.0"));
         int ss = w.beginMessage(2);
         w.bytes(1, SpanEncoder.scope("0.1.0"));
         int span = w.beginMessage(2);
-        SpanEncoder.span(w, inv, "fn", provisional, dropped);
+        SpanEncoder.span(w, inv, "fn", provisional, dropped, droppedEvents);
         w.endMessage(span);
         w.endMessage(ss);
         w.endMessage(rs);
@@ -87,6 +92,7 @@ class SpanEncoderTest {
         assertEquals("lambdascope", resource.get("telemetry.sdk.name"));
         assertEquals("java", resource.get("telemetry.sdk.language"));
         assertEquals("0.1.0", resource.get("telemetry.sdk.version"));
+        assertFalse(resource.containsKey("cloud.account.id"), "unknown account: no attribute");
         ScopeSpans ss = rs.getScopeSpans(0);
         assertEquals("io.lambdascope.agent", ss.getScope().getName());
         assertEquals("0.1.0", ss.getScope().getVersion());
@@ -112,6 +118,7 @@ class SpanEncoderTest {
         assertEquals(90L << 20, a.get("lambdascope.memory.peak_rss_bytes"));
         assertEquals(12L << 20, a.get("lambdascope.memory.heap_used_bytes"));
         assertFalse(a.containsKey("lambdascope.agent.dropped_spans"));
+        assertFalse(a.containsKey("lambdascope.agent.dropped_events"));
         assertEquals(Status.StatusCode.STATUS_CODE_UNSET, s.getStatus().getCode());
         assertEquals(1, s.getEventsCount());
         Span.Event record = s.getEvents(0);
@@ -135,10 +142,13 @@ class SpanEncoderTest {
         inv.addThrottle(new Invocation.ThrottleInfo(inv.startEpochNanos + 1, "DynamoDb", "PutItem",
                 "ProvisionedThroughputExceededException"));
         inv.addRecord("m1", "sqs", "m1", 2);
-        Span s = encode(inv, false, 7).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+        ResourceSpans rs = encode(inv, false, 7, 3, "210987654321").getResourceSpans(0);
+        assertEquals("210987654321", attrs(rs.getResource().getAttributesList()).get("cloud.account.id"));
+        Span s = rs.getScopeSpans(0).getSpans(0);
         Map<String, Object> a = attrs(s.getAttributesList());
         assertFalse(a.containsKey("lambdascope.init.duration_ms"));
         assertEquals(7L, a.get("lambdascope.agent.dropped_spans"));
+        assertEquals(3L, a.get("lambdascope.agent.dropped_events"));
         assertEquals("java.lang.IllegalArgumentException", a.get("error.type"));
         assertEquals(Status.StatusCode.STATUS_CODE_ERROR, s.getStatus().getCode());
         assertTrue(s.getStatus().getMessage().startsWith("password=*** éé"));

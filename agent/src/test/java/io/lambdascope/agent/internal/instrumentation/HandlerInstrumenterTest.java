@@ -51,7 +51,7 @@ class HandlerInstrumenterTest {
         // The hooks' recorder is built once per JVM, from these settings; a wide budget for a loaded machine.
         Invocations.configure(AgentSettings.from(Map.of(
                 "LAMBDASCOPE_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
-                "LAMBDASCOPE_FLUSH_TIMEOUT_MS", "10000", "LAMBDASCOPE_TIMEOUT_MARGIN_MS", "0")));
+                "LAMBDASCOPE_FLUSH_TIMEOUT", "10s", "LAMBDASCOPE_TIMEOUT_MARGIN", "0ms")));
         byte[] bytes;
         try (InputStream in = Shapes.class.getResourceAsStream("Shapes.class")) {
             bytes = in.readAllBytes();
