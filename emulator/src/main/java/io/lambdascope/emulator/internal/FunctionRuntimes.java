@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionDefinition;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ public final class FunctionRuntimes implements AutoCloseable {
     requireNonNull(config, "config");
     List<String> options = new ArrayList<>();
     RuntimeNativeLibrary.unpack(workDir).ifPresent(lib -> options.add("-D" + RuntimeNativeLibrary.PROPERTY + "=" + lib));
-    sandboxHosts(workDir, config.host()).ifPresent(hosts -> options.add("-Djdk.net.hosts.file=" + hosts));
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Path taskRoot = Files.createDirectories(workDir.resolve("task"));
@@ -42,27 +39,6 @@ public final class FunctionRuntimes implements AutoCloseable {
     this.logDir = requireNonNull(logDir, "logDir");
     this.layersDir = workDir.resolve("opt");
     this.throttles = requireNonNull(throttles, "throttles");
-  }
-
-  /**
-   * On Lambda, {@code sandbox.localdomain} names the environment itself: telemetry listeners bind to it. Where this
-   * machine does not resolve it, the runtime's JVM gets a hosts file that does (and has this machine's
-   * {@code /etc/hosts}; other names do not resolve in it then: add {@code sandbox.localdomain} to /etc/hosts to
-   * keep DNS).
-   */
-  private static java.util.Optional<Path> sandboxHosts(Path workDir, String loopback) throws IOException {
-    try {
-      InetAddress.getByName(TelemetryApi.SANDBOX_HOST);
-      return java.util.Optional.empty();
-    } catch (UnknownHostException e) {
-      StringBuilder hosts = new StringBuilder();
-      Path etc = Path.of("/etc/hosts");
-      if (Files.isReadable(etc)) {
-        hosts.append(Files.readString(etc)).append('\n');
-      }
-      hosts.append(loopback).append(' ').append(TelemetryApi.SANDBOX_HOST).append('\n');
-      return java.util.Optional.of(Files.writeString(workDir.resolve("hosts"), hosts));
-    }
   }
 
   /** The function's runtime, with its layers unpacked into its own {@code /opt}. */

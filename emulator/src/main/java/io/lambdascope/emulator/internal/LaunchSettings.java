@@ -12,8 +12,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * What every execution environment shares: how to start its runtime and what it sees.
  *
- * @param runtimeJvmOptions JVM options the runtime itself needs (where its native library is, how the sandbox's name
- *     resolves)
+ * @param runtimeJvmOptions JVM options the runtime itself needs (where its native library is)
  * @param baseEnvironment variables every environment gets before the function's own: fake credentials, the SQS
  *     endpoint, the agent's settings
  * @param freeze whether idle environments are stopped (SIGSTOP) between invocations

@@ -22,7 +22,7 @@ final class TelemetryApi implements AutoCloseable {
   static final Set<String> SCHEMA_VERSIONS = Set.of("2022-07-01", "2022-12-13", "2025-01-29");
   private static final Set<String> TYPES = Set.of("platform", "function", "extension");
   /** The name of the sandbox: Lambda only delivers inside the environment. */
-  static final String SANDBOX_HOST = "sandbox.localdomain";
+  private static final String SANDBOX_HOST = "sandbox.localdomain";
   private static final int BACKLOG_LIMIT = 10_000;
 
   private final String loopback;
