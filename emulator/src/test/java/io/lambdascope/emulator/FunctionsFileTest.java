@@ -87,10 +87,10 @@ class FunctionsFileTest {
     assertEquals(List.of("orders-api", "orders-worker", "upload-processor", "queue-report"),
         demo.stream().map(FunctionDefinition::name).toList());
     assertTrue(demo.stream().allMatch(f -> f.jar().equals(Path.of("/x/examples.jar"))));
-    // The agent as users deploy it: the layer, and JAVA_TOOL_OPTIONS naming /opt.
+    // The agent as users deploy it: the layer, and its exec wrapper under /opt.
     assertTrue(demo.stream().allMatch(f -> f.layers().equals(List.of(Path.of("/x/agent-layer.zip")))));
-    assertTrue(demo.stream().allMatch(f -> "-javaagent:/opt/lambdascope-agent.jar".equals(
-        f.environment().get("JAVA_TOOL_OPTIONS"))));
+    assertTrue(demo.stream().allMatch(f -> "/opt/lambdascope-wrapper".equals(
+        f.environment().get("AWS_LAMBDA_EXEC_WRAPPER"))));
   }
 
   @Test
