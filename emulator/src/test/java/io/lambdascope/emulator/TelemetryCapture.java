@@ -147,9 +147,14 @@ final class TelemetryCapture implements AutoCloseable {
         + reports(kind, filter).size() + "; all: " + reports);
   }
 
-  /** Spans the agent exported for {@code function}. */
+  /** Span exports for {@code function}. */
   long spans(String function) {
     return spans.stream().filter(s -> s.contains(function)).count();
+  }
+
+  /** Span exports for {@code function} that carry {@code text} (an attribute name, say). */
+  long spans(String function, String text) {
+    return spans.stream().filter(s -> s.contains(function) && s.contains(text)).count();
   }
 
   @Override
