@@ -23,9 +23,15 @@ import java.util.function.Predicate;
 final class TelemetryCapture implements AutoCloseable {
   /**
    * One event: a platform event delivered to a recording extension of {@code function} (with the request it was
-   * delivered during and when), or a throttle event the emulator posted ({@code during} null).
+   * delivered during and when), or an event posted to {@code /v1/lambda/telemetry} as to a collector: a throttle
+   * event by the emulator, or a platform event the agent relayed ({@code during} null for both).
    */
   record Received(String function, JsonNode event, String during, long deliveredAtMs) {
+    /** Posted to the collector's route rather than delivered to a recording extension. */
+    boolean relayed() {
+      return during == null;
+    }
+
     String type() {
       return event.path("type").asText();
     }
