@@ -54,7 +54,7 @@ class EmulatorSyncTest {
             layers:
               - ${RECORDER_LAYER}
             memory: 128
-            timeout: 2s
+            timeout: 10s
             reservedConcurrency: 2
             environment:
               RECORDER_URL: ${RECORDER_URL}
@@ -96,13 +96,14 @@ class EmulatorSyncTest {
   void firstInvocationIsColdThenTheEnvironmentIsReusedWarm() throws Exception {
     InvokeResponse first = invoke("{\"hello\":\"world\"}");
     assertEquals(200, first.statusCode());
-    assertNull(first.functionError());
+    // A cold JVM's first invocation loads classes: on a loaded machine that takes seconds, hence the timeout.
+    assertNull(first.functionError(), first.payload().asUtf8String());
     JsonNode a = JSON.readTree(first.payload().asUtf8String());
     assertEquals("probe", a.path("functionName").asText());
     assertEquals(128, a.path("memoryLimitMb").asInt());
     assertEquals("world", a.path("input").path("hello").asText());
     assertEquals("on-demand", a.path("initializationType").asText());
-    assertTrue(a.path("remainingMs").asLong() > 0 && a.path("remainingMs").asLong() <= 2000, a.toString());
+    assertTrue(a.path("remainingMs").asLong() > 0 && a.path("remainingMs").asLong() <= 10_000, a.toString());
 
     // Once the first invocation is over (runtime and extension called next), its environment waits, warm.
     awaitIdle();
