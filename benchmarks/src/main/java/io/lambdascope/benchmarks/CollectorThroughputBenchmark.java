@@ -101,12 +101,14 @@ final class CollectorThroughputBenchmark implements Benchmark {
       List<Double> viaCollector = new ArrayList<>();
       long refused = 0;
       long failed = 0;
+      long unanswered = 0;
       for (int round = 1; round <= rounds; round++) {
         raw.add(rawProducer(producer, keyed, CONCURRENCY, phase));
         Outcome o = client.closedLoop(payloads, CONCURRENCY, phase);
         viaCollector.add(o.itemsPerSecond());
         refused += o.refused();
         failed += o.failed();
+        unanswered += o.unanswered();
         context.progress("collector round %d/%d: raw %.0f spans/s, collector %.0f spans/s", round, rounds,
             raw.get(raw.size() - 1), o.itemsPerSecond());
       }
@@ -183,8 +185,9 @@ final class CollectorThroughputBenchmark implements Benchmark {
           .append(" spans/s, open loop for ")
           .append(latencyPhase.toSeconds())
           .append(" s, latency from each request's scheduled send time to its answer):\n\n");
-      md.append("| requests answered 2xx | p50 ms | p90 ms | p99 ms | max ms | refused (429/503) | failed |\n");
-      md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+      md.append("| requests answered 2xx | p50 ms | p90 ms | p99 ms | max ms | refused (429/503) | failed | ")
+          .append("of which unanswered | of which not sent |\n");
+      md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       md.append("| ")
           .append(half.okRequests())
           .append(" | ")
@@ -199,13 +202,25 @@ final class CollectorThroughputBenchmark implements Benchmark {
           .append(half.refused())
           .append(" | ")
           .append(half.failed())
+          .append(" | ")
+          .append(half.unanswered())
+          .append(" | ")
+          .append(half.notSent())
           .append(" |\n\n");
+      md.append("*Unanswered*: sent, and no answer within ")
+          .append(LoadClient.ANSWER_TIMEOUT_MS / 1000)
+          .append(" s (the collector's fault). *Not sent*: the load generator fell behind its schedule and ")
+          .append("the request never got a connection within ")
+          .append(LoadClient.QUEUE_TIMEOUT_MS / 1000)
+          .append(" s, so the collector never saw it (on a machine too loaded for the rate; not the collector's ")
+          .append("doing).\n\n");
       md.append("During the maximum-load rounds the collector refused ")
           .append(refused)
           .append(" requests with 429/503 (backpressure) and ")
           .append(failed)
-          .append(" failed otherwise (connection errors, other statuses, or no answer within 60 s of the end of ")
-          .append("a round). Its own `lambdascope_collector_items_accepted_total{signal=\"traces\"}` ")
+          .append(" failed otherwise (connection errors, other statuses), of which ")
+          .append(unanswered)
+          .append(" got no answer. Its own `lambdascope_collector_items_accepted_total{signal=\"traces\"}` ")
           .append("read ")
           .append(Fmt.num(accepted, 0))
           .append(" at the end (warm-up included).\n");
