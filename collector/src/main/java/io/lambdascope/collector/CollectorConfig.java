@@ -75,6 +75,13 @@ public final class CollectorConfig {
       Setting.duration("LAMBDASCOPE_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30),
               "how long `close()` waits for in-flight requests and the producer")
           .replaces("LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS");
+  public static final Setting<Duration> REQUEST_READ_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_REQUEST_READ_TIMEOUT", Duration.ofSeconds(5),
+          "how long a client may take to send a request: a new connection its first request, headers and body; "
+              + "a kept-alive one the body after the headers; slower connections are closed");
+  public static final Setting<Duration> KEEP_ALIVE_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_KEEP_ALIVE_TIMEOUT", Duration.ofSeconds(75),
+          "how long a connection may stay open between an answer and the next request");
   public static final Setting<Integer> DECODE_THREADS =
       Setting.integer("LAMBDASCOPE_DECODE_THREADS", 2, 1, 1024,
           "threads that decode requests and hand them to the producer");
@@ -83,7 +90,7 @@ public final class CollectorConfig {
   public static final List<Setting<?>> SETTINGS =
       List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY, MAX_REQUEST_BYTES,
           MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS, KAFKA_TIMEOUT,
-          KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, DECODE_THREADS);
+          KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, REQUEST_READ_TIMEOUT, KEEP_ALIVE_TIMEOUT, DECODE_THREADS);
 
   private final String kafkaBootstrapServers;
   private final Path kafkaConfigFile;
@@ -107,6 +114,8 @@ public final class CollectorConfig {
   private final Duration kafkaTimeout;
   private final Duration kafkaStartTimeout;
   private final Duration shutdownTimeout;
+  private final Duration requestReadTimeout;
+  private final Duration keepAliveTimeout;
   private final int decodeThreads;
 
   private CollectorConfig(Builder b) {
@@ -132,6 +141,8 @@ public final class CollectorConfig {
     this.kafkaTimeout = b.kafkaTimeout;
     this.kafkaStartTimeout = b.kafkaStartTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.requestReadTimeout = b.requestReadTimeout;
+    this.keepAliveTimeout = b.keepAliveTimeout;
     this.decodeThreads = b.decodeThreads;
   }
 
@@ -165,6 +176,8 @@ public final class CollectorConfig {
         .kafkaTimeout(s.get(KAFKA_TIMEOUT))
         .kafkaStartTimeout(s.get(KAFKA_START_TIMEOUT))
         .shutdownTimeout(s.get(SHUTDOWN_TIMEOUT))
+        .requestReadTimeout(s.get(REQUEST_READ_TIMEOUT))
+        .keepAliveTimeout(s.get(KEEP_ALIVE_TIMEOUT))
         .decodeThreads(s.get(DECODE_THREADS));
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
     Optional<Path> cert = s.find(TLS_CERT);
@@ -206,6 +219,8 @@ public final class CollectorConfig {
     j.add("max.inflight.bytes=" + maxInflightBytes);
     j.add("max.inflight.requests=" + maxInflightRequests);
     j.add("kafka.timeout=" + Units.formatDuration(kafkaTimeout));
+    j.add("request.read.timeout=" + Units.formatDuration(requestReadTimeout));
+    j.add("keep.alive.timeout=" + Units.formatDuration(keepAliveTimeout));
     return j.toString();
   }
 
@@ -318,6 +333,14 @@ public final class CollectorConfig {
     return shutdownTimeout;
   }
 
+  public Duration requestReadTimeout() {
+    return requestReadTimeout;
+  }
+
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
   public int decodeThreads() {
     return decodeThreads;
   }
@@ -362,6 +385,8 @@ public final class CollectorConfig {
     private Duration kafkaTimeout = KAFKA_TIMEOUT.defaultValue();
     private Duration kafkaStartTimeout = KAFKA_START_TIMEOUT.defaultValue();
     private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+    private Duration requestReadTimeout = REQUEST_READ_TIMEOUT.defaultValue();
+    private Duration keepAliveTimeout = KEEP_ALIVE_TIMEOUT.defaultValue();
     private int decodeThreads = DECODE_THREADS.defaultValue();
 
     private Builder(String kafkaBootstrapServers) {
@@ -482,6 +507,18 @@ public final class CollectorConfig {
     /** How long {@link Collector#close} waits for in-flight requests and the producer. */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = SHUTDOWN_TIMEOUT.check(timeout);
+      return this;
+    }
+
+    /** How long a client may take to send a request before its connection is closed. */
+    public Builder requestReadTimeout(Duration timeout) {
+      this.requestReadTimeout = REQUEST_READ_TIMEOUT.check(timeout);
+      return this;
+    }
+
+    /** How long a connection may stay idle between an answer and the next request. */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = KEEP_ALIVE_TIMEOUT.check(timeout);
       return this;
     }
 

@@ -21,6 +21,7 @@ public final class CollectorMeters {
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Counter producerErrors;
+  private final Map<String, Counter> connectionsTimedOut = new ConcurrentHashMap<>();
 
   public CollectorMeters(MeterRegistry registry, InflightBudget inflight) {
     this.registry = registry;
@@ -50,6 +51,11 @@ public final class CollectorMeters {
         .register(registry);
     producerErrors = Counter.builder("lambdascope.collector.producer.errors")
         .description("Failed Kafka sends").register(registry);
+    for (String reason : new String[] {"read_timeout", "keep_alive_timeout"}) {
+      connectionsTimedOut.put(reason, Counter.builder("lambdascope.collector.connections.timed.out")
+          .description("Connections closed because the client did not send a request in time")
+          .tag("reason", reason).register(registry));
+    }
   }
 
   public void request(Signal signal, int status) {
@@ -83,5 +89,10 @@ public final class CollectorMeters {
 
   public void producerError() {
     producerErrors.increment();
+  }
+
+  /** A connection closed for its client's slowness: {@code read_timeout} or {@code keep_alive_timeout}. */
+  public void connectionTimedOut(String reason) {
+    connectionsTimedOut.get(reason).increment();
   }
 }

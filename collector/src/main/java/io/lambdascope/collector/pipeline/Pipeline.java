@@ -99,7 +99,11 @@ public final class Pipeline implements AutoCloseable {
           .add(new TelemetryApiReceiver(ingest, config.maxDecodedMessages()).routes())
           .add(new ServiceEndpoints(registry, admission::closing, exporter::ready).routes());
 
-      HttpServer server = vertx.createHttpServer(serverOptions(config)).requestHandler(routes);
+      ConnectionDeadlines deadlines =
+          new ConnectionDeadlines(vertx, config.requestReadTimeout(), config.keepAliveTimeout(), meters);
+      HttpServer server = vertx.createHttpServer(serverOptions(config))
+          .connectionHandler(deadlines::connected)
+          .requestHandler(deadlines.around(routes));
       await(server.listen(), Duration.ofSeconds(30));
       return new Pipeline(config.shutdownTimeout(), registry, exporter, vertx, admission, server);
     } catch (Exception e) {
@@ -132,8 +136,10 @@ public final class Pipeline implements AutoCloseable {
     HttpServerOptions o = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // A backstop beyond ConnectionDeadlines: a connection on which nothing moves, such as a
+        // client that stops reading its answer, longer than any request may wait for Kafka.
+        .setIdleTimeout((int) config.keepAliveTimeout().plus(config.kafkaTimeout()).toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(4096)
         .setMaxFormAttributeSize(0)
