@@ -30,9 +30,15 @@ class RequestDeadlinesTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     deadlines = new RequestDeadlines(vertx, Duration.ofMillis(600), Duration.ofMillis(900), expired::add);
-    // Answers once the whole request is read, like a handler that needs the body.
-    server = deadlines.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), req -> req.body().onSuccess(body ->
-        req.response().end("read " + body.length())));
+    // Answers once the whole request is read, like a handler that needs the body; refuses /refused
+    // at once, before its body is read, like a check of the headers.
+    server = deadlines.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), req -> {
+      if (req.path().equals("/refused")) {
+        req.response().setStatusCode(413).end("refused");
+      } else {
+        req.body().onSuccess(body -> req.response().end("read " + body.length()));
+      }
+    });
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -74,6 +80,20 @@ class RequestDeadlinesTest {
       assertTrue(ms < 3000, ms + " ms");
     }
     assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT, RequestDeadlines.Expiry.READ_TIMEOUT), expired);
+  }
+
+  /** A refusal before the body is read does not turn the body's read deadline into a keep-alive one. */
+  @Test
+  void aBodyStillComingAfterAnEarlyAnswerKeepsItsReadDeadline() throws Exception {
+    byte[] post = "POST /refused HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (Socket s = connect()) {
+      long start = System.nanoTime();
+      SlowSockets.trickle(s, post, 0);
+      SlowSockets.trickle(s, new byte[100], 50);
+      long ms = SlowSockets.closedAfterMs(s, start);
+      assertTrue(ms < 3000, ms + " ms");
+    }
+    assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT), expired);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.lambdascope.collector.meters;
 import io.lambdascope.collector.admission.InflightBudget;
 import io.lambdascope.collector.admission.Rejection;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.httpguard.RequestDeadlines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,8 @@ public final class CollectorMeters {
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Counter producerErrors;
-  private final Map<String, Counter> connectionsTimedOut = new ConcurrentHashMap<>();
+  private final Map<RequestDeadlines.Expiry, Counter> connectionsTimedOut =
+      new EnumMap<>(RequestDeadlines.Expiry.class);
 
   public CollectorMeters(MeterRegistry registry, InflightBudget inflight) {
     this.registry = registry;
@@ -51,10 +53,10 @@ public final class CollectorMeters {
         .register(registry);
     producerErrors = Counter.builder("lambdascope.collector.producer.errors")
         .description("Failed Kafka sends").register(registry);
-    for (String reason : new String[] {"read_timeout", "keep_alive_timeout"}) {
-      connectionsTimedOut.put(reason, Counter.builder("lambdascope.collector.connections.timed.out")
+    for (RequestDeadlines.Expiry e : RequestDeadlines.Expiry.values()) {
+      connectionsTimedOut.put(e, Counter.builder("lambdascope.collector.connections.timed.out")
           .description("Connections closed because the client did not send a request in time")
-          .tag("reason", reason).register(registry));
+          .tag("reason", e.label()).register(registry));
     }
   }
 
@@ -91,8 +93,8 @@ public final class CollectorMeters {
     producerErrors.increment();
   }
 
-  /** A connection closed for its client's slowness: {@code read_timeout} or {@code keep_alive_timeout}. */
-  public void connectionTimedOut(String reason) {
+  /** A connection closed for its client's slowness. */
+  public void connectionTimedOut(RequestDeadlines.Expiry reason) {
     connectionsTimedOut.get(reason).increment();
   }
 }

@@ -12,6 +12,7 @@ import io.lambdascope.collector.receiver.IngestHandler;
 import io.lambdascope.collector.receiver.otlp.OtlpHttpReceiver;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiReceiver;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.httpguard.RequestDeadlines;
 import io.lambdascope.httpguard.TenantTokens;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -99,11 +100,9 @@ public final class Pipeline implements AutoCloseable {
           .add(new TelemetryApiReceiver(ingest, config.maxDecodedMessages()).routes())
           .add(new ServiceEndpoints(registry, admission::closing, exporter::ready).routes());
 
-      ConnectionDeadlines deadlines =
-          new ConnectionDeadlines(vertx, config.requestReadTimeout(), config.keepAliveTimeout(), meters);
-      HttpServer server = vertx.createHttpServer(serverOptions(config))
-          .connectionHandler(deadlines::connected)
-          .requestHandler(deadlines.around(routes));
+      RequestDeadlines deadlines = new RequestDeadlines(vertx, config.requestReadTimeout(),
+          config.keepAliveTimeout(), meters::connectionTimedOut);
+      HttpServer server = deadlines.install(vertx.createHttpServer(serverOptions(config)), routes);
       await(server.listen(), Duration.ofSeconds(30));
       return new Pipeline(config.shutdownTimeout(), registry, exporter, vertx, admission, server);
     } catch (Exception e) {
@@ -136,7 +135,7 @@ public final class Pipeline implements AutoCloseable {
     HttpServerOptions o = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        // A backstop beyond ConnectionDeadlines: a connection on which nothing moves, such as a
+        // A backstop beyond RequestDeadlines: a connection on which nothing moves, such as a
         // client that stops reading its answer, longer than any request may wait for Kafka.
         .setIdleTimeout((int) config.keepAliveTimeout().plus(config.kafkaTimeout()).toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
@@ -144,6 +143,7 @@ public final class Pipeline implements AutoCloseable {
         .setMaxInitialLineLength(4096)
         .setMaxFormAttributeSize(0)
         .setHandle100ContinueAutomatically(true)
+        // HTTP/1.1 only: RequestDeadlines see a connection as soon as it is accepted.
         .setHttp2ClearTextEnabled(false)
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
