@@ -3,6 +3,7 @@ package io.lambdascope.collector;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.httpguard.Exposure;
+import io.lambdascope.httpguard.PemTls;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -182,9 +183,7 @@ public final class CollectorConfig {
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
     Optional<Path> cert = s.find(TLS_CERT);
     Optional<Path> key = s.find(TLS_KEY);
-    if (cert.isPresent() != key.isPresent()) {
-      throw new IllegalArgumentException(TLS_CERT + " and " + TLS_KEY + " must be set together");
-    }
+    PemTls.check(cert.orElse(null), TLS_CERT, key.orElse(null), TLS_KEY);
     cert.ifPresent(c -> b.tls(c, key.get()));
     return b.build();
   }
@@ -542,13 +541,7 @@ public final class CollectorConfig {
                 + MAX_REQUEST_BYTES + " + " + MAX_DECOMPRESSED_BYTES + " = "
                 + Units.formatSize(maxRequestBytes + maxDecompressedBytes));
       }
-      if (tlsCert != null) {
-        for (Path p : new Path[] {tlsCert, tlsKey}) {
-          if (!Files.isReadable(p)) {
-            throw new IllegalArgumentException("TLS file not readable: " + p);
-          }
-        }
-      }
+      PemTls.check(tlsCert, TLS_CERT, tlsKey, TLS_KEY);
       if (kafkaConfigFile != null && !Files.isReadable(kafkaConfigFile)) {
         throw new IllegalArgumentException(KafkaSettings.CONFIG + " not readable: " + kafkaConfigFile);
       }

@@ -12,6 +12,7 @@ import io.lambdascope.collector.receiver.IngestHandler;
 import io.lambdascope.collector.receiver.otlp.OtlpHttpReceiver;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiReceiver;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.httpguard.PemTls;
 import io.lambdascope.httpguard.RequestDeadlines;
 import io.lambdascope.httpguard.TenantTokens;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,7 +23,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -148,9 +148,7 @@ public final class Pipeline implements AutoCloseable {
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
     if (config.tlsCert() != null) {
-      o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.tlsCert().toString())
-          .setKeyPath(config.tlsKey().toString()));
+      PemTls.apply(o, config.tlsCert(), config.tlsKey());
     }
     return o;
   }
