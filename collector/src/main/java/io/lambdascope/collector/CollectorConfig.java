@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.httpguard.Exposure;
 import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.TenantTokens;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -43,6 +44,10 @@ public final class CollectorConfig {
               "`token=tenant` pairs separated by commas; when set, every ingestion request needs "
                   + "`Authorization: Bearer <token>`")
           .secret();
+  public static final Setting<Path> AUTH_TOKENS_FILE =
+      Setting.path("LAMBDASCOPE_AUTH_TOKENS_FILE", null,
+          "file of `token=tenant` pairs, one a line (`#` starts a comment), instead of `LAMBDASCOPE_AUTH_TOKENS`; "
+              + "read at start");
   public static final Setting<Boolean> ALLOW_UNAUTHENTICATED =
       Setting.bool("LAMBDASCOPE_ALLOW_UNAUTHENTICATED", false,
           "allow listening on a non-loopback interface without tokens");
@@ -89,9 +94,10 @@ public final class CollectorConfig {
 
   /** The collector's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY, MAX_REQUEST_BYTES,
-          MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS, KAFKA_TIMEOUT,
-          KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, REQUEST_READ_TIMEOUT, KEEP_ALIVE_TIMEOUT, DECODE_THREADS);
+      List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, AUTH_TOKENS_FILE, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY,
+          MAX_REQUEST_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS,
+          KAFKA_TIMEOUT, KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, REQUEST_READ_TIMEOUT, KEEP_ALIVE_TIMEOUT,
+          DECODE_THREADS);
 
   private final String kafkaBootstrapServers;
   private final Path kafkaConfigFile;
@@ -167,7 +173,7 @@ public final class CollectorConfig {
         .topicReplicationFactor(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
         .host(s.get(OTLP_HOST))
         .port(s.get(OTLP_PORT))
-        .authTokens(s.get(AUTH_TOKENS))
+        .authTokens(TenantTokens.fromSettings(s, AUTH_TOKENS, AUTH_TOKENS_FILE))
         .allowUnauthenticated(s.get(ALLOW_UNAUTHENTICATED))
         .maxRequestBytes(s.get(MAX_REQUEST_BYTES))
         .maxDecompressedBytes(s.get(MAX_DECOMPRESSED_BYTES))
