@@ -68,7 +68,12 @@ public final class FunctionRuntime implements AutoCloseable {
 
   /** Takes a concurrency slot if one is free: no slot means a throttle. */
   public boolean tryAcquire() {
-    return !closed && slots.tryAcquire();
+    boolean acquired = !closed && slots.tryAcquire();
+    if (acquired) {
+      // Counted as it starts, so that an execution shorter than the sampling interval still shows.
+      metrics.concurrentExecutions(concurrentExecutions());
+    }
+    return acquired;
   }
 
   public void release() {

@@ -73,7 +73,8 @@ class CloudWatchExporterTest {
   void theExporterExposesWhatWasPublished(boolean getMetricData) {
     // Delay 0 and the shipped periods: the 10-minute sums hold everything published a moment ago.
     String config = ExporterConfig.compressed(ExporterConfig.shipped(), "us-east-1", 1)
-        .replace("set_timestamp: false", "set_timestamp: false\nuse_get_metric_data: " + getMetricData);
+        .replace("use_get_metric_data: true", "use_get_metric_data: " + getMetricData);
+    assertTrue(config.contains("use_get_metric_data: " + getMetricData), config);
     try (CloudWatchExporter exporter = CloudWatchExporter.builder(Path.of(System.getProperty("cloudwatch.exporter.jar")))
         .config(config)
         .endpoint(URI.create(api.endpoint()))
