@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +123,6 @@ public final class CloudWatchExporter implements AutoCloseable {
     private int port;
     private URI endpoint;
     private Duration startTimeout = Duration.ofSeconds(60);
-    private final Map<String, String> environment = new LinkedHashMap<>();
 
     private Builder(Path exporterJar) {
       this.exporterJar = requireNonNull(exporterJar, "exporterJar");
@@ -148,12 +146,6 @@ public final class CloudWatchExporter implements AutoCloseable {
     /** Where its CloudWatch calls go ({@code AWS_ENDPOINT_URL_CLOUDWATCH}); unset, to AWS. */
     public Builder endpoint(URI endpoint) {
       this.endpoint = requireNonNull(endpoint, "endpoint");
-      return this;
-    }
-
-    /** One more environment variable of the exporter's JVM. */
-    public Builder environment(String name, String value) {
-      environment.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
       return this;
     }
 
@@ -184,7 +176,7 @@ public final class CloudWatchExporter implements AutoCloseable {
       int chosen = port == 0 ? freePort() : port;
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC",
           "-cp", String.join(File.pathSeparator, exporterJar.toAbsolutePath().toString(), ownCodeSource(),
               dir.resolve("classpath").toString()),
           "io.prometheus.cloudwatch.WebServer", Integer.toString(chosen), dir.resolve("config.yml").toString()));
@@ -199,7 +191,6 @@ public final class CloudWatchExporter implements AutoCloseable {
         env.remove("AWS_SESSION_TOKEN");
         env.remove("AWS_PROFILE");
       }
-      env.putAll(environment);
       Process process;
       try {
         process = builder.start();

@@ -229,20 +229,7 @@ class EmulatorBehaviourTest {
   void syncInvocationOverTheReservedConcurrencyIsThrottled() throws Exception {
     double throttlesBefore = throttles("flaky");
     AtomicInteger refused = new AtomicInteger();
-    // Occupies the only slot (retrying while an earlier test's work still holds it).
-    CompletableFuture<InvokeResponse> busy = CompletableFuture.supplyAsync(() -> {
-      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (true) {
-        try {
-          return invoke("flaky", "{\"sleepMs\":1500}");
-        } catch (TooManyRequestsException e) {
-          refused.incrementAndGet();
-          if (System.nanoTime() > until) {
-            throw e;
-          }
-        }
-      }
-    });
+    CompletableFuture<InvokeResponse> busy = occupyTheOnlySlot("flaky", refused);
     TooManyRequestsException throttled = null;
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (throttled == null && !busy.isDone() && System.nanoTime() < deadline) {
@@ -270,19 +257,7 @@ class EmulatorBehaviourTest {
     double throttlesBefore = throttles("slow");
     double receivedBefore = metric("slow", "AsyncEventsReceived", "Sum");
     double invocationsBefore = metric("slow", "Invocations", "Sum");
-    // The only slot is taken by a synchronous call for 1.5 s (retrying while an earlier test's work holds it).
-    CompletableFuture<InvokeResponse> busy = CompletableFuture.supplyAsync(() -> {
-      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (true) {
-        try {
-          return invoke("slow", "{\"sleepMs\":1500}");
-        } catch (TooManyRequestsException e) {
-          if (System.nanoTime() > until) {
-            throw e;
-          }
-        }
-      }
-    });
+    CompletableFuture<InvokeResponse> busy = occupyTheOnlySlot("slow", new AtomicInteger());
     // The call holds the slot from its arrival: through a cold start, if any, and its 1.5 s.
     Thread.sleep(500);
     assertEquals(202, lambda.invoke(b -> b.functionName("slow").invocationType(InvocationType.EVENT)
@@ -294,6 +269,26 @@ class EmulatorBehaviourTest {
     assertEquals(1, metric("slow", "AsyncEventsReceived", "Sum") - receivedBefore);
     // Lambda retries a throttled event after 1 s, then doubles: it waited at least that long in the queue.
     assertTrue(metric("slow", "AsyncEventAge", "Maximum") >= 1000, "AsyncEventAge " + metric("slow", "AsyncEventAge", "Maximum"));
+  }
+
+  /**
+   * A synchronous call that holds the function's only slot for 1.5 s, retrying while an earlier test's work still
+   * holds it; {@code refused} counts its 429s.
+   */
+  private CompletableFuture<InvokeResponse> occupyTheOnlySlot(String function, AtomicInteger refused) {
+    return CompletableFuture.supplyAsync(() -> {
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (true) {
+        try {
+          return invoke(function, "{\"sleepMs\":1500}");
+        } catch (TooManyRequestsException e) {
+          refused.incrementAndGet();
+          if (System.nanoTime() > until) {
+            throw e;
+          }
+        }
+      }
+    });
   }
 
   private double metric(String function, String name, String statistic) throws Exception {
