@@ -212,6 +212,11 @@ public final class Emulator implements AutoCloseable {
     return cloudWatch.endpoint();
   }
 
+  /** The emulator's CloudWatch: what it serves at {@link #cloudWatchEndpoint()}. */
+  public CloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
   /** ElasticMQ's endpoint, unthrottled: for the scenario runner and the DLQ watcher. */
   public String sqsEndpoint() {
     return sqs.endpoint();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,15 @@ public final class CloudWatch implements AutoCloseable {
 
   public MetricStore store() {
     return store;
+  }
+
+  /** The sum of a function's {@code AWS/Lambda} metric over everything kept (the last 3 hours). */
+  public double lambdaTotal(String function, String metric) {
+    long now = clock.millis();
+    return store.statistics(new MetricStore.MetricId(LambdaMetrics.NAMESPACE, metric,
+            List.of(new MetricStore.Dimension("FunctionName", function))), now - CloudWatchConfig.RETENTION.toMillis(),
+        now + 1, CloudWatchConfig.RETENTION.toMillis() + store.resolution().toMillis())
+        .stream().mapToDouble(MetricStore.Datapoint::sum).sum();
   }
 
   /** What Lambda publishes for {@code function}. */
