@@ -3,6 +3,9 @@ package io.lambdascope.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lambdascope.cloudwatch.CloudWatchExporter;
+import io.lambdascope.cloudwatch.ExporterConfig;
+import io.lambdascope.emulator.cloudwatch.ExporterScrape;
 import io.lambdascope.emulator.scenario.Scenario;
 import io.lambdascope.emulator.scenario.ScenarioRunner;
 import java.net.URI;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +38,7 @@ class DemoScenarioTest {
             "LAMBDASCOPE_EXAMPLES_JAR", System.getProperty("examples.jar"),
             "LAMBDASCOPE_INVOKE_PORT", "0",
             "LAMBDASCOPE_SQS_PORT", "0",
+            "LAMBDASCOPE_CLOUDWATCH_RESOLUTION", "1s",
             "LAMBDASCOPE_ENDPOINT", collector.endpoint().toString(),
             "LAMBDASCOPE_EMULATOR_LOG_DIR", dir.toString())));
         ScenarioRunner runner = ScenarioRunner.forEmulator(emulator);
@@ -64,7 +69,7 @@ class DemoScenarioTest {
       assertTrue(result.function("upload-processor").asyncAccepted() > 0);
       assertTrue(result.function("orders-worker").sqsMessages() > 0);
 
-      // Each refused call is one throttle event; each answered call one report.
+      // Each answered call is one report.
       assertEquals(0, api.failedRequests(), "a failed request may or may not have been invoked: " + api);
       // The runner returns once every call is answered, and the emulator emits an invocation's events before it
       // answers; one sender posts them in order, function by function. So once the report of one more call
@@ -74,8 +79,6 @@ class DemoScenarioTest {
       collector.await(e -> e.function().equals("orders-api") && e.type().equals("platform.report")
           && e.record().path("requestId").asText().equals(fence.requestId()), 1, Duration.ofSeconds(30));
       assertEquals(0, emulator.platformEventsDropped());
-      assertEquals(api.syncThrottled() + warmApi.throttled() + fence.throttled(), collector.events(
-          e -> e.function().equals("orders-api") && e.type().equals("lambdascope.throttle")).size());
       // (plus the warming call and the fence)
       assertEquals(api.syncInvocations() + 2, collector.events(e -> e.function().equals("orders-api")
           && e.type().equals("platform.report")).size());
@@ -103,6 +106,30 @@ class DemoScenarioTest {
       assertTrue(emulator.sqsThrottled() > 0, "the burst makes orders-api exceed the SQS rate limit");
       collector.await(e -> e.function().equals("queue-report") && e.type().equals("platform.report"), 1,
           Duration.ofSeconds(10));
+
+      // The real CloudWatch exporter against the emulator's CloudWatch, with the shipped configuration and no
+      // delay: its 10-minute sums hold the whole scenario. A refused call never reaches an environment, so no
+      // event tells of it; CloudWatch counts each one, as on AWS.
+      try (CloudWatchExporter exporter = CloudWatchExporter.builder(Path.of(System.getProperty("cloudwatch.exporter.jar")))
+          .config(ExporterConfig.compressed(ExporterConfig.shipped(), emulator.region(), 1))
+          .endpoint(URI.create(emulator.cloudWatchEndpoint()))
+          .start()) {
+        ExporterScrape cw = ExporterScrape.parse(exporter.scrape());
+        assertEquals(OptionalDouble.of(api.syncThrottled() + warmApi.throttled() + fence.throttled()),
+            cw.value("aws_lambda_throttles_sum", "function_name", "orders-api"), exporter.logTail());
+        assertEquals(OptionalDouble.of(api.syncInvocations() + 2),
+            cw.value("aws_lambda_invocations_sum", "function_name", "orders-api"));
+        double errors = cw.value("aws_lambda_errors_sum", "function_name", "orders-api").orElse(-1);
+        assertTrue(errors >= api.syncFunctionErrors() && errors <= api.syncFunctionErrors() + 1, "errors " + errors);
+        assertTrue(cw.value("aws_lambda_async_events_dropped_sum", "function_name", "upload-processor").orElse(0) > 0,
+            "unsupported uploads are dropped after their retries: " + cw.text());
+        assertTrue(cw.value("aws_sqs_number_of_messages_sent_sum", "queue_name", "upload-failures").orElse(0) > 0,
+            "a dropped event's record is sent to the on-failure destination");
+        assertTrue(cw.value("aws_sqs_approximate_number_of_messages_visible_maximum", "queue_name", "orders-dlq")
+            .orElse(0) > 0, "poison orders wait in orders-dlq");
+        assertEquals(OptionalDouble.empty(), cw.value("aws_sqs_number_of_messages_sent_sum", "queue_name", "orders-dlq"),
+            "a redrive is not a send");
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.lambdascope.emulator.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final FunctionDefinition definition;
   private final LaunchSettings launch;
   private final PlatformEventSender events;
+  private final LambdaMetrics metrics;
   private final String arn;
   private final Semaphore slots;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
@@ -46,10 +48,12 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEventSender events) {
+  FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, PlatformEventSender events,
+      LambdaMetrics metrics) {
     this.definition = requireNonNull(definition, "definition");
     this.launch = requireNonNull(launch, "launch");
     this.events = requireNonNull(events, "events");
+    this.metrics = requireNonNull(metrics, "metrics");
     this.arn = "arn:aws:lambda:" + launch.region() + ":000000000000:function:" + definition.name();
     this.slots = new Semaphore(definition.reservedConcurrency());
   }
@@ -62,14 +66,14 @@ public final class FunctionRuntime implements AutoCloseable {
     return arn;
   }
 
-  /** Takes a concurrency slot if one is free (synchronous invocations: no slot means a throttle). */
+  /** Takes a concurrency slot if one is free: no slot means a throttle. */
   public boolean tryAcquire() {
-    return !closed && slots.tryAcquire();
-  }
-
-  /** Waits up to {@code wait} for a concurrency slot (event sources and async queues wait rather than fail). */
-  public boolean acquire(Duration wait) throws InterruptedException {
-    return !closed && slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    boolean acquired = !closed && slots.tryAcquire();
+    if (acquired) {
+      // Counted as it starts, so that an execution shorter than the sampling interval still shows.
+      metrics.concurrentExecutions(concurrentExecutions());
+    }
+    return acquired;
   }
 
   public void release() {
@@ -81,12 +85,22 @@ public final class FunctionRuntime implements AutoCloseable {
     return all.size();
   }
 
-  /** Reports a refused invocation as the platform would (Throttles): the {@code lambdascope.throttle} event. */
-  public void throttled(String requestId) {
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("requestId", requestId);
-    record.put("reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
-    events.emit(definition.name(), "lambdascope.throttle", record);
+  /** Executions in progress: the concurrency slots taken (CloudWatch's ConcurrentExecutions). */
+  public int concurrentExecutions() {
+    return definition.reservedConcurrency() - slots.availablePermits();
+  }
+
+  /** The function's CloudWatch metrics (AWS/Lambda). */
+  public LambdaMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * An invocation refused for want of a concurrency slot. It never reaches an environment, so no platform event
+   * tells of it: as on AWS, only CloudWatch counts it (Throttles).
+   */
+  public void throttled() {
+    metrics.throttled();
   }
 
   /** Runs one invocation; the caller holds a concurrency slot. */
@@ -159,6 +173,8 @@ public final class FunctionRuntime implements AutoCloseable {
 
   private void report(String requestId, InvocationResult result, double initMs, long maxMemoryMb, int producedBytes) {
     double duration = Math.round(result.durationMs() * 100) / 100.0;
+    // CloudWatch counts what the platform reports: Invocations, Errors and Duration come with platform.report.
+    metrics.invoked(duration, result.failed());
     Map<String, Object> runtimeMetrics = new LinkedHashMap<>();
     runtimeMetrics.put("durationMs", duration);
     runtimeMetrics.put("producedBytes", producedBytes);

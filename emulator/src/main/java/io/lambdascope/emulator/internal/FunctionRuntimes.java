@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +27,7 @@ public final class FunctionRuntimes {
     this.events = requireNonNull(events, "events");
   }
 
-  public FunctionRuntime create(FunctionDefinition definition) {
-    return new FunctionRuntime(definition, launch, events);
+  public FunctionRuntime create(FunctionDefinition definition, LambdaMetrics metrics) {
+    return new FunctionRuntime(definition, launch, events, metrics);
   }
 }
