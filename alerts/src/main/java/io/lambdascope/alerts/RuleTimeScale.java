@@ -48,6 +48,11 @@ public final class RuleTimeScale {
   }
 
   /** The rule file text with its durations scaled. */
+  /** What durations are divided by (60 for {@link #MINUTES_TO_SECONDS}). */
+  public long factor() {
+    return factor;
+  }
+
   public String apply(String ruleFileText) {
     Objects.requireNonNull(ruleFileText, "ruleFileText");
     if (factor == 1) {

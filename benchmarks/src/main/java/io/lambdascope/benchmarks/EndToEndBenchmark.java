@@ -162,7 +162,7 @@ final class EndToEndBenchmark implements Benchmark {
     }
   }
 
-  private static Payload platformBatch(String function, List<String> requestIds, long atNanos) {
+  static Payload platformBatch(String function, List<String> requestIds, long atNanos) {
     ArrayNode events = JSON.createArrayNode();
     String time = Instant.ofEpochSecond(0, atNanos).toString();
     for (String id : requestIds) {

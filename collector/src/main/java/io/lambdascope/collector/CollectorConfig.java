@@ -3,6 +3,8 @@ package io.lambdascope.collector;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.httpguard.Exposure;
+import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.TenantTokens;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -42,6 +44,10 @@ public final class CollectorConfig {
               "`token=tenant` pairs separated by commas; when set, every ingestion request needs "
                   + "`Authorization: Bearer <token>`")
           .secret();
+  public static final Setting<Path> AUTH_TOKENS_FILE =
+      Setting.path("LAMBDASCOPE_AUTH_TOKENS_FILE", null,
+          "file of `token=tenant` pairs, one a line (`#` starts a comment), instead of `LAMBDASCOPE_AUTH_TOKENS`; "
+              + "read at start");
   public static final Setting<Boolean> ALLOW_UNAUTHENTICATED =
       Setting.bool("LAMBDASCOPE_ALLOW_UNAUTHENTICATED", false,
           "allow listening on a non-loopback interface without tokens");
@@ -75,15 +81,23 @@ public final class CollectorConfig {
       Setting.duration("LAMBDASCOPE_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30),
               "how long `close()` waits for in-flight requests and the producer")
           .replaces("LAMBDASCOPE_SHUTDOWN_TIMEOUT_MS");
+  public static final Setting<Duration> REQUEST_READ_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_REQUEST_READ_TIMEOUT", Duration.ofSeconds(5),
+          "how long a client may take to send a request: a new connection its first request, headers and body; "
+              + "a kept-alive one the body after the headers; slower connections are closed");
+  public static final Setting<Duration> KEEP_ALIVE_TIMEOUT =
+      Setting.duration("LAMBDASCOPE_KEEP_ALIVE_TIMEOUT", Duration.ofSeconds(75),
+          "how long a connection may stay open between an answer and the next request");
   public static final Setting<Integer> DECODE_THREADS =
       Setting.integer("LAMBDASCOPE_DECODE_THREADS", 2, 1, 1024,
           "threads that decode requests and hand them to the producer");
 
   /** The collector's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY, MAX_REQUEST_BYTES,
-          MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS, KAFKA_TIMEOUT,
-          KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, DECODE_THREADS);
+      List.of(OTLP_HOST, OTLP_PORT, AUTH_TOKENS, AUTH_TOKENS_FILE, ALLOW_UNAUTHENTICATED, TLS_CERT, TLS_KEY,
+          MAX_REQUEST_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DECODED_MESSAGES, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_REQUESTS,
+          KAFKA_TIMEOUT, KAFKA_START_TIMEOUT, SHUTDOWN_TIMEOUT, REQUEST_READ_TIMEOUT, KEEP_ALIVE_TIMEOUT,
+          DECODE_THREADS);
 
   private final String kafkaBootstrapServers;
   private final Path kafkaConfigFile;
@@ -107,6 +121,8 @@ public final class CollectorConfig {
   private final Duration kafkaTimeout;
   private final Duration kafkaStartTimeout;
   private final Duration shutdownTimeout;
+  private final Duration requestReadTimeout;
+  private final Duration keepAliveTimeout;
   private final int decodeThreads;
 
   private CollectorConfig(Builder b) {
@@ -132,6 +148,8 @@ public final class CollectorConfig {
     this.kafkaTimeout = b.kafkaTimeout;
     this.kafkaStartTimeout = b.kafkaStartTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.requestReadTimeout = b.requestReadTimeout;
+    this.keepAliveTimeout = b.keepAliveTimeout;
     this.decodeThreads = b.decodeThreads;
   }
 
@@ -155,7 +173,7 @@ public final class CollectorConfig {
         .topicReplicationFactor(s.get(KafkaSettings.TOPIC_REPLICATION_FACTOR).shortValue())
         .host(s.get(OTLP_HOST))
         .port(s.get(OTLP_PORT))
-        .authTokens(s.get(AUTH_TOKENS))
+        .authTokens(TenantTokens.fromSettings(s, AUTH_TOKENS, AUTH_TOKENS_FILE))
         .allowUnauthenticated(s.get(ALLOW_UNAUTHENTICATED))
         .maxRequestBytes(s.get(MAX_REQUEST_BYTES))
         .maxDecompressedBytes(s.get(MAX_DECOMPRESSED_BYTES))
@@ -165,13 +183,13 @@ public final class CollectorConfig {
         .kafkaTimeout(s.get(KAFKA_TIMEOUT))
         .kafkaStartTimeout(s.get(KAFKA_START_TIMEOUT))
         .shutdownTimeout(s.get(SHUTDOWN_TIMEOUT))
+        .requestReadTimeout(s.get(REQUEST_READ_TIMEOUT))
+        .keepAliveTimeout(s.get(KEEP_ALIVE_TIMEOUT))
         .decodeThreads(s.get(DECODE_THREADS));
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
     Optional<Path> cert = s.find(TLS_CERT);
     Optional<Path> key = s.find(TLS_KEY);
-    if (cert.isPresent() != key.isPresent()) {
-      throw new IllegalArgumentException(TLS_CERT + " and " + TLS_KEY + " must be set together");
-    }
+    PemTls.check(cert.orElse(null), TLS_CERT, key.orElse(null), TLS_KEY);
     cert.ifPresent(c -> b.tls(c, key.get()));
     return b.build();
   }
@@ -206,6 +224,8 @@ public final class CollectorConfig {
     j.add("max.inflight.bytes=" + maxInflightBytes);
     j.add("max.inflight.requests=" + maxInflightRequests);
     j.add("kafka.timeout=" + Units.formatDuration(kafkaTimeout));
+    j.add("request.read.timeout=" + Units.formatDuration(requestReadTimeout));
+    j.add("keep.alive.timeout=" + Units.formatDuration(keepAliveTimeout));
     return j.toString();
   }
 
@@ -318,6 +338,14 @@ public final class CollectorConfig {
     return shutdownTimeout;
   }
 
+  public Duration requestReadTimeout() {
+    return requestReadTimeout;
+  }
+
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
   public int decodeThreads() {
     return decodeThreads;
   }
@@ -362,6 +390,8 @@ public final class CollectorConfig {
     private Duration kafkaTimeout = KAFKA_TIMEOUT.defaultValue();
     private Duration kafkaStartTimeout = KAFKA_START_TIMEOUT.defaultValue();
     private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+    private Duration requestReadTimeout = REQUEST_READ_TIMEOUT.defaultValue();
+    private Duration keepAliveTimeout = KEEP_ALIVE_TIMEOUT.defaultValue();
     private int decodeThreads = DECODE_THREADS.defaultValue();
 
     private Builder(String kafkaBootstrapServers) {
@@ -485,6 +515,18 @@ public final class CollectorConfig {
       return this;
     }
 
+    /** How long a client may take to send a request before its connection is closed. */
+    public Builder requestReadTimeout(Duration timeout) {
+      this.requestReadTimeout = REQUEST_READ_TIMEOUT.check(timeout);
+      return this;
+    }
+
+    /** How long a connection may stay idle between an answer and the next request. */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = KEEP_ALIVE_TIMEOUT.check(timeout);
+      return this;
+    }
+
     public Builder decodeThreads(int threads) {
       this.decodeThreads = DECODE_THREADS.check(threads);
       return this;
@@ -505,13 +547,7 @@ public final class CollectorConfig {
                 + MAX_REQUEST_BYTES + " + " + MAX_DECOMPRESSED_BYTES + " = "
                 + Units.formatSize(maxRequestBytes + maxDecompressedBytes));
       }
-      if (tlsCert != null) {
-        for (Path p : new Path[] {tlsCert, tlsKey}) {
-          if (!Files.isReadable(p)) {
-            throw new IllegalArgumentException("TLS file not readable: " + p);
-          }
-        }
-      }
+      PemTls.check(tlsCert, TLS_CERT, tlsKey, TLS_KEY);
       if (kafkaConfigFile != null && !Files.isReadable(kafkaConfigFile)) {
         throw new IllegalArgumentException(KafkaSettings.CONFIG + " not readable: " + kafkaConfigFile);
       }

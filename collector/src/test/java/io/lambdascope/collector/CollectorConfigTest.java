@@ -144,6 +144,45 @@ class CollectorConfigTest {
     assertTrue(e.getMessage().startsWith("LAMBDASCOPE_AUTH_TOKENS: the value (not shown)"), e.getMessage());
   }
 
+  /** The file form: tokens never on a command line or in the environment, and never in a message or the start line. */
+  @Test
+  void tokensMayComeFromAFile() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "# agents\nt0ken-acme-7 = acme\n\nt0ken-globex-9=globex\n");
+    CollectorConfig c = CollectorConfig.fromSettings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1",
+        "LAMBDASCOPE_OTLP_HOST", "0.0.0.0", "LAMBDASCOPE_AUTH_TOKENS_FILE", tokens.toString()));
+    assertEquals(Map.of("t0ken-acme-7", "acme", "t0ken-globex-9", "globex"), c.tenantsByToken());
+    assertFalse(c.unauthenticatedOnNetwork());
+    String line = c.describe();
+    assertTrue(line.contains("auth=bearer(2 tokens, tenants=acme,globex)"), line);
+    assertFalse(line.contains("t0ken"), line);
+
+    assertEquals("set LAMBDASCOPE_AUTH_TOKENS or LAMBDASCOPE_AUTH_TOKENS_FILE, not both",
+        assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_AUTH_TOKENS", "t=a",
+            "LAMBDASCOPE_AUTH_TOKENS_FILE", tokens.toString()))).getMessage());
+    Path malformed = Files.writeString(dir.resolve("malformed"), "t0ken-acme-7=acme\ns3cret-without-tenant\n");
+    String e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_AUTH_TOKENS_FILE", malformed.toString()))).getMessage();
+    assertTrue(e.startsWith("LAMBDASCOPE_AUTH_TOKENS_FILE: " + malformed + " line 2 (not shown)"), e);
+    assertFalse(e.contains("s3cret") || e.contains("t0ken"), e);
+    e = assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_AUTH_TOKENS_FILE", dir.resolve("missing").toString())))
+        .getMessage();
+    assertTrue(e.startsWith("LAMBDASCOPE_AUTH_TOKENS_FILE: cannot read " + dir.resolve("missing")), e);
+  }
+
+  @Test
+  void tlsNeedsBothFilesReadable() throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not checked before start");
+    assertEquals("LAMBDASCOPE_TLS_CERT and LAMBDASCOPE_TLS_KEY must be set together",
+        assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_TLS_CERT", cert.toString()))).getMessage());
+    assertEquals("TLS file not readable: " + dir.resolve("missing.pem"),
+        assertThrows(IllegalArgumentException.class, () -> CollectorConfig.fromSettings(Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "k:1", "LAMBDASCOPE_TLS_CERT", cert.toString(),
+            "LAMBDASCOPE_TLS_KEY", dir.resolve("missing.pem").toString()))).getMessage());
+  }
+
   @Test
   void builderChecksTheSameRanges() {
     CollectorConfig.Builder b = CollectorConfig.builder("k:1");

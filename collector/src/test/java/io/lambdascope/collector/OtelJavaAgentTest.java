@@ -45,7 +45,7 @@ class OtelJavaAgentTest {
       List<ConsumerRecord<byte[], byte[]>> spans = TestKafka.read(bootstrap, collector.config().topicSpans(), 1, Duration.ofSeconds(30));
       assertTrue(!spans.isEmpty(), "no spans from the agent");
       ConsumerRecord<byte[], byte[]> first = spans.get(0);
-      assertEquals("agent-app", new String(first.key(), StandardCharsets.UTF_8));
+      assertEquals("default///agent-app", new String(first.key(), StandardCharsets.UTF_8));
       ExportTraceServiceRequest traces = ExportTraceServiceRequest.parseFrom(first.value());
       Span span = traces.getResourceSpans(0).getScopeSpans(0).getSpans(0);
       assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, span.getKind());

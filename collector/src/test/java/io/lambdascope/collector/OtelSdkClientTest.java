@@ -89,7 +89,7 @@ class OtelSdkClientTest {
 
     String bootstrap = TestKafka.bootstrap();
     List<ExportTraceServiceRequest> allTraces = find(TestKafka.read(bootstrap, collector.config().topicSpans(), json ? 2 : 1,
-        Duration.ofSeconds(20)), function, ExportTraceServiceRequest::parseFrom);
+        Duration.ofSeconds(20)), "team-a///" + function, ExportTraceServiceRequest::parseFrom);
     assertEquals(1, allTraces.size());
     ExportTraceServiceRequest traces = allTraces.get(0);
     io.opentelemetry.proto.trace.v1.Span stored = traces.getResourceSpans(0).getScopeSpans(0).getSpans(0);
@@ -100,11 +100,11 @@ class OtelSdkClientTest {
 
     // Flush and shutdown each export once: the first record is the flush's.
     ExportMetricsServiceRequest metrics = find(TestKafka.read(bootstrap, collector.config().topicMetrics(), json ? 2 : 1,
-        Duration.ofSeconds(20)), function, ExportMetricsServiceRequest::parseFrom).get(0);
+        Duration.ofSeconds(20)), "team-a///" + function, ExportMetricsServiceRequest::parseFrom).get(0);
     assertEquals(3, metrics.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0).getSum().getDataPoints(0).getAsInt());
 
     ExportLogsServiceRequest logs = find(TestKafka.read(bootstrap, collector.config().topicLogs(), json ? 2 : 1,
-        Duration.ofSeconds(20)), function, ExportLogsServiceRequest::parseFrom).get(0);
+        Duration.ofSeconds(20)), "team-a///" + function, ExportLogsServiceRequest::parseFrom).get(0);
     assertEquals("hello " + function,
         logs.getResourceLogs(0).getScopeLogs(0).getLogRecords(0).getBody().getStringValue());
   }

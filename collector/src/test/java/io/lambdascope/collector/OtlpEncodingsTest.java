@@ -69,7 +69,7 @@ class OtlpEncodingsTest {
     assertEquals(1, records.size());
     ExportMetricsServiceRequest stored = ExportMetricsServiceRequest.parseFrom(records.get(0).value());
     assertEquals(gauge, stored.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0));
-    assertEquals("metered", new String(records.get(0).key(), StandardCharsets.UTF_8));
+    assertEquals("default///metered", new String(records.get(0).key(), StandardCharsets.UTF_8));
     Map<String, Double> metrics = Scrape.of(collector.port());
     assertEquals(2.0, metrics.get("lambdascope_collector_items_received_total{signal=\"metrics\"}"));
     assertEquals(2.0, metrics.get("lambdascope_collector_items_accepted_total{signal=\"metrics\"}"));
@@ -198,7 +198,7 @@ class OtlpEncodingsTest {
       }
       bigRecords++;
       assertTrue(c.value().length <= 32768, "record of " + c.value().length + " bytes");
-      assertEquals("big-fn", new String(c.key(), StandardCharsets.UTF_8));
+      assertEquals("default///big-fn", new String(c.key(), StandardCharsets.UTF_8));
       v.getResourceSpans(0).getScopeSpans(0).getSpansList().forEach(s -> assertTrue(spanIds.add(s.getSpanId())));
     }
     assertTrue(bigRecords >= 3, "split into " + bigRecords);

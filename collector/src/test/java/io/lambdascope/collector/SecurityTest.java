@@ -72,6 +72,8 @@ class SecurityTest {
     Resource stored = ExportTraceServiceRequest.parseFrom(records.get(0).value()).getResourceSpans(0).getResource();
     assertEquals("tenant-a", Otlp.stringAttr(stored, "lambdascope.tenant"));
     assertEquals(1, Otlp.count(stored, "lambdascope.tenant"));
+    assertEquals("tenant-a///tenant-fn", new String(records.get(0).key(), StandardCharsets.UTF_8),
+        "the key's tenant is the token's");
   }
 
   @Test
@@ -84,7 +86,7 @@ class SecurityTest {
     }
     List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll(TestKafka.bootstrap(), collector.config().topicSpans());
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      assertTrue(!"intruder".equals(new String(r.key(), StandardCharsets.UTF_8)), "an unauthenticated write");
+      assertTrue(!new String(r.key(), StandardCharsets.UTF_8).endsWith("/intruder"), "an unauthenticated write");
     }
   }
 

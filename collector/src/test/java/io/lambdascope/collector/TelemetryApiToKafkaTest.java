@@ -53,16 +53,19 @@ class TelemetryApiToKafkaTest {
 
     HttpResponse<byte[]> r = Http.post(collector.port(), "/v1/lambda/telemetry", "application/json",
         batch.getBytes(StandardCharsets.UTF_8),
-        "X-Lambdascope-Function", "checkout", "X-Lambdascope-Function-Version", "7");
+        "X-Lambdascope-Function", "checkout", "X-Lambdascope-Function-Version", "7",
+        "X-Lambdascope-Account", "123456789012", "X-Lambdascope-Region", "eu-west-1",
+        "X-Lambdascope-Instance", "2026/11/29/[7]0123abcd");
 
     assertEquals(200, r.statusCode(), Http.text(r));
     List<ConsumerRecord<byte[], byte[]>> records =
         TestKafka.read(TestKafka.bootstrap(), collector.config().topicLogs(), 1, Duration.ofSeconds(20));
     assertEquals(1, records.size());
-    assertEquals("checkout", new String(records.get(0).key(), StandardCharsets.UTF_8));
+    assertEquals("default/123456789012/eu-west-1/checkout", new String(records.get(0).key(), StandardCharsets.UTF_8));
     ExportLogsServiceRequest logs = ExportLogsServiceRequest.parseFrom(records.get(0).value());
     ResourceLogs rl = logs.getResourceLogs(0);
     assertEquals(Map.of("faas.name", "checkout", "service.name", "checkout", "faas.version", "7",
+        "cloud.account.id", "123456789012", "cloud.region", "eu-west-1", "faas.instance", "2026/11/29/[7]0123abcd",
         "cloud.provider", "aws", "cloud.platform", "aws_lambda", "lambdascope.tenant", "default"),
         strings(rl.getResource().getAttributesList()));
     List<LogRecord> recs = rl.getScopeLogs(0).getLogRecordsList();
@@ -115,6 +118,15 @@ class TelemetryApiToKafkaTest {
     }
     assertEquals(415, Http.post(collector.port(), "/v1/lambda/telemetry", "application/x-protobuf", ok,
         "X-Lambdascope-Function", "f").statusCode());
+    for (String header : List.of("X-Lambdascope-Function", "X-Lambdascope-Function-Version", "X-Lambdascope-Account",
+        "X-Lambdascope-Region", "X-Lambdascope-Instance")) {
+      String[] headers = header.equals("X-Lambdascope-Function")
+          ? new String[] {header, "x".repeat(257)}
+          : new String[] {"X-Lambdascope-Function", "f", header, "x".repeat(257)};
+      HttpResponse<byte[]> r = Http.post(collector.port(), "/v1/lambda/telemetry", "application/json", ok, headers);
+      assertEquals(400, r.statusCode(), header);
+      assertEquals(header + " is longer than 256 characters", new JsonObject(Http.text(r)).getString("message"));
+    }
     assertEquals(before, TestKafka.readAll(TestKafka.bootstrap(), topic).size());
   }
 

@@ -63,7 +63,7 @@ class TracesToKafkaTest {
       assertEquals(1, value.getResourceSpansCount(), "exactly one resource per record");
       ResourceSpans rs = value.getResourceSpans(0);
       String key = new String(r.key(), StandardCharsets.UTF_8);
-      assertEquals(Otlp.stringAttr(rs.getResource(), "faas.name"), key);
+      assertEquals("default///" + Otlp.stringAttr(rs.getResource(), "faas.name"), key);
       assertEquals("default", Otlp.stringAttr(rs.getResource(), "lambdascope.tenant"));
       assertNotNull(r.headers().lastHeader("content-type"));
       assertArrayEquals("application/x-protobuf".getBytes(StandardCharsets.UTF_8),
@@ -78,7 +78,7 @@ class TracesToKafkaTest {
       }
       assertEquals(request.getResourceSpans(index).getScopeSpansList(), rs.getScopeSpansList());
     }
-    assertEquals(Map.of("orders", 8, "payments", 4), spansByKey);
+    assertEquals(Map.of("default///orders", 8, "default///payments", 4), spansByKey);
 
     // The collector's own meters, as docs/telemetry.md section 5 names them.
     Map<String, Double> metrics = Scrape.of(collector.port());

@@ -2,6 +2,8 @@ package io.lambdascope.emulator;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.emulator.cloudwatch.CloudWatch;
+import io.lambdascope.emulator.cloudwatch.CloudWatchConfig;
 import io.lambdascope.emulator.internal.AsyncInvoker;
 import io.lambdascope.emulator.internal.Downstream;
 import io.lambdascope.emulator.internal.ElasticMq;
@@ -11,7 +13,6 @@ import io.lambdascope.emulator.internal.InvokeApiServer;
 import io.lambdascope.emulator.internal.Json;
 import io.lambdascope.emulator.internal.SqsEventSource;
 import io.lambdascope.emulator.internal.SqsThrottlingFront;
-import io.lambdascope.emulator.internal.ThrottleEventShortcut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -47,10 +49,10 @@ public final class Emulator implements AutoCloseable {
   private final List<SourceQueue> sourceQueues = new ArrayList<>();
   private final List<DeadLetterQueue> deadLetterQueues = new ArrayList<>();
   private final Thread shutdownHook;
+  private CloudWatch cloudWatch;
   private ElasticMq sqs;
   private SqsThrottlingFront sqsFront;
   private Downstream downstream;
-  private ThrottleEventShortcut throttles;
   private InvokeApiServer invokeApi;
   private List<FunctionDefinition> definitions;
   private volatile boolean closed;
@@ -77,7 +79,8 @@ public final class Emulator implements AutoCloseable {
   }
 
   private void startParts() throws IOException {
-    sqs = track(new ElasticMq(config.host(), config.sqsPort(), config.region()));
+    cloudWatch = track(CloudWatch.start(CloudWatchConfig.fromSettings(config.variables()), config.host(), executor));
+    sqs = track(new ElasticMq(config.host(), config.sqsPort(), config.region(), cloudWatch.sqs()));
     sqsFront = track(new SqsThrottlingFront(config.host(), java.net.URI.create(sqs.endpoint()),
         config.sqsRateLimit(), executor));
     downstream = track(new Downstream(config.host(), executor));
@@ -97,18 +100,23 @@ public final class Emulator implements AutoCloseable {
         }
       }
     }
-    throttles = track(new ThrottleEventShortcut(config.endpoint(), config.token()));
     Path logDir = config.logDir().orElse(Files.createTempDirectory("lambdascope-emulator-logs"));
     Files.createDirectories(logDir);
     Path workDir = Files.createTempDirectory("lambdascope-emulator-task");
-    FunctionRuntimes factory = track(new FunctionRuntimes(config, baseEnvironment(), logDir, workDir, executor,
-        throttles));
+    FunctionRuntimes factory = track(new FunctionRuntimes(config, baseEnvironment(), logDir, workDir, executor));
     for (FunctionDefinition d : definitions) {
-      FunctionRuntime runtime = track(factory.create(d));
+      FunctionRuntime runtime = track(factory.create(d, cloudWatch.lambda(d.name())));
       runtimes.put(d.name(), runtime);
       asyncInvokers.put(d.name(), track(new AsyncInvoker(runtime, config.asyncRetryDelay(), sqs::send)));
     }
     createQueues();
+    Map<String, IntSupplier> executions = new LinkedHashMap<>();
+    runtimes.forEach((name, runtime) -> executions.put(name, runtime::concurrentExecutions));
+    cloudWatch.sampleConcurrency(scheduler, executions);
+    Map<String, String> queues = new LinkedHashMap<>();
+    sourceQueues.forEach(q -> queues.put(q.queueName(), q.queueUrl()));
+    deadLetterQueues.forEach(q -> queues.put(q.queueName(), q.queueUrl()));
+    cloudWatch.sampleQueues(scheduler, sqs.client(), queues);
     for (FunctionDefinition d : definitions) {
       for (FunctionDefinition.Schedule s : d.schedules()) {
         scheduler.scheduleAtFixedRate(() -> fireSchedule(d, s), s.rate().toMillis(), s.rate().toMillis(),
@@ -198,6 +206,19 @@ public final class Emulator implements AutoCloseable {
     return "http://" + config.host() + ":" + invokePort();
   }
 
+  /**
+   * The CloudWatch API serving the functions' AWS/Lambda and the queues' AWS/SQS metrics, for Prometheus's
+   * CloudWatch exporter ({@code AWS_ENDPOINT_URL_CLOUDWATCH}; docs/cloudwatch.md).
+   */
+  public String cloudWatchEndpoint() {
+    return cloudWatch.endpoint();
+  }
+
+  /** The emulator's CloudWatch: what it serves at {@link #cloudWatchEndpoint()}. */
+  public CloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
   /** ElasticMQ's endpoint, unthrottled: for the scenario runner and the DLQ watcher. */
   public String sqsEndpoint() {
     return sqs.endpoint();
@@ -250,16 +271,6 @@ public final class Emulator implements AutoCloseable {
   public int idleEnvironments(String function) {
     FunctionRuntime r = runtimes.get(function);
     return r == null ? 0 : r.idleEnvironments();
-  }
-
-  /** Throttle events (the shortcut the emulator still takes, docs/emulator.md) accepted by the collector. */
-  public long throttleEventsSent() {
-    return throttles.sent();
-  }
-
-  /** Throttle events dropped: collector down or refusing, queue full. */
-  public long throttleEventsDropped() {
-    return throttles.dropped();
   }
 
   /** Every living process of the function's execution environments (runtimes, extensions, what they started). */

@@ -35,9 +35,9 @@ public final class EmulatorConfig {
           .replaces("LAMBDASCOPE_AGENT_JAR");
   public static final Setting<URI> ENDPOINT =
       Setting.url("LAMBDASCOPE_ENDPOINT", URI.create("http://127.0.0.1:4318"),
-          "collector: the agent's endpoint in every environment, and where throttle events go");
+          "collector: the agent's endpoint, passed to every environment");
   public static final Setting<String> TOKEN =
-      Setting.secret("LAMBDASCOPE_TOKEN", "bearer token for the collector (agent and throttle events)");
+      Setting.secret("LAMBDASCOPE_TOKEN", "bearer token for the collector, passed to every environment for the agent");
   public static final Setting<Boolean> FREEZE =
       Setting.bool("LAMBDASCOPE_FREEZE", true,
           "stop every process of an idle environment (SIGSTOP) until its next invocation or shutdown, as Lambda "
@@ -272,7 +272,7 @@ public final class EmulatorConfig {
       return this;
     }
 
-    /** The collector: the agent's endpoint in every environment; throttle events go to {endpoint}/v1/lambda/telemetry. */
+    /** The collector: the agent's endpoint, passed to every environment (default http://127.0.0.1:4318). */
     public Builder endpoint(URI endpoint) {
       this.endpoint = requireNonNull(endpoint, "endpoint");
       return this;

@@ -17,14 +17,14 @@ import java.util.function.Predicate;
 /**
  * What a test observes from outside the emulator, on one loopback port: the recording extension's reports
  * ({@code /recorder}, see {@link io.lambdascope.emulator.testing.RecordingExtension}), among them the Telemetry API
- * batches delivered to it; the throttle events the emulator posts as a collector would get them
+ * batches delivered to it; the platform events the agent relays as a collector would get them
  * ({@code /v1/lambda/telemetry}); and the agent's spans ({@code /v1/traces}, counted by function).
  */
 final class TelemetryCapture implements AutoCloseable {
   /**
    * One event: a platform event delivered to a recording extension of {@code function} (with the request it was
-   * delivered during and when), or an event posted to {@code /v1/lambda/telemetry} as to a collector: a throttle
-   * event by the emulator, or a platform event the agent relayed ({@code during} null for both).
+   * delivered during and when), or a platform event the agent relayed to {@code /v1/lambda/telemetry} as to a
+   * collector ({@code during} null).
    */
   record Received(String function, JsonNode event, String during, long deliveredAtMs) {
     /** Posted to the collector's route rather than delivered to a recording extension. */

@@ -30,9 +30,15 @@ class RequestDeadlinesTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     deadlines = new RequestDeadlines(vertx, Duration.ofMillis(600), Duration.ofMillis(900), expired::add);
-    // Answers once the whole request is read, like a handler that needs the body.
-    server = deadlines.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), req -> req.body().onSuccess(body ->
-        req.response().end("read " + body.length())));
+    // Answers once the whole request is read, like a handler that needs the body; refuses /refused
+    // at once, before its body is read, like a check of the headers.
+    server = deadlines.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), req -> {
+      if (req.path().equals("/refused")) {
+        req.response().setStatusCode(413).end("refused");
+      } else {
+        req.body().onSuccess(body -> req.response().end("read " + body.length()));
+      }
+    });
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -65,7 +71,21 @@ class RequestDeadlinesTest {
       long ms = SlowSockets.closedAfterMs(s, start);
       assertTrue(ms < 3000, ms + " ms");
     }
-    byte[] post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    trickleABodyUntilClosed("/");
+    assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT, RequestDeadlines.Expiry.READ_TIMEOUT), expired);
+  }
+
+  /** A refusal before the body is read does not turn the body's read deadline into a keep-alive one. */
+  @Test
+  void aBodyStillComingAfterAnEarlyAnswerKeepsItsReadDeadline() throws Exception {
+    trickleABodyUntilClosed("/refused");
+    assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT), expired);
+  }
+
+  /** Sends a POST's headers at once, then trickles its body; the server must close well before it is done. */
+  private void trickleABodyUntilClosed(String path) throws Exception {
+    byte[] post = ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
     try (Socket s = connect()) {
       long start = System.nanoTime();
       SlowSockets.trickle(s, post, 0);
@@ -73,7 +93,6 @@ class RequestDeadlinesTest {
       long ms = SlowSockets.closedAfterMs(s, start);
       assertTrue(ms < 3000, ms + " ms");
     }
-    assertEquals(List.of(RequestDeadlines.Expiry.READ_TIMEOUT, RequestDeadlines.Expiry.READ_TIMEOUT), expired);
   }
 
   @Test

@@ -3,10 +3,13 @@ package io.lambdascope.launcher;
 import io.lambdascope.alerts.RuleTimeScale;
 import io.lambdascope.alerts.local.AlertmanagerServer;
 import io.lambdascope.alerts.local.PrometheusServer;
+import io.lambdascope.cloudwatch.CloudWatchExporter;
+import io.lambdascope.cloudwatch.ExporterConfig;
 import io.lambdascope.emulator.DeadLetterQueue;
 import io.lambdascope.emulator.Emulator;
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.SourceQueue;
+import io.lambdascope.emulator.cloudwatch.CloudWatchConfig;
 import io.lambdascope.emulator.scenario.Scenario;
 import io.lambdascope.emulator.scenario.ScenarioRunner;
 import io.lambdascope.launcher.SettingsCatalog.PrometheusMode;
@@ -33,6 +36,8 @@ final class DemoCommand implements Command {
   /** Without a terminal (a log file, CI), print the table this often instead of redrawing it. */
   private static final Duration PLAIN_REFRESH = Duration.ofSeconds(10);
   private static final int MAX_ALERT_LINES = 12;
+  /** The account of the emulator's ARNs, which the agent reports; the demo's collector has no tokens: tenant default. */
+  private static final String EMULATOR_ACCOUNT = "000000000000";
 
   @Override
   public String name() {
@@ -92,8 +97,11 @@ final class DemoCommand implements Command {
       Monitoring monitoring) throws Exception {
     PrintStream out = System.out;
     String collectorUrl = "http://127.0.0.1:" + services.collector().port();
-    Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(emulatorSettings(
-        services.settings(), collectorUrl).asMap())));
+    Settings forEmulator = emulatorSettings(services.settings(), collectorUrl);
+    if (!forEmulator.isSet(CloudWatchConfig.RESOLUTION)) {
+      forEmulator = forEmulator.with(CloudWatchConfig.RESOLUTION, SettingsCatalog.DEMO_CLOUDWATCH_RESOLUTION);
+    }
+    Emulator emulator = services.closeLater(Emulator.start(EmulatorConfig.fromSettings(forEmulator.asMap())));
     // Source queues feed the visibility-timeout finding; the DLQ list adds async on-failure queues.
     Map<String, String> sourceQueues = new LinkedHashMap<>();
     for (SourceQueue q : emulator.sourceQueues()) {
@@ -119,13 +127,27 @@ final class DemoCommand implements Command {
     AlertmanagerServer alertmanager = null;
     if (monitoring.enabled()) {
       alertmanager = services.closeLater(AlertmanagerServer.builder().port(monitoring.alertmanagerPort()).start());
+      // What only AWS sees (throttles, concurrency, the async queue) comes as on AWS: Prometheus's CloudWatch exporter
+      // with the shipped configuration, its periods compressed like the rules' windows, and no delay (the emulator's
+      // CloudWatch has nothing to converge; on AWS the delay is 10 minutes).
+      CloudWatchExporter cloudWatch = services.closeLater(CloudWatchExporter.builder(
+              settings.get(SettingsCatalog.HOME).resolve(SettingsCatalog.CLOUDWATCH_EXPORTER_JAR_IN_HOME))
+          .config(ExporterConfig.compressed(ExporterConfig.shipped(), emulator.region(),
+              RuleTimeScale.MINUTES_TO_SECONDS.factor()))
+          .endpoint(URI.create(emulator.cloudWatchEndpoint()))
+          .start());
       PrometheusServer prometheus = services.closeLater(PrometheusServer.builder()
           .port(monitoring.prometheusPort())
           .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
           .scrape("lambdascope-processor", "127.0.0.1:" + services.processor().httpPort())
           .scrape("lambdascope-collector", "127.0.0.1:" + services.collector().port())
+          // One exporter per account and region: Prometheus labels its series with them, and the tenant.
+          .scrape("lambdascope-cloudwatch", cloudWatch.address(), "/metrics", Map.of(
+              "tenant", "default", "cloud_account_id", EMULATOR_ACCOUNT, "cloud_region", emulator.region()))
           .alertmanager(alertmanager.address())
           .start());
+      out.println("lambdascope: CloudWatch exporter at http://" + cloudWatch.address() + "/metrics, reading the "
+          + "emulator's CloudWatch at " + emulator.cloudWatchEndpoint());
       out.println("lambdascope: Prometheus at " + prometheus.url() + ", Alertmanager at " + alertmanager.url()
           + " (alert rules time-scaled: 'for: 5m' fires after 5 s, so the demo shows them)");
       out.println(grafanaHint(settings.get(SettingsCatalog.HOME), prometheus.url()));
@@ -155,7 +177,7 @@ final class DemoCommand implements Command {
       long now = System.nanoTime();
       if (console || !driver.isAlive() || now - lastPlain >= PLAIN_REFRESH.toNanos()) {
         lastPlain = now;
-        draw(out, console, metricsUrl, progressLine(progress.get()), alertLines);
+        draw(out, console, metricsUrl, emulator, progressLine(progress.get()), alertLines);
       }
     }
     ScenarioRunner.Result done = result.get();
@@ -175,7 +197,7 @@ final class DemoCommand implements Command {
       if (alertmanager != null) {
         alertLines.update(alertmanager.webhook().alerts());
       }
-      draw(out, false, metricsUrl, progressLine(progress.get()), alertLines);
+      draw(out, false, metricsUrl, emulator, progressLine(progress.get()), alertLines);
       Runtime.getRuntime().removeShutdownHook(stopper);
       services.close();
       out.println("lambdascope: stopped");
@@ -202,7 +224,7 @@ final class DemoCommand implements Command {
           last = System.nanoTime();
           // Once the processor stops answering (Ctrl-C), there is nothing left to show.
           if (Http.getOrNull(metricsUrl) != null) {
-            draw(out, console, metricsUrl, status, alertLines);
+            draw(out, console, metricsUrl, emulator, status, alertLines);
           }
         }
       }
@@ -243,11 +265,15 @@ final class DemoCommand implements Command {
     return "lambdascope: Grafana: " + docker + where + ", then open http://localhost:3000 (docs/dashboards.md)";
   }
 
-  private static void draw(PrintStream out, boolean console, String metricsUrl, String status, AlertLines alertLines) {
+  private static void draw(PrintStream out, boolean console, String metricsUrl, Emulator emulator, String status,
+      AlertLines alertLines) {
     String body = Http.getOrNull(metricsUrl);
     List<String> lines = new ArrayList<>();
     lines.add(status);
-    lines.addAll(body == null ? List.of("(processor not answering yet)") : DemoTable.render(PrometheusText.parse(body)));
+    Map<String, Double> throttles = new LinkedHashMap<>();
+    emulator.functions().forEach(f -> throttles.put(f.name(), emulator.cloudWatch().lambdaTotal(f.name(), "Throttles")));
+    lines.addAll(body == null ? List.of("(processor not answering yet)")
+        : DemoTable.render(PrometheusText.parse(body), throttles));
     if (!alertLines.isEmpty()) {
       lines.add("alerts (each once, its current state):");
       lines.addAll(alertLines.render(MAX_ALERT_LINES));

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The demo's table: one row per function, read from the processor's /metrics. */
+/**
+ * The demo's table: one row per function, read from the processor's /metrics, but platform throttles, which only
+ * CloudWatch sees (the emulator's, as on AWS).
+ */
 final class DemoTable {
   private static final String HEADER =
       String.format("%-18s %11s %6s %9s %7s %12s %8s %10s %5s",
@@ -14,10 +17,9 @@ final class DemoTable {
 
   private DemoTable() {}
 
-  /** {@code throttles} shows platform/downstream. */
-  static List<String> render(PrometheusText m) {
+  /** {@code throttles} shows platform (CloudWatch's {@code platformThrottles} by function)/downstream. */
+  static List<String> render(PrometheusText m, Map<String, Double> platformThrottles) {
     Set<String> functions = new TreeSet<>(m.labelValues("faas_invocations_total", "function"));
-    functions.addAll(m.labelValues("faas_throttles_total", "function"));
     functions.addAll(m.labelValues("lambdascope_dlq_messages", "function"));
     List<String> rows = new ArrayList<>();
     rows.add(HEADER);
@@ -30,7 +32,7 @@ final class DemoTable {
           m.sum("faas_coldstarts_total", fn),
           Double.isNaN(p95) ? "-" : formatSeconds(p95),
           m.sum("faas_errors_total", fn),
-          String.format("%.0f/%.0f", m.sum("faas_throttles_total", fn),
+          String.format("%.0f/%.0f", platformThrottles.getOrDefault(f, 0.0),
               m.sum("lambdascope_downstream_throttles_total", fn)),
           m.sum("faas_timeouts_total", fn),
           m.sum("lambdascope_duplicates_total", fn),

@@ -39,6 +39,8 @@ final class EmulatorCommand implements Command {
     System.out.println("lambdascope: emulator Invoke API at " + emulator.invokeEndpoint()
         + " (AWS SDK: endpointOverride), SQS at " + emulator.sqsEndpoint()
         + ", agents' endpoint " + collector);
+    System.out.println("lambdascope: CloudWatch API at " + emulator.cloudWatchEndpoint()
+        + " (the CloudWatch exporter: AWS_ENDPOINT_URL_CLOUDWATCH; docs/cloudwatch.md)");
     for (FunctionDefinition f : emulator.functions()) {
       System.out.println("lambdascope:   function " + f.name());
     }

@@ -2,6 +2,7 @@ package io.lambdascope.launcher;
 
 import io.lambdascope.collector.CollectorConfig;
 import io.lambdascope.emulator.EmulatorConfig;
+import io.lambdascope.emulator.cloudwatch.CloudWatchConfig;
 import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
@@ -24,6 +25,10 @@ final class SettingsCatalog {
   /** The built jars, relative to {@link #HOME}. */
   static final String AGENT_LAYER_IN_HOME = "agent/target/lambdascope-agent-layer.zip";
   static final String EXAMPLES_JAR_IN_HOME = "examples/target/lambdascope-examples.jar";
+  /** Prometheus's CloudWatch exporter, as the build copies it. */
+  static final String CLOUDWATCH_EXPORTER_JAR_IN_HOME = "cloudwatch/target/cloudwatch-exporter/cloudwatch_exporter.jar";
+  /** The demo's CloudWatch keeps one-second data points, so that the exporter can ask for the rules' compressed periods. */
+  static final Duration DEMO_CLOUDWATCH_RESOLUTION = Duration.ofSeconds(1);
 
   /** Set by bin/lambdascope, so environment only. */
   static final Setting<Path> HOME =
@@ -109,10 +114,11 @@ final class SettingsCatalog {
 
   /** The launcher finds the agent's layer and the examples in the built tree; the demo sends to its own collector. */
   static final List<Setting<?>> EMULATOR =
-      launcherDefaults(EmulatorConfig.SETTINGS, Map.of(
+      launcherDefaults(of(EmulatorConfig.SETTINGS, CloudWatchConfig.SETTINGS), Map.of(
           EmulatorConfig.AGENT_LAYER, AGENT_LAYER_IN_HOME,
           EmulatorConfig.EXAMPLES_JAR, EXAMPLES_JAR_IN_HOME,
-          EmulatorConfig.ENDPOINT, EmulatorConfig.ENDPOINT.defaultText() + " (demo: its own collector)"));
+          EmulatorConfig.ENDPOINT, EmulatorConfig.ENDPOINT.defaultText() + " (demo: its own collector)",
+          CloudWatchConfig.RESOLUTION, CloudWatchConfig.RESOLUTION.defaultText() + " (demo: 1s)"));
 
   static final List<Setting<?>> DEMO = List.of(DEMO_SCENARIO, DEMO_DURATION, DEMO_PROMETHEUS, DEMO_PROMETHEUS_PORT, DEMO_ALERTMANAGER_PORT,
       DEMO_EXIT);

@@ -101,8 +101,8 @@ public final class PrometheusServer implements AutoCloseable {
     process.close();
   }
 
-  /** One static scrape job: its targets share one metrics path. */
-  private record ScrapeJob(String metricsPath, List<String> targets) {}
+  /** One static scrape job: its targets share one metrics path and the labels Prometheus adds to their series. */
+  private record ScrapeJob(String metricsPath, Map<String, String> labels, List<String> targets) {}
 
   /** Options; the defaults suit tests. */
   public static final class Builder {
@@ -152,12 +152,23 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Scrapes {@code http://target<metricsPath>} as job {@code job}; a job's targets share one path. */
     public Builder scrape(String job, String target, String metricsPath) {
+      return scrape(job, target, metricsPath, Map.of());
+    }
+
+    /**
+     * Scrapes {@code http://target<metricsPath>} as job {@code job}, adding {@code labels} to every series (as a
+     * static_config's labels do: the CloudWatch exporter's account, region and tenant); a job's targets share one
+     * path and labels.
+     */
+    public Builder scrape(String job, String target, String metricsPath, Map<String, String> labels) {
       Objects.requireNonNull(job, "job");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(metricsPath, "metricsPath");
-      ScrapeJob existing = scrapeJobs.computeIfAbsent(job, j -> new ScrapeJob(metricsPath, new ArrayList<>()));
-      if (!existing.metricsPath().equals(metricsPath)) {
-        throw new IllegalArgumentException("job " + job + " already scrapes " + existing.metricsPath() + ", not " + metricsPath);
+      Map<String, String> copy = new LinkedHashMap<>(Objects.requireNonNull(labels, "labels"));
+      ScrapeJob existing = scrapeJobs.computeIfAbsent(job, j -> new ScrapeJob(metricsPath, copy, new ArrayList<>()));
+      if (!existing.metricsPath().equals(metricsPath) || !existing.labels().equals(copy)) {
+        throw new IllegalArgumentException("job " + job + " already scrapes " + existing.metricsPath() + " with labels "
+            + existing.labels() + ", not " + metricsPath + " with " + copy);
       }
       existing.targets().add(target);
       return this;
@@ -243,7 +254,17 @@ public final class PrometheusServer implements AutoCloseable {
           .append("  - job_name: '").append(name).append("'\n")
           .append("    metrics_path: '").append(job.metricsPath()).append("'\n")
           .append("    static_configs:\n")
-          .append("      - targets: [").append(quoted(job.targets())).append("]\n"));
+          .append("      - targets: [").append(quoted(job.targets())).append("]\n")
+          .append(labels(job.labels())));
+      return yaml.toString();
+    }
+
+    private static String labels(Map<String, String> labels) {
+      StringBuilder yaml = new StringBuilder();
+      if (!labels.isEmpty()) {
+        yaml.append("        labels:\n");
+        labels.forEach((k, v) -> yaml.append("          ").append(k).append(": '").append(v).append("'\n"));
+      }
       return yaml.toString();
     }
 

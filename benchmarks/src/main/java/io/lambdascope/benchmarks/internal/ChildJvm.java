@@ -67,6 +67,10 @@ public final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException("no " + name + " in " + readyLine);
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public double cpuSeconds() throws IOException {
     return Machine.cpuSeconds(process.pid());
   }

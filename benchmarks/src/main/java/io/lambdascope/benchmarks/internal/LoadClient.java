@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -16,12 +17,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Concurrent OTLP/HTTP clients on one Vert.x event loop (cheap enough not to be the bottleneck on
  * 2 cores): closed-loop for maximum throughput, open-loop at a fixed rate for latency.
+ *
+ * <p>Every request ends within a bound, and the outcome says where one that failed got stuck. An
+ * open loop schedules requests whatever the answers do; when the machine cannot keep up (a load
+ * average of 20 on 2 cores), they wait in this client's connection pool for a free connection,
+ * where the collector never sees them. Unbounded, that queue held requests past the end of the
+ * run, which then counted as unanswered while the collector had nothing in flight; and tens of
+ * thousands of waiters slowed the client's one event loop further. So at most one request per
+ * connection waits: a request due while that many wait is not sent at all and counts as {@code
+ * notSent}, the load generator's shortfall. A request that was sent and got no answer within
+ * {@link #ANSWER_TIMEOUT_MS} is {@code unanswered}, the server's. (No timeout on the wait for a
+ * connection: Vert.x 5.0.7's pool can fail an already granted request when that timer fires, and
+ * the waiters are bounded anyway: each waits at most for one answer ahead of it.)
  */
 public final class LoadClient implements AutoCloseable {
   /** One pre-encoded request body, the number of items (spans, events) it carries, and extra headers. */
@@ -31,46 +47,58 @@ public final class LoadClient implements AutoCloseable {
     }
   }
 
-  /** What a load phase achieved. */
-  public record Outcome(long okRequests, long okItems, long refused, long failed, double seconds, List<Long> latencyNanos) {
+  /**
+   * What a load phase achieved. {@code failed}: every request neither 2xx nor refused (429/503): a
+   * connection error, another status, or one of these two: {@code unanswered}, sent and no answer
+   * within the answer timeout (the server's fault), and {@code notSent}, due while every connection
+   * was busy and as many requests waited (this client's shortfall: the server never saw it).
+   */
+  public record Outcome(long okRequests, long okItems, long refused, long failed, long unanswered, long notSent,
+      double seconds, List<Long> latencyNanos) {
     public double itemsPerSecond() {
       return okItems / seconds;
     }
   }
 
-  /** The longest wait for the answers still outstanding at the end of a phase. */
-  private static final long DRAIN_SECONDS = 60;
+  /** The longest a sent request waits for any byte of its answer before it counts as unanswered. */
+  public static final long ANSWER_TIMEOUT_MS = 30_000;
+  /** Every request has ended by then: it waited for the answer ahead of it on its connection, then for its own. */
+  private static final long DRAIN_MS = 2 * ANSWER_TIMEOUT_MS + 5_000;
 
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final RequestOptions target;
+  private final int connections;
+  /** Requests sent or waiting for a connection. */
+  private final AtomicInteger outstanding = new AtomicInteger();
 
   /** {@code connections}: the most HTTP/1.1 connections (and so requests in flight) at once. */
   public LoadClient(String url, String contentType, int connections) {
     URI uri = URI.create(url);
+    this.connections = connections;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
-            new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+            new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections));
     this.target =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
             .setHost(uri.getHost())
             .setPort(uri.getPort())
             .setURI(uri.getPath())
-            .setIdleTimeout(30_000)
+            .setIdleTimeout(ANSWER_TIMEOUT_MS)
             .putHeader("Content-Type", contentType);
   }
 
-  /** Completes with the status code once the whole answer is read. */
-  private Future<Integer> send(Payload p) {
-    Buffer body = Buffer.buffer(p.body());
+  /** Completes with the status code once the whole answer is read; {@code sent} is set once it has a connection. */
+  private Future<Integer> send(Payload p, AtomicBoolean sent) {
     return client
         .request(target)
         .compose(request -> {
+          sent.set(true);
           p.headers().forEach(request::putHeader);
-          return request.send(body);
+          return request.send(Buffer.buffer(p.body()));
         })
         .compose(response -> response.body().map(ignored -> response.statusCode()));
   }
@@ -93,17 +121,16 @@ public final class LoadClient implements AutoCloseable {
         continue;
       }
       Payload p = payloads.get(i++ % payloads.size());
-      long sent = System.nanoTime();
-      send(p).onComplete((status, e) -> {
-        c.record(status, e, p, System.nanoTime() - sent);
+      long sentAt = System.nanoTime();
+      AtomicBoolean sent = new AtomicBoolean();
+      c.started.incrementAndGet();
+      send(p, sent).onComplete((status, e) -> {
+        c.record(status, e, sent.get(), p, System.nanoTime() - sentAt);
         slots.release();
       });
     }
-    // Drain: what is in flight still counts and takes its time, but a request that is never
-    // answered must not hang the harness; it counts as failed.
-    if (!slots.tryAcquire(concurrency, DRAIN_SECONDS, TimeUnit.SECONDS)) {
-      c.failed.addAndGet(concurrency - slots.availablePermits());
-    }
+    // Drain: what is in flight still counts and takes its time; every request ends within its timeouts.
+    slots.tryAcquire(concurrency, DRAIN_MS, TimeUnit.MILLISECONDS);
     return c.outcome((System.nanoTime() - start) / 1e9);
   }
 
@@ -113,51 +140,59 @@ public final class LoadClient implements AutoCloseable {
    */
   public Outcome openLoop(List<Payload> payloads, double requestsPerSecond, Duration duration)
       throws InterruptedException {
-    return openLoop(payloads, requestsPerSecond, duration, new java.util.concurrent.atomic.AtomicBoolean());
+    return openLoop(payloads, requestsPerSecond, duration, new AtomicBoolean());
   }
 
   /** As {@link #openLoop(List, double, Duration)}, ending early when {@code stop} is set. */
   public Outcome openLoop(
-      List<Payload> payloads, double requestsPerSecond, Duration duration, java.util.concurrent.atomic.AtomicBoolean stop)
+      List<Payload> payloads, double requestsPerSecond, Duration duration, AtomicBoolean stop)
       throws InterruptedException {
     Counters c = new Counters();
     long interval = (long) (1e9 / requestsPerSecond);
     long start = System.nanoTime();
     long count = duration.toNanos() / interval;
-    AtomicLong pending = new AtomicLong(count);
-    for (long i = 0; i < count; i++) {
-      if (stop.get()) {
-        pending.addAndGet(i - count);
-        break;
-      }
+    for (long i = 0; i < count && !stop.get(); i++) {
       long scheduled = start + i * interval;
       long wait = scheduled - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
       Payload p = payloads.get((int) (i % payloads.size()));
-      send(p).onComplete((status, e) -> {
-        c.record(status, e, p, System.nanoTime() - scheduled);
-        pending.decrementAndGet();
+      c.started.incrementAndGet();
+      if (outstanding.get() >= 2 * connections) {
+        c.notSent.incrementAndGet(); // every connection busy and as many waiting: this client is behind
+        continue;
+      }
+      outstanding.incrementAndGet();
+      AtomicBoolean sent = new AtomicBoolean();
+      send(p, sent).onComplete((status, e) -> {
+        outstanding.decrementAndGet();
+        c.record(status, e, sent.get(), p, System.nanoTime() - scheduled);
       });
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
-    while (pending.get() > 0 && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
+    while (c.ended() < c.started.get() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    c.failed.addAndGet(Math.max(0, pending.get()));
     return c.outcome((System.nanoTime() - start) / 1e9);
   }
 
   private static final class Counters {
+    final AtomicLong started = new AtomicLong();
     final AtomicLong ok = new AtomicLong();
     final AtomicLong okItems = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
+    final AtomicLong notSent = new AtomicLong();
     final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
 
-    void record(Integer status, Throwable error, Payload p, long nanos) {
-      if (error != null) {
+    void record(Integer status, Throwable error, boolean sent, Payload p, long nanos) {
+      if (error instanceof TimeoutException && sent) {
+        unanswered.incrementAndGet();
+      } else if (error instanceof ConnectionPoolTooBusyException) {
+        notSent.incrementAndGet();
+      } else if (error != null) {
         failed.incrementAndGet();
       } else if (status / 100 == 2) {
         ok.incrementAndGet();
@@ -170,8 +205,16 @@ public final class LoadClient implements AutoCloseable {
       }
     }
 
+    long ended() {
+      return ok.get() + refused.get() + failed.get() + unanswered.get() + notSent.get();
+    }
+
+    /** Requests still without an end after the drain (none, with the timeouts above) count as unanswered. */
     Outcome outcome(double seconds) {
-      return new Outcome(ok.get(), okItems.get(), refused.get(), failed.get(), seconds, List.copyOf(latencies));
+      long stuck = Math.max(0, started.get() - ended());
+      long noAnswer = unanswered.get() + stuck;
+      return new Outcome(ok.get(), okItems.get(), refused.get(), failed.get() + noAnswer + notSent.get(), noAnswer,
+          notSent.get(), seconds, List.copyOf(latencies));
     }
   }
 }

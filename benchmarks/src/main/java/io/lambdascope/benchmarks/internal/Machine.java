@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** What the figures were measured on: CPUs, memory, JVM and how busy the machine was. */
 public final class Machine {
@@ -60,6 +63,28 @@ public final class Machine {
   }
 
   /** User + system CPU seconds a process has used, from /proc/&lt;pid&gt;/stat. */
+  /**
+   * CPU seconds (user + system) of a process's threads so far, summed by thread name (as the kernel
+   * keeps it: the first 15 characters) with digits dropped, so a pool's threads add up.
+   */
+  public static Map<String, Double> threadCpuSeconds(long pid) throws IOException {
+    Map<String, Double> byName = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+      }
+    }
+    return byName;
+  }
+
   public static double cpuSeconds(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     // Fields after the command name, which may contain spaces, are counted from its closing ')'.

@@ -3,6 +3,7 @@ package io.lambdascope.collector.meters;
 import io.lambdascope.collector.admission.InflightBudget;
 import io.lambdascope.collector.admission.Rejection;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.httpguard.RequestDeadlines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,8 @@ public final class CollectorMeters {
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Counter producerErrors;
+  private final Map<RequestDeadlines.Expiry, Counter> connectionsTimedOut =
+      new EnumMap<>(RequestDeadlines.Expiry.class);
 
   public CollectorMeters(MeterRegistry registry, InflightBudget inflight) {
     this.registry = registry;
@@ -50,6 +53,11 @@ public final class CollectorMeters {
         .register(registry);
     producerErrors = Counter.builder("lambdascope.collector.producer.errors")
         .description("Failed Kafka sends").register(registry);
+    for (RequestDeadlines.Expiry e : RequestDeadlines.Expiry.values()) {
+      connectionsTimedOut.put(e, Counter.builder("lambdascope.collector.connections.timed.out")
+          .description("Connections closed because the client did not send a request in time")
+          .tag("reason", e.label()).register(registry));
+    }
   }
 
   public void request(Signal signal, int status) {
@@ -83,5 +91,10 @@ public final class CollectorMeters {
 
   public void producerError() {
     producerErrors.increment();
+  }
+
+  /** A connection closed for its client's slowness. */
+  public void connectionTimedOut(RequestDeadlines.Expiry reason) {
+    connectionsTimedOut.get(reason).increment();
   }
 }

@@ -12,6 +12,8 @@ import io.lambdascope.collector.receiver.IngestHandler;
 import io.lambdascope.collector.receiver.otlp.OtlpHttpReceiver;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiReceiver;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.httpguard.PemTls;
+import io.lambdascope.httpguard.RequestDeadlines;
 import io.lambdascope.httpguard.TenantTokens;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,7 +23,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -99,7 +100,9 @@ public final class Pipeline implements AutoCloseable {
           .add(new TelemetryApiReceiver(ingest, config.maxDecodedMessages()).routes())
           .add(new ServiceEndpoints(registry, admission::closing, exporter::ready).routes());
 
-      HttpServer server = vertx.createHttpServer(serverOptions(config)).requestHandler(routes);
+      RequestDeadlines deadlines = new RequestDeadlines(vertx, config.requestReadTimeout(),
+          config.keepAliveTimeout(), meters::connectionTimedOut);
+      HttpServer server = deadlines.install(vertx.createHttpServer(serverOptions(config)), routes);
       await(server.listen(), Duration.ofSeconds(30));
       return new Pipeline(config.shutdownTimeout(), registry, exporter, vertx, admission, server);
     } catch (Exception e) {
@@ -132,19 +135,20 @@ public final class Pipeline implements AutoCloseable {
     HttpServerOptions o = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // A backstop beyond RequestDeadlines: a connection on which nothing moves, such as a
+        // client that stops reading its answer, longer than any request may wait for Kafka.
+        .setIdleTimeout((int) config.keepAliveTimeout().plus(config.kafkaTimeout()).toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(4096)
         .setMaxFormAttributeSize(0)
         .setHandle100ContinueAutomatically(true)
+        // HTTP/1.1 only: RequestDeadlines see a connection as soon as it is accepted.
         .setHttp2ClearTextEnabled(false)
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
     if (config.tlsCert() != null) {
-      o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.tlsCert().toString())
-          .setKeyPath(config.tlsKey().toString()));
+      PemTls.apply(o, config.tlsCert(), config.tlsKey());
     }
     return o;
   }

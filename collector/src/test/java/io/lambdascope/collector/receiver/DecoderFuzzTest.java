@@ -9,6 +9,7 @@ import io.lambdascope.collector.Mutator;
 import io.lambdascope.collector.admission.Rejection;
 import io.lambdascope.collector.exporter.kafka.ResourceSplitter;
 import io.lambdascope.collector.receiver.otlp.OtlpHttpBodyDecoder;
+import io.lambdascope.collector.receiver.telemetryapi.FunctionIdentity;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiEventsToLogs;
 import io.lambdascope.collector.signal.Signal;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -107,7 +108,7 @@ class DecoderFuzzTest {
     for (int i = 0; i < ROUNDS; i++) {
       byte[] input = mutate(seed, random);
       decoded += attempt(() -> ResourceSplitter.split(Signal.PLATFORM,
-          TelemetryApiEventsToLogs.toLogs(input, "f", null, 10_000, 0), "t", 4096), input);
+          TelemetryApiEventsToLogs.toLogs(input, FunctionIdentity.named("f"), 10_000, 0), "t", 4096), input);
     }
     assertTrue(decoded > 0 && decoded < ROUNDS, "decoded " + decoded + " of " + ROUNDS);
   }

@@ -69,7 +69,7 @@ final class ContractChecker {
           .map(Promql.Matcher::value).findFirst().orElse("");
     }
     if (!contract.hasMetric(metric)) {
-      problems.add("metric " + (metric.isEmpty() ? "(no name)" : metric) + " is not in docs/telemetry.md sections 4-5");
+      problems.add("metric " + (metric.isEmpty() ? "(no name)" : metric) + " is not in docs/telemetry.md sections 4-6");
       return TelemetryContract.ANY;
     }
     Set<String> labels = contract.labels(metric).orElseThrow();

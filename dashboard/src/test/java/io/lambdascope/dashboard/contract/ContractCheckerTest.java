@@ -20,7 +20,9 @@ class ContractCheckerTest {
       "| `lambdascope_processor_lag_records` | gauge | `topic` | lag |",
       "## 5. Collector metrics",
       "| `lambdascope_collector_inflight_bytes` | gauge | | bytes |",
-      "## 6. Something else",
+      "## 6. CloudWatch exporter",
+      "| `aws_lambda_throttles_sum` | gauge | `function_name`, `tenant` | throttles |",
+      "## 7. Something else",
       "| `not_a_metric_here` | gauge | `x` | ignored |"));
   private static final ContractChecker CHECKER = new ContractChecker(CONTRACT);
 
@@ -39,6 +41,12 @@ class ContractCheckerTest {
         "-1 * sum without (trigger) (faas_invocations_total offset 5m) ^ 2")) {
       assertEquals(List.of(), CHECKER.check(ok), ok);
     }
+  }
+
+  @Test
+  void readsTheCloudWatchExportersMetricsApart() {
+    assertEquals(java.util.Set.of("aws_lambda_throttles_sum"), CONTRACT.cloudWatchMetricNames());
+    assertEquals(List.of(), CHECKER.check("max by (tenant) (aws_lambda_throttles_sum{function_name=\"f\"})"));
   }
 
   @Test

@@ -26,6 +26,8 @@ final class ContractShapedMetrics implements AutoCloseable {
       Map.entry("cloud_account_id", "123456789012"),
       Map.entry("cloud_region", "eu-west-1"),
       Map.entry("function", "checkout"),
+      Map.entry("function_name", "checkout"),
+      Map.entry("queue_name", "orders-dlq"),
       Map.entry("faas_version", "7"),
       Map.entry("init_type", "on-demand"),
       Map.entry("trigger", "pubsub"),
@@ -56,7 +58,16 @@ final class ContractShapedMetrics implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/metrics", exchange -> {
-      byte[] body = render(scrapes.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+      byte[] body = render(scrapes.incrementAndGet(), false).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      exchange.sendResponseHeaders(200, body.length);
+      try (exchange) {
+        exchange.getResponseBody().write(body);
+      }
+    });
+    // The CloudWatch exporter's series (section 6), with the labels Prometheus would add from the scrape configuration.
+    server.createContext(CLOUDWATCH_PATH, exchange -> {
+      byte[] body = render(scrapes.get(), true).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
       exchange.sendResponseHeaders(200, body.length);
       try (exchange) {
@@ -66,15 +77,22 @@ final class ContractShapedMetrics implements AutoCloseable {
     server.start();
   }
 
-  /** {@code 127.0.0.1:port}. */
+  /** Where the CloudWatch exporter's series are served. */
+  static final String CLOUDWATCH_PATH = "/cloudwatch";
+
+  /** {@code 127.0.0.1:port}: the processor's and collector's series on /metrics, the exporter's on {@link #CLOUDWATCH_PATH}. */
   String target() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  String render(long n) {
+  /** The processor's and collector's series, or ({@code cloudWatch}) the CloudWatch exporter's. */
+  String render(long n, boolean cloudWatch) {
     StringBuilder out = new StringBuilder();
     for (String metric : new TreeSet<>(contract.metricNames())) {
-      if (SKIPPED.contains(metric) || metric.endsWith("_sum") || metric.endsWith("_count")) {
+      if (SKIPPED.contains(metric) || contract.cloudWatchMetricNames().contains(metric) != cloudWatch) {
+        continue;
+      }
+      if (!cloudWatch && (metric.endsWith("_sum") || metric.endsWith("_count"))) {
         continue;
       }
       Set<String> labels = new TreeSet<>(contract.labels(metric).orElseThrow());

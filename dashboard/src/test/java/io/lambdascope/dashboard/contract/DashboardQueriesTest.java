@@ -36,6 +36,7 @@ class DashboardQueriesTest {
              .parentDir(tempDir)
              .projectRules(RuleTimeScale.MINUTES_TO_SECONDS)
              .scrape("lambdascope-processor", metrics.target())
+             .scrape("lambdascope-cloudwatch", metrics.target(), ContractShapedMetrics.CLOUDWATCH_PATH)
              .start()) {
       // Rates need two samples in the window, growths a sample a (scaled) window ago and a rule evaluation since
       // (a few seconds more), the alert annotation a firing alert.

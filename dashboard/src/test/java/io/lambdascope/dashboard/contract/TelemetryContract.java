@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The metrics and labels of docs/telemetry.md sections 4 (processor) and 5 (collector), read from
- * their tables, plus the series Prometheus itself makes ({@code up}, {@code ALERTS}) and, once added
+ * The metrics and labels of docs/telemetry.md sections 4 (processor), 5 (collector) and 6 (the
+ * CloudWatch exporter), read from their tables, plus the series Prometheus itself makes ({@code up}, {@code ALERTS}) and, once added
  * with {@link #withRecordingRules}, the project's recorded series. Every scraped series also carries
  * the scrape target's {@code job} and {@code instance}.
  */
@@ -34,12 +34,15 @@ final class TelemetryContract {
   private final Map<String, Set<String>> recorded;
   /** Bucket bounds of the histograms whose bounds section 4 lists, by histogram name. */
   private final Map<String, List<String>> buckets;
+  /** The CloudWatch exporter's metrics (section 6): scraped from the exporter, not the processor. */
+  private final Set<String> cloudWatch;
 
   private TelemetryContract(Map<String, Set<String>> metrics, Map<String, Set<String>> recorded,
-      Map<String, List<String>> buckets) {
+      Map<String, List<String>> buckets, Set<String> cloudWatch) {
     this.metrics = metrics;
     this.recorded = recorded;
     this.buckets = buckets;
+    this.cloudWatch = cloudWatch;
   }
 
   static TelemetryContract read(Path telemetryMd) {
@@ -52,13 +55,17 @@ final class TelemetryContract {
 
   static TelemetryContract parse(String markdown) {
     Map<String, Set<String>> metrics = new LinkedHashMap<>();
+    Set<String> cloudWatch = new LinkedHashSet<>();
     Matcher sections = SECTION.matcher(markdown);
     Map<Integer, Integer> starts = new LinkedHashMap<>();
     while (sections.find()) {
       starts.put(Integer.parseInt(sections.group(1)), sections.start());
     }
-    for (int section : new int[] {4, 5}) {
+    for (int section : new int[] {4, 5, 6}) {
       Integer start = starts.get(section);
+      if (start == null && section == 6) {
+        continue;
+      }
       if (start == null) {
         throw new IllegalArgumentException("docs/telemetry.md has no section " + section);
       }
@@ -80,10 +87,13 @@ final class TelemetryContract {
         } else {
           metrics.put(name, Set.copyOf(labels));
         }
+        if (section == 6) {
+          cloudWatch.add(name);
+        }
       }
     }
     if (metrics.isEmpty()) {
-      throw new IllegalArgumentException("no metric tables found in sections 4 and 5 of docs/telemetry.md");
+      throw new IllegalArgumentException("no metric tables found in sections 4 to 6 of docs/telemetry.md");
     }
     metrics.put("up", TARGET_LABELS);
     metrics.put("ALERTS", null);
@@ -95,7 +105,7 @@ final class TelemetryContract {
         buckets.put(b.group(1), List.of(b.group(2).replace("\n", " ").split(",\\s*")));
       }
     }
-    return new TelemetryContract(metrics, Map.of(), buckets);
+    return new TelemetryContract(metrics, Map.of(), buckets, Set.copyOf(cloudWatch));
   }
 
   /**
@@ -107,7 +117,7 @@ final class TelemetryContract {
     for (Map.Entry<String, String> rule : exprByRecord.entrySet()) {
       Map<String, Set<String>> more = new LinkedHashMap<>(contract.recorded);
       more.put(rule.getKey(), Set.copyOf(labelsOf.apply(contract, rule.getValue())));
-      contract = new TelemetryContract(metrics, more, buckets);
+      contract = new TelemetryContract(metrics, more, buckets, cloudWatch);
     }
     return contract;
   }
@@ -135,6 +145,11 @@ final class TelemetryContract {
 
   Set<String> metricNames() {
     return metrics.keySet();
+  }
+
+  /** The metrics of section 6, which the CloudWatch exporter exposes. */
+  Set<String> cloudWatchMetricNames() {
+    return cloudWatch;
   }
 
   /** Marker for "any label". */

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * Asynchronous invocations of one function (Event invocation type, schedules): an internal queue, workers that wait
- * for a concurrency slot instead of failing, {@code maxRetries} retries on error or timeout with a doubling delay,
+ * Asynchronous invocations of one function (Event invocation type, schedules): an internal queue, workers that
+ * retry a throttled event later instead of failing it, {@code maxRetries} retries on error or timeout with a doubling delay,
  * the same request id on every attempt, a maximum event age, and an on-failure destination that is an SQS queue.
  */
 public final class AsyncInvoker implements AutoCloseable {
@@ -56,6 +56,7 @@ public final class AsyncInvoker implements AutoCloseable {
       return false;
     }
     queue.add(new AsyncEvent(requestId, payload, System.currentTimeMillis()));
+    runtime.metrics().asyncEventReceived();
     return true;
   }
 
@@ -76,11 +77,14 @@ public final class AsyncInvoker implements AutoCloseable {
           giveUp(event, "EventAgeExceeded", null);
           continue;
         }
-        if (!runtime.acquire(Duration.ofMillis(100))) {
-          event.readyAtMs = System.currentTimeMillis() + 100; // over the concurrency limit: wait, as Lambda does
+        if (!runtime.tryAcquire()) {
+          // Throttled: Lambda counts it and returns the event to the queue, retrying after 1 s, then doubling.
+          runtime.throttled();
+          event.readyAtMs = System.currentTimeMillis() + ThrottleBackoff.delayMs(++event.throttledAttempts);
           queue.add(event);
           continue;
         }
+        runtime.metrics().asyncEventAge(System.currentTimeMillis() - event.enqueuedAtMs);
         InvocationResult result = runtime.invoke(event.requestId, event.payload);
         event.attempts++;
         if (!result.failed()) {
@@ -102,6 +106,7 @@ public final class AsyncInvoker implements AutoCloseable {
 
   private void giveUp(AsyncEvent event, String condition, InvocationResult result) {
     queued.decrementAndGet();
+    runtime.metrics().asyncEventDropped();
     runtime.definition().async().onFailureQueue().ifPresent(q -> {
       try {
         sendToQueue.accept(q, failureRecord(event, condition, result));
@@ -154,6 +159,7 @@ public final class AsyncInvoker implements AutoCloseable {
     final long enqueuedAtMs;
     volatile long readyAtMs;
     int attempts;
+    int throttledAttempts;
 
     AsyncEvent(String requestId, byte[] payload, long enqueuedAtMs) {
       this.requestId = requestId;

@@ -1,13 +1,18 @@
 package io.lambdascope.emulator.internal;
 
+import io.lambdascope.emulator.cloudwatch.SqsMetrics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import scala.concurrent.Await;
+import scala.concurrent.duration.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,17 +22,22 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The embedded ElasticMQ that plays SQS, and the emulator's own client for it. */
 public final class ElasticMq implements AutoCloseable {
+  private final ActorSystem actors;
   private final SQSRestServer server;
   private final int port;
   private final String host;
   private final SqsClient client;
   private final Map<String, String> urls = new ConcurrentHashMap<>();
 
-  public ElasticMq(String host, int requestedPort, String region) {
+  /** @param metrics told of every message added to or removed from a queue (CloudWatch's AWS/SQS figures) */
+  public ElasticMq(String host, int requestedPort, String region, SqsMetrics metrics) {
     this.host = host;
     this.port = requestedPort == 0 ? freePort(host) : requestedPort;
+    this.actors = ActorSystem.create("lambdascope-elasticmq");
     // The server address is what ElasticMQ writes into queue URLs: the real port, not 0.
-    this.server = SQSRestServerBuilder.withPort(port)
+    this.server = SQSRestServerBuilder.withActorSystem(actors)
+        .withQueueEventListener(actors.actorOf(ElasticMqQueueEvents.props(metrics), "queue-events"))
+        .withPort(port)
         .withInterface(host)
         .withServerAddress(new NodeAddress("http", host, port, ""))
         .start();
@@ -81,5 +91,10 @@ public final class ElasticMq implements AutoCloseable {
   public void close() {
     client.close();
     server.stopAndWait();
+    try {
+      Await.ready(actors.terminate(), Duration.create(10, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      // terminating: nothing more to do
+    }
   }
 }

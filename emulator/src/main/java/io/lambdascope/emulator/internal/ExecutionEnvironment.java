@@ -1,6 +1,7 @@
 package io.lambdascope.emulator.internal;
 
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
   private final FunctionDefinition definition;
   private final LaunchSettings launch;
   private final Layers layers;
+  private final LambdaMetrics metrics;
   private final String arn;
   private final Object lock = new Object();
   private final FreezeGate gate;
@@ -95,13 +97,15 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
   private volatile long lastUsedNanos = System.nanoTime();
 
   /**
+   * @param metrics where CloudWatch's Invocations, Errors and Duration are counted, with each report
    * @param gone told when the environment is shut down and its processes are gone
    */
   ExecutionEnvironment(FunctionDefinition definition, LaunchSettings launch, Layers layers, FunctionLog log,
-      String arn, String logStream, Consumer<ExecutionEnvironment> gone) throws IOException {
+      LambdaMetrics metrics, String arn, String logStream, Consumer<ExecutionEnvironment> gone) throws IOException {
     this.definition = definition;
     this.launch = launch;
     this.layers = layers;
+    this.metrics = metrics;
     this.arn = arn;
     this.logStream = logStream;
     this.gone = gone;
@@ -408,8 +412,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
     }
     double durationMs = (System.nanoTime() - invocation.startNanos()) / 1e6;
     if (failure == null) {
-      events.report(invocation.requestId(), invocation.traceId(), status, errorType, durationMs,
-          processes.maxMemoryUsedMb(), invocation.initDurationMs());
+      report(invocation, status, errorType, durationMs, invocation.initDurationMs());
       lastUsedNanos = System.nanoTime();
       synchronized (lock) {
         if (state == State.INVOKING) {
@@ -433,8 +436,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
 
   private void endFailed(Invocation invocation, String status, String errorType, double durationMs,
       ShutdownReason reason) {
-    events.report(invocation.requestId(), invocation.traceId(), status, errorType, durationMs,
-        processes.maxMemoryUsedMb(), invocation.initDurationMs());
+    report(invocation, status, errorType, durationMs, invocation.initDurationMs());
     end(invocation, false);
     shutdown(reason);
   }
@@ -448,13 +450,20 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
     double durationMs = (System.nanoTime() - invocation.startNanos()) / 1e6;
     String status = timeout ? "timeout" : "error";
     String errorType = timeout ? "Sandbox.Timedout" : init.errorType();
-    events.report(invocation.requestId(), invocation.traceId(), status, errorType, durationMs,
-        processes.maxMemoryUsedMb(), -1);
+    report(invocation, status, errorType, durationMs, -1);
     end(invocation, false);
     shutdownLater(timeout ? ShutdownReason.TIMEOUT : ShutdownReason.FAILURE);
     return timeout
         ? new InvocationResult(InvocationResult.Status.TIMEOUT, timedOut(invocation), errorType)
         : new InvocationResult(InvocationResult.Status.ERROR, init.body(), errorType);
+  }
+
+  /** {@code platform.report}; CloudWatch counts what the platform reports: Invocations, Errors, Duration. */
+  private void report(Invocation invocation, String status, String errorType, double durationMs,
+      double initDurationMs) {
+    events.report(invocation.requestId(), invocation.traceId(), status, errorType, durationMs,
+        processes.maxMemoryUsedMb(), initDurationMs);
+    metrics.invoked(PlatformEvents.round(durationMs), !status.equals("success"));
   }
 
   private static void end(Invocation invocation, boolean reusable) {

@@ -3,6 +3,7 @@ package io.lambdascope.emulator.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final LaunchSettings launch;
   private final Layers layers;
   private final FunctionLog log;
-  private final ThrottleEventShortcut throttles;
+  private final LambdaMetrics metrics;
   private final String arn;
   private final Semaphore slots;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
@@ -45,12 +46,12 @@ public final class FunctionRuntime implements AutoCloseable {
   private volatile boolean closed;
 
   FunctionRuntime(FunctionDefinition definition, LaunchSettings launch, Layers layers, FunctionLog log,
-      ThrottleEventShortcut throttles) {
+      LambdaMetrics metrics) {
     this.definition = requireNonNull(definition, "definition");
     this.launch = requireNonNull(launch, "launch");
     this.layers = requireNonNull(layers, "layers");
     this.log = requireNonNull(log, "log");
-    this.throttles = requireNonNull(throttles, "throttles");
+    this.metrics = requireNonNull(metrics, "metrics");
     this.arn = "arn:aws:lambda:" + launch.region() + ":000000000000:function:" + definition.name();
     this.slots = new Semaphore(definition.reservedConcurrency());
   }
@@ -63,14 +64,14 @@ public final class FunctionRuntime implements AutoCloseable {
     return arn;
   }
 
-  /** Takes a concurrency slot if one is free (synchronous invocations: no slot means a throttle). */
+  /** Takes a concurrency slot if one is free: no slot means a throttle. */
   public boolean tryAcquire() {
-    return !closed && slots.tryAcquire();
-  }
-
-  /** Waits up to {@code wait} for a concurrency slot (event sources and async queues wait rather than fail). */
-  public boolean acquire(Duration wait) throws InterruptedException {
-    return !closed && slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    boolean acquired = !closed && slots.tryAcquire();
+    if (acquired) {
+      // Counted as it starts, so that an execution shorter than the sampling interval still shows.
+      metrics.concurrentExecutions(concurrentExecutions());
+    }
+    return acquired;
   }
 
   /** Environments running or idle. */
@@ -83,9 +84,22 @@ public final class FunctionRuntime implements AutoCloseable {
     return idle.size();
   }
 
-  /** An invocation refused at the concurrency limit: it never reaches an environment (see the shortcut). */
-  public void throttled(String requestId) {
-    throttles.throttled(definition.name(), requestId);
+  /** Executions in progress: the concurrency slots taken (CloudWatch's ConcurrentExecutions). */
+  public int concurrentExecutions() {
+    return definition.reservedConcurrency() - slots.availablePermits();
+  }
+
+  /** The function's CloudWatch metrics (AWS/Lambda). */
+  public LambdaMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * An invocation refused for want of a concurrency slot. It never reaches an environment, so no platform event
+   * tells of it: as on AWS, only CloudWatch counts it (Throttles).
+   */
+  public void throttled() {
+    metrics.throttled();
   }
 
   /**
@@ -168,7 +182,8 @@ public final class FunctionRuntime implements AutoCloseable {
   private ExecutionEnvironment startEnvironment() throws IOException {
     String logStream = LocalDate.now(ZoneOffset.UTC).format(LOG_DATE) + "/[$LATEST]"
         + UUID.randomUUID().toString().replace("-", "");
-    ExecutionEnvironment env = new ExecutionEnvironment(definition, launch, layers, log, arn, logStream, all::remove);
+    ExecutionEnvironment env = new ExecutionEnvironment(definition, launch, layers, log, metrics, arn, logStream,
+        all::remove);
     all.add(env);
     if (closed) {
       env.kill();

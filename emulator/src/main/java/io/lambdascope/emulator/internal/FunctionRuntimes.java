@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionDefinition;
+import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -19,12 +20,11 @@ public final class FunctionRuntimes implements AutoCloseable {
   private final LaunchSettings launch;
   private final Path logDir;
   private final Path layersDir;
-  private final ThrottleEventShortcut throttles;
   private final ProcessSignals signals = new ProcessSignals();
   private final List<FunctionLog> logs = new ArrayList<>();
 
   public FunctionRuntimes(EmulatorConfig config, Map<String, String> baseEnvironment, Path logDir, Path workDir,
-      ExecutorService executor, ThrottleEventShortcut throttles) throws IOException {
+      ExecutorService executor) throws IOException {
     requireNonNull(config, "config");
     List<String> options = new ArrayList<>();
     RuntimeNativeLibrary.unpack(workDir).ifPresent(lib -> options.add("-D" + RuntimeNativeLibrary.PROPERTY + "=" + lib));
@@ -38,17 +38,16 @@ public final class FunctionRuntimes implements AutoCloseable {
         http, signals);
     this.logDir = requireNonNull(logDir, "logDir");
     this.layersDir = workDir.resolve("opt");
-    this.throttles = requireNonNull(throttles, "throttles");
   }
 
-  /** The function's runtime, with its layers unpacked into its own {@code /opt}. */
-  public FunctionRuntime create(FunctionDefinition definition) throws IOException {
+  /** The function's runtime, with its layers unpacked into its own {@code /opt}, publishing to {@code metrics}. */
+  public FunctionRuntime create(FunctionDefinition definition, LambdaMetrics metrics) throws IOException {
     Layers layers = Layers.unpack(definition.layers(), layersDir.resolve(definition.name()));
     FunctionLog log = new FunctionLog(logDir.resolve(definition.name() + ".log"));
     synchronized (logs) {
       logs.add(log);
     }
-    return new FunctionRuntime(definition, launch, layers, log, throttles);
+    return new FunctionRuntime(definition, launch, layers, log, metrics);
   }
 
   /** Closes the log files and the signalling shell (after the runtimes). */

@@ -114,7 +114,7 @@ public final class InvokeApiServer implements AutoCloseable {
     }
     String requestId = UUID.randomUUID().toString();
     if (!runtime.tryAcquire()) {
-      runtime.throttled(requestId);
+      runtime.throttled();
       exchange.getResponseHeaders().set("X-Amzn-RequestId", requestId);
       error(exchange, 429, "TooManyRequestsException", "Rate Exceeded.",
           "ReservedFunctionConcurrentInvocationLimitExceeded");

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lambdascope.emulator.FunctionDefinition;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +17,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * An SQS event source mapping: pollers receive up to {@code batchSize} messages, wait for a concurrency slot,
+ * An SQS event source mapping: pollers receive up to {@code batchSize} messages, get a concurrency slot (a
+ * throttled attempt is retried after a backoff),
  * invoke the function with an SQS event and delete what it processed. Failed or timed-out batches are left alone,
  * so their messages come back after the visibility timeout and go to the DLQ after {@code maxReceiveCount} receives
  * (ElasticMQ applies the queue's redrive policy); with {@code reportBatchItemFailures} only the listed messages stay.
@@ -67,10 +67,13 @@ public final class SqsEventSource implements AutoCloseable {
         if (messages.isEmpty()) {
           continue;
         }
-        while (!runtime.acquire(Duration.ofMillis(200))) {
+        // Throttled attempts count in Throttles; the poller keeps its batch and tries again after a backoff.
+        for (int throttled = 1; !runtime.tryAcquire(); throttled++) {
+          runtime.throttled();
           if (closed) {
             return;
           }
+          Thread.sleep(ThrottleBackoff.delayMs(throttled));
         }
         InvocationResult result = runtime.invoke(UUID.randomUUID().toString(), Json.bytes(event(messages)));
         if (!result.failed()) {

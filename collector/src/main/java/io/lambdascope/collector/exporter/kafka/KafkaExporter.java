@@ -59,8 +59,10 @@ public final class KafkaExporter {
     Admin admin = Admin.create(KafkaClientProperties.admin(settings.bootstrapServers(), client));
     Producer<byte[], byte[]> producer = null;
     try {
-      int maxMessageBytes = KafkaTopics.ensure(admin, topicNames, settings.partitions(), settings.replicationFactor(),
-          settings.startTimeout());
+      KafkaTopics.Described described = KafkaTopics.ensure(admin, topicNames, settings.partitions(),
+          settings.replicationFactor(), settings.startTimeout());
+      ReplicationCheck.report(described.replication(), described.brokers(), settings.bootstrapServers());
+      int maxMessageBytes = described.maxMessageBytes();
       String userMaxRequest = client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
       if (userMaxRequest != null) {
         maxMessageBytes = Math.min(maxMessageBytes, Integer.parseInt(userMaxRequest.trim()));

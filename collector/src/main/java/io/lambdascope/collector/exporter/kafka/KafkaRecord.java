@@ -3,7 +3,7 @@ package io.lambdascope.collector.exporter.kafka;
 /**
  * One Kafka record: an Export*ServiceRequest holding exactly one resource entry.
  *
- * @param key the resource's {@code faas.name} (else {@code service.name}) as UTF-8, or null
+ * @param key {@code <tenant>/<cloud.account.id>/<cloud.region>/<function name>} as UTF-8 (see {@code ResourceStamp.key})
  * @param value the serialized request
  * @param items spans, log records or data points inside
  */

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -21,17 +22,23 @@ import org.slf4j.LoggerFactory;
 
 /** The collector's topics, created at start when missing, and whether the cluster answers. */
 final class KafkaTopics {
+  /**
+   * What start needs to know of the topics and the cluster.
+   *
+   * @param maxMessageBytes the smallest {@code max.message.bytes} among the topics
+   * @param replication each topic's replication factor and {@code min.insync.replicas}
+   * @param brokers brokers in the cluster
+   */
+  record Described(int maxMessageBytes, List<ReplicationCheck.TopicReplication> replication, int brokers) {}
+
   private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
   /** The broker default of {@code message.max.bytes}, when a topic does not say. */
   private static final int BROKER_DEFAULT_MAX_MESSAGE = 1048588;
 
   private KafkaTopics() {}
 
-  /**
-   * Creates missing topics, waits until they are described, and returns the smallest {@code
-   * max.message.bytes} among them.
-   */
-  static int ensure(Admin admin, List<String> topics, int partitions, short replication, Duration timeout)
+  /** Creates missing topics, waits until they are described, and describes them and the cluster. */
+  static Described ensure(Admin admin, List<String> topics, int partitions, short replication, Duration timeout)
       throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -54,17 +61,23 @@ final class KafkaTopics {
             }
           }
         }
-        admin.describeTopics(topics).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(topics).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        int brokers = admin.describeCluster().nodes().get(remainingMs(deadline), TimeUnit.MILLISECONDS).size();
         List<ConfigResource> resources = topics.stream()
             .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs =
             admin.describeConfigs(resources).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
         int min = Integer.MAX_VALUE;
-        for (Config c : configs.values()) {
-          ConfigEntry e = c.get("max.message.bytes");
-          min = Math.min(min, e == null || e.value() == null ? BROKER_DEFAULT_MAX_MESSAGE : Integer.parseInt(e.value()));
+        List<ReplicationCheck.TopicReplication> replicationOf = new ArrayList<>();
+        for (String t : topics) {
+          Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t));
+          min = Math.min(min, intConfig(c, "max.message.bytes", BROKER_DEFAULT_MAX_MESSAGE));
+          int factor = descriptions.get(t).partitions().stream()
+              .mapToInt(p -> p.replicas().size()).min().orElse(0);
+          replicationOf.add(new ReplicationCheck.TopicReplication(t, factor, intConfig(c, "min.insync.replicas", 1)));
         }
-        return min == Integer.MAX_VALUE ? BROKER_DEFAULT_MAX_MESSAGE : min;
+        return new Described(min == Integer.MAX_VALUE ? BROKER_DEFAULT_MAX_MESSAGE : min, replicationOf, brokers);
       } catch (ExecutionException e) {
         if (System.nanoTime() > deadline) {
           throw new TimeoutException("Kafka topics not ready: " + e.getCause());
@@ -73,6 +86,11 @@ final class KafkaTopics {
         Thread.sleep(200);
       }
     }
+  }
+
+  private static int intConfig(Config config, String name, int otherwise) {
+    ConfigEntry e = config == null ? null : config.get(name);
+    return e == null || e.value() == null ? otherwise : Integer.parseInt(e.value());
   }
 
   private static long remainingMs(long deadline) throws TimeoutException {

@@ -84,7 +84,7 @@ public final class ResourceSplitter {
         continue;
       }
       Message stamped = valid.build();
-      int limit = maxMessageBytes - RECORD_OVERHEAD - (key == null ? 0 : key.length);
+      int limit = maxMessageBytes - RECORD_OVERHEAD - key.length;
       if (stamped.getSerializedSize() + NESTING <= limit) {
         records.add(new KafkaRecord(key, wrap(request, entriesField, stamped), entryItems));
         continue;

@@ -23,11 +23,22 @@ final class ResourceStamp {
     return b.build();
   }
 
-  /** {@code faas.name}, else {@code service.name}, as UTF-8; null when neither is a non-empty string. */
+  /**
+   * The Kafka key of a stamped resource, as UTF-8: {@code <tenant>/<cloud.account.id>/<cloud.region>/<name>},
+   * the name being {@code faas.name}, else {@code service.name}; a missing part is empty. One
+   * function's spans and platform events share a key, so a partition; the same function name in
+   * two accounts or regions does not.
+   */
   static byte[] key(Resource resource) {
     String faasName = stringAttribute(resource, "faas.name");
     String name = faasName != null ? faasName : stringAttribute(resource, "service.name");
-    return name == null ? null : name.getBytes(StandardCharsets.UTF_8);
+    String key = orEmpty(stringAttribute(resource, TENANT)) + '/' + orEmpty(stringAttribute(resource, "cloud.account.id"))
+        + '/' + orEmpty(stringAttribute(resource, "cloud.region")) + '/' + orEmpty(name);
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   private static String stringAttribute(Resource resource, String key) {

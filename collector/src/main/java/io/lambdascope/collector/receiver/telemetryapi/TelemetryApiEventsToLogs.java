@@ -18,7 +18,6 @@ import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -46,22 +45,14 @@ public final class TelemetryApiEventsToLogs {
    *     and an ISO-8601 {@code time}, 413 past {@code maxObjects}; nothing of such a batch is kept
    */
   public static ExportLogsServiceRequest toLogs(
-      byte[] body, String function, String functionVersion, long maxObjects, long observedNanos) throws Rejection {
+      byte[] body, FunctionIdentity function, long maxObjects, long observedNanos) throws Rejection {
     TelemetryApiEvent[] events = read(body, maxObjects);
-    Resource.Builder resource = Resource.newBuilder()
-        .addAttributes(OtlpAttributes.string("faas.name", function))
-        .addAttributes(OtlpAttributes.string("service.name", function));
-    if (functionVersion != null && !functionVersion.isBlank()) {
-      resource.addAttributes(OtlpAttributes.string("faas.version", functionVersion));
-    }
-    resource.addAttributes(OtlpAttributes.string("cloud.provider", "aws"))
-        .addAttributes(OtlpAttributes.string("cloud.platform", "aws_lambda"));
     ScopeLogs.Builder scope = ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName(SCOPE_NAME));
     for (int i = 0; i < events.length; i++) {
       scope.addLogRecords(toRecord(events[i], i, observedNanos));
     }
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
+        .addResourceLogs(ResourceLogs.newBuilder().setResource(function.resource()).addScopeLogs(scope))
         .build();
   }
 

@@ -14,13 +14,11 @@ import java.util.Map;
 
 /**
  * Lambda platform events: {@code POST /v1/lambda/telemetry} with a JSON array of Telemetry API
- * events of the function named in {@value #FUNCTION_HEADER}; answered like OTLP/HTTP logs in JSON.
+ * events of the function its headers name ({@link FunctionIdentity}); answered like OTLP/HTTP logs
+ * in JSON.
  */
 public final class TelemetryApiReceiver {
   public static final String PATH = "/v1/lambda/telemetry";
-  public static final String FUNCTION_HEADER = "X-Lambdascope-Function";
-  public static final String FUNCTION_VERSION_HEADER = "X-Lambdascope-Function-Version";
-  private static final int MAX_FUNCTION_NAME = 256;
 
   private final IngestHandler ingest;
   private final long maxDecodedMessages;
@@ -55,15 +53,9 @@ public final class TelemetryApiReceiver {
 
     @Override
     public RequestDecoder decoder(HttpServerRequest request, ContentFormat format) throws Rejection {
-      String function = request.getHeader(FUNCTION_HEADER);
-      String version = request.getHeader(FUNCTION_VERSION_HEADER);
-      if (function == null || function.isBlank() || function.length() > MAX_FUNCTION_NAME
-          || (version != null && version.length() > MAX_FUNCTION_NAME)) {
-        throw Rejection.badRequest(FUNCTION_HEADER + " must name the function (at most " + MAX_FUNCTION_NAME + " characters)");
-      }
-      String name = function.trim();
+      FunctionIdentity function = FunctionIdentity.of(request);
       return body -> TelemetryApiEventsToLogs.toLogs(
-          body, name, version, maxDecodedMessages, System.currentTimeMillis() * 1_000_000L);
+          body, function, maxDecodedMessages, System.currentTimeMillis() * 1_000_000L);
     }
   }
 }

@@ -2,13 +2,15 @@ package io.lambdascope.collector.exporter.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.lambdascope.collector.signal.Signal;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -21,6 +23,9 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +67,7 @@ class ResourceSplitterTest {
     long points = 0;
     for (KafkaRecord r : split.records()) {
       assertTrue(r.value().length <= 2048, "record of " + r.value().length);
-      assertArrayEquals("svc".getBytes(StandardCharsets.UTF_8), r.key(), "service.name is the key without faas.name");
+      assertArrayEquals("acme///svc".getBytes(StandardCharsets.UTF_8), r.key(), "service.name names it without faas.name");
       ExportMetricsServiceRequest v = ExportMetricsServiceRequest.parseFrom(r.value());
       assertEquals(1, v.getResourceMetricsCount());
       assertEquals("acme", v.getResourceMetrics(0).getResource().getAttributes(1).getValue().getStringValue());
@@ -98,14 +103,14 @@ class ResourceSplitterTest {
     assertTrue(split.rejectionMessage().contains("Kafka message limit"), split.rejectionMessage());
     long kept = 0;
     for (KafkaRecord r : split.records()) {
-      assertArrayEquals("fn".getBytes(StandardCharsets.UTF_8), r.key(), "faas.name wins over service.name");
+      assertArrayEquals("t///fn".getBytes(StandardCharsets.UTF_8), r.key(), "faas.name wins over service.name");
       kept += ExportLogsServiceRequest.parseFrom(r.value()).getResourceLogs(0).getScopeLogs(0).getLogRecordsCount();
     }
     assertEquals(2, kept);
   }
 
   @Test
-  void resourcesWithoutItemsAreNotWrittenAndKeylessResourcesHaveNoKey() throws Exception {
+  void resourcesWithoutItemsAreNotWrittenAndNamelessResourcesHaveTheTenantAlone() throws Exception {
     ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().setResource(Resource.newBuilder().addAttributes(attr("faas.name", "empty"))))
         .addResourceLogs(ResourceLogs.newBuilder()
@@ -115,8 +120,46 @@ class ResourceSplitterTest {
     SplitResult split = ResourceSplitter.split(Signal.LOGS, request, "default", 1 << 20);
 
     assertEquals(1, split.records().size());
-    assertNull(split.records().get(0).key());
+    assertArrayEquals("default///".getBytes(StandardCharsets.UTF_8), split.records().get(0).key());
     Resource stamped = ExportLogsServiceRequest.parseFrom(split.records().get(0).value()).getResourceLogs(0).getResource();
     assertEquals(List.of(attr("lambdascope.tenant", "default")), stamped.getAttributesList());
+  }
+
+  @Test
+  void theKeyIsTenantAccountRegionAndFunction() {
+    Resource spans = Resource.newBuilder().addAttributes(attr("service.name", "orders"))
+        .addAttributes(attr("faas.name", "orders")).addAttributes(attr("cloud.region", "eu-west-1"))
+        .addAttributes(attr("cloud.account.id", "111111111111")).addAttributes(attr("faas.instance", "env-1"))
+        .addAttributes(attr("lambdascope.tenant", "sent by the client")).build();
+    String key = key(Signal.TRACES, spans, "acme");
+    assertEquals("acme/111111111111/eu-west-1/orders", key, "the tenant is the collector's, not the client's");
+    Resource platform = Resource.newBuilder().addAttributes(attr("faas.name", "orders"))
+        .addAttributes(attr("service.name", "orders")).addAttributes(attr("faas.version", "7"))
+        .addAttributes(attr("cloud.account.id", "111111111111")).addAttributes(attr("cloud.region", "eu-west-1"))
+        .addAttributes(attr("faas.instance", "env-2")).build();
+    assertEquals(key, key(Signal.PLATFORM, platform, "acme"), "one function's spans and platform events share a key");
+    Resource otherAccount = platform.toBuilder().setAttributes(3, attr("cloud.account.id", "222222222222")).build();
+    assertEquals("acme/222222222222/eu-west-1/orders", key(Signal.PLATFORM, otherAccount, "acme"));
+    assertNotEquals(key, key(Signal.TRACES, spans, "other-tenant"));
+    Resource nameless = Resource.newBuilder().addAttributes(attr("cloud.region", "us-east-1")).build();
+    assertEquals("acme//us-east-1/", key(Signal.TRACES, nameless, "acme"), "a missing part is empty");
+  }
+
+  private static String key(Signal signal, Resource resource, String tenant) {
+    Message request;
+    if (signal == Signal.TRACES) {
+      request = ExportTraceServiceRequest.newBuilder()
+          .addResourceSpans(ResourceSpans.newBuilder().setResource(resource)
+              .addScopeSpans(ScopeSpans.newBuilder()
+                  .addSpans(Span.newBuilder()
+                      .setTraceId(ByteString.copyFrom(new byte[16])).setSpanId(ByteString.copyFrom(new byte[8])))))
+          .build();
+    } else {
+      request = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().setResource(resource)
+          .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.getDefaultInstance()))).build();
+    }
+    SplitResult split = ResourceSplitter.split(signal, request, tenant, 1 << 20);
+    assertEquals(1, split.records().size());
+    return new String(split.records().get(0).key(), StandardCharsets.UTF_8);
   }
 }

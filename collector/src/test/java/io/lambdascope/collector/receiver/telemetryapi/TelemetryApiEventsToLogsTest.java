@@ -27,7 +27,8 @@ class TelemetryApiEventsToLogsTest {
   private static final long OBSERVED = 1_800_000_000_123_456_789L;
 
   private static ExportLogsServiceRequest convert(String batch, String version, long maxObjects) throws Rejection {
-    return TelemetryApiEventsToLogs.toLogs(batch.getBytes(StandardCharsets.UTF_8), "checkout", version, maxObjects, OBSERVED);
+    return TelemetryApiEventsToLogs.toLogs(batch.getBytes(StandardCharsets.UTF_8),
+        new FunctionIdentity("checkout", version, null, null, null), maxObjects, OBSERVED);
   }
 
   @Test
@@ -116,6 +117,19 @@ class TelemetryApiEventsToLogsTest {
     Resource resource = convert("[]", null, 10).getResourceLogs(0).getResource();
     assertEquals(List.of(string("faas.name", "checkout"), string("service.name", "checkout"),
         string("cloud.provider", "aws"), string("cloud.platform", "aws_lambda")), resource.getAttributesList());
+  }
+
+  @Test
+  void accountRegionAndInstanceAreResourceAttributes() throws Exception {
+    FunctionIdentity id = new FunctionIdentity(" checkout ", "7", "123456789012", "eu-west-1", "2026/11/29/[7]abc");
+    Resource resource = TelemetryApiEventsToLogs.toLogs("[]".getBytes(StandardCharsets.UTF_8), id, 10, OBSERVED)
+        .getResourceLogs(0).getResource();
+    assertEquals(List.of(string("faas.name", "checkout"), string("service.name", "checkout"),
+        string("faas.version", "7"), string("cloud.account.id", "123456789012"), string("cloud.region", "eu-west-1"),
+        string("faas.instance", "2026/11/29/[7]abc"), string("cloud.provider", "aws"),
+        string("cloud.platform", "aws_lambda")), resource.getAttributesList());
+    assertEquals(FunctionIdentity.named("checkout"), new FunctionIdentity("checkout", " ", "", null, "\t"),
+        "blank optional values count as absent");
   }
 
   @Test
