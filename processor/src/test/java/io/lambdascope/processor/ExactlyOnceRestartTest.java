@@ -82,7 +82,7 @@ class ExactlyOnceRestartTest {
     int secondPort = awaitPort(second);
     producing.get(120, TimeUnit.SECONDS);
     Scrape.awaitMetrics(secondPort, Duration.ofSeconds(120), "all invocations after the restart",
-        m -> sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, "faas_throttles_total{function=\"alpha\"}") >= 100);
+        m -> sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, Series.of("faas_throttles_total", "alpha")) >= 100);
     awaitAllCommitted();
 
     Map<String, Double> m = Scrape.metrics(secondPort);
@@ -91,7 +91,7 @@ class ExactlyOnceRestartTest {
     assertEquals(INVOCATIONS / 10, sum(m, "faas_errors_total{"));
     assertEquals(INVOCATIONS / 20, sum(m, "lambdascope_duplicates_total{"), "only the real redeliveries");
     assertEquals(INVOCATIONS, sum(m, "faas_invoke_duration_seconds_count{"));
-    assertEquals(100, Scrape.value(m, "faas_throttles_total{function=\"alpha\"}"));
+    assertEquals(100, Scrape.value(m, Series.of("faas_throttles_total", "alpha")));
   }
 
   /**

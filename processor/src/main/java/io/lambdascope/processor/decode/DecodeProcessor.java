@@ -1,53 +1,50 @@
 package io.lambdascope.processor.decode;
 
 import java.util.List;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The entry of one input topic: decodes each Kafka record and hands its items on one by one, keyed
- * by function. The processors downstream run inside {@code forward}, so a failure anywhere in the
- * handling of a record lands here: it is counted and the record skipped, instead of killing the
- * stream thread and replaying the same record forever.
+ * The entry of one input topic: the OTLP request its source deserialized, into the items it holds,
+ * handed on one by one, keyed by function. Items that cannot be used are counted and skipped here;
+ * a record that fails further down is counted by the processing exception handler
+ * ({@link SkipFailedRecords}).
+ *
+ * @param <R> the OTLP request type of the topic
  */
-public final class DecodeProcessor extends ContextualProcessor<byte[], byte[], String, Telemetry> {
-  private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
-  /** Label value for a record that decoded but failed later, for a reason nobody foresaw. */
-  public static final String PROCESSING_ERROR = "processing_error";
-
-  /** Decodes one record's value into the items it holds; skips what is not ours. */
+public final class DecodeProcessor<R> extends ContextualProcessor<byte[], R, FunctionId, Telemetry> {
+  /** Decodes one request into the items it holds; skips what is not ours. */
   @FunctionalInterface
-  public interface Decoder {
-    List<? extends Telemetry> decode(byte[] key, byte[] value, long recordTimestampMs) throws DecodeException;
+  public interface Decoder<R> {
+    List<? extends Telemetry> decode(R request, long recordTimestampMs) throws DecodeException;
   }
 
   private final String topic;
-  private final Decoder decoder;
+  private final Decoder<R> decoder;
   private final InputMeters meters;
 
-  public DecodeProcessor(String topic, Decoder decoder, InputMeters meters) {
+  public DecodeProcessor(String topic, Decoder<R> decoder, InputMeters meters) {
     this.topic = topic;
     this.decoder = decoder;
     this.meters = meters;
   }
 
   @Override
-  public void process(Record<byte[], byte[]> record) {
+  public void process(Record<byte[], R> record) {
     meters.recordConsumed(topic);
+    if (record.value() == null) {
+      meters.decodeFailure(topic, DecodeException.EMPTY_VALUE, "record has no value");
+      return;
+    }
+    List<? extends Telemetry> items;
     try {
-      for (Telemetry item : decoder.decode(record.key(), record.value(), record.timestamp())) {
-        context().forward(new Record<>(item.function(), item, record.timestamp(), record.headers()));
-      }
+      items = decoder.decode(record.value(), record.timestamp());
     } catch (DecodeException e) {
       meters.decodeFailure(topic, e.reason(), e.getMessage());
-    } catch (KafkaException e) {
-      throw e; // Streams' own signals (task migrated, fenced, store errors): it knows how to recover
-    } catch (RuntimeException e) {
-      meters.decodeFailure(topic, PROCESSING_ERROR, e.toString());
-      log.debug("record skipped", e);
+      return;
+    }
+    for (Telemetry item : items) {
+      context().forward(new Record<>(item.id(), item, record.timestamp(), record.headers()));
     }
   }
 }

@@ -1,51 +1,78 @@
 package io.lambdascope.processor.decode;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-/** Parsing OTLP requests and reading attribute values as the decoders need them; lenient about types (JSON clients). */
+/** Reading OTLP attribute values as the decoders need them; lenient about types (JSON clients). */
 final class OtlpAttributes {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private OtlpAttributes() {}
 
-  /** Parses a record's value as the OTLP request its topic holds. */
-  static <T> T parse(byte[] value, Parser<T> parser, String type) throws DecodeException {
-    if (value == null || value.length == 0) {
-      throw new DecodeException(DecodeException.EMPTY_VALUE, "record has no value");
-    }
-    try {
-      return parser.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodeException(DecodeException.INVALID_PROTOBUF, "not an " + type + ": " + e.getMessage(), e);
+  /** What a resource says about the function and the environment it describes. */
+  record ResourceFacts(String tenant, String account, String region, String name, String arn, String version,
+      String instance, long maxMemory) {
+
+    /**
+     * The function's identity: the account is {@code cloud.account.id}, else the account in the ARN
+     * ({@code cloud.resource_id} of the resource, else {@code spanArn}); the region is {@code
+     * cloud.region}, else the ARN's; the name {@code faas.name}, else {@code service.name}.
+     */
+    FunctionId id(String spanArn) {
+      String a = account;
+      String r = region;
+      if (a == null || r == null) {
+        String[] arnParts = arnParts(arn != null ? arn : spanArn);
+        if (arnParts != null) {
+          a = a == null ? arnParts[4] : a;
+          r = r == null ? arnParts[3] : r;
+        }
+      }
+      return new FunctionId(tenant, a, r, name);
     }
   }
 
-  static Map<String, AnyValue> map(List<KeyValue> list) {
-    Map<String, AnyValue> map = new HashMap<>(list.size() * 2);
-    for (KeyValue kv : list) {
-      map.put(kv.getKey(), kv.getValue());
+  static ResourceFacts resource(List<KeyValue> attributes) {
+    String tenant = null;
+    String account = null;
+    String region = null;
+    String faasName = null;
+    String serviceName = null;
+    String arn = null;
+    String version = null;
+    String instance = null;
+    long maxMemory = -1;
+    for (KeyValue kv : attributes) {
+      AnyValue v = kv.getValue();
+      switch (kv.getKey()) {
+        case "lambdascope.tenant" -> tenant = nonEmpty(string(v));
+        case "cloud.account.id" -> account = nonEmpty(string(v));
+        case "cloud.region" -> region = nonEmpty(string(v));
+        case "faas.name" -> faasName = nonEmpty(string(v));
+        case "service.name" -> serviceName = nonEmpty(string(v));
+        case "cloud.resource_id", "aws.lambda.invoked_arn" -> arn = arn == null ? nonEmpty(string(v)) : arn;
+        case "faas.version" -> version = nonEmpty(string(v));
+        case "faas.instance" -> instance = nonEmpty(string(v));
+        case "faas.max_memory" -> maxMemory = number(v);
+        default -> { }
+      }
     }
-    return map;
+    return new ResourceFacts(tenant, account, region, faasName != null ? faasName : serviceName, arn, version,
+        instance, maxMemory);
   }
 
-  /** Keys the function by faas.name, else service.name, else the Kafka key the collector wrote. */
-  static String functionName(Map<String, AnyValue> resource, byte[] key) {
-    String name = string(resource.get("faas.name"));
-    if (name == null || name.isEmpty()) {
-      name = string(resource.get("service.name"));
+  /** The parts of a Lambda ARN ({@code arn:aws:lambda:<region>:<account>:function:<name>}), or null. */
+  static String[] arnParts(String arn) {
+    if (arn == null || !arn.startsWith("arn:")) {
+      return null;
     }
-    if ((name == null || name.isEmpty()) && key != null && key.length > 0) {
-      name = new String(key, StandardCharsets.UTF_8);
+    String[] parts = arn.split(":", 7);
+    if (parts.length < 6 || parts[3].isEmpty() || parts[4].isEmpty()) {
+      return null;
     }
-    return name == null || name.isEmpty() ? null : name;
+    return parts;
   }
 
   static String string(AnyValue v) {
@@ -102,15 +129,19 @@ final class OtlpAttributes {
     }
   }
 
-  static Boolean bool(AnyValue v) {
+  static boolean bool(AnyValue v) {
     if (v == null) {
-      return null;
+      return false;
     }
     return switch (v.getValueCase()) {
       case BOOL_VALUE -> v.getBoolValue();
       case STRING_VALUE -> Boolean.parseBoolean(v.getStringValue());
-      default -> null;
+      default -> false;
     };
+  }
+
+  static String nonEmpty(String v) {
+    return v == null || v.isEmpty() ? null : v;
   }
 
   static String orDefault(String v, String dflt) {
@@ -129,5 +160,36 @@ final class OtlpAttributes {
       out[2 * i + 1] = HEX[b & 0xf];
     }
     return new String(out);
+  }
+
+  /**
+   * The number after {@code "key":} in a JSON text, or NaN: for the few figures of a platform event
+   * the collector may not have copied into attributes (only called when the attribute is missing).
+   */
+  static double jsonNumber(String json, String key) {
+    if (json == null) {
+      return Double.NaN;
+    }
+    int at = json.indexOf("\"" + key + "\"");
+    if (at < 0) {
+      return Double.NaN;
+    }
+    int i = json.indexOf(':', at + key.length() + 2);
+    if (i < 0) {
+      return Double.NaN;
+    }
+    i++;
+    while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+      i++;
+    }
+    int end = i;
+    while (end < json.length() && "+-.0123456789eE".indexOf(json.charAt(end)) >= 0) {
+      end++;
+    }
+    try {
+      return end > i ? Double.parseDouble(json.substring(i, end)) : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 }

@@ -59,7 +59,8 @@ public final class HttpApi {
   private void listFindings(RoutingContext ctx) {
     JsonArray items = new JsonArray();
     for (Finding f : findings.get()) {
-      items.add(new JsonObject().put("function", f.function()).put("kind", f.kind())
+      items.add(new JsonObject().put("tenant", f.id().tenant()).put("cloud_account_id", f.id().account())
+          .put("cloud_region", f.id().region()).put("function", f.function()).put("kind", f.kind())
           .put("seen", f.seen()).put("change", f.change()));
     }
     json(ctx, 200, new JsonObject().put("findings", items));
@@ -158,6 +159,9 @@ public final class HttpApi {
     JsonObject o = new JsonObject()
         .put("seq", e.seq())
         .put("time", Instant.ofEpochMilli(i.timestampMs()).toString())
+        .put("tenant", i.id().tenant())
+        .put("cloud_account_id", i.id().account())
+        .put("cloud_region", i.id().region())
         .put("function", i.function())
         .put("invocation_id", i.invocationId())
         .put("trigger", i.trigger())

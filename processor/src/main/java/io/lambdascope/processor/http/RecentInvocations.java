@@ -43,7 +43,7 @@ public final class RecentInvocations {
   }
 
   private static String identity(DecidedInvocation i) {
-    return i.function() + '\u0000' + i.invocationId() + '\u0000' + i.deliveryId() + '\u0000' + i.timestampMs();
+    return i.id() + "\u0000" + i.invocationId() + '\u0000' + i.deliveryId() + '\u0000' + i.timestampMs();
   }
 
   /**

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lambdascope.kafka.EmbeddedKafka;
 import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.Scrape;
-import io.lambdascope.processor.metrics.StateView;
+import io.lambdascope.processor.Series;
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.metrics.StoreMetricsCollector;
 import io.lambdascope.processor.state.FunctionState;
+import io.lambdascope.processor.state.PublishedFunctions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -101,18 +102,17 @@ class DlqWatcherTest {
 
       // The metrics and the finding, as /metrics shows them.
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      FunctionState fn = FunctionState.empty().withSpanSeen(clock.millis(), 15_000, 512L << 20);
-      registry.getPrometheusRegistry().register(new StoreMetricsCollector(new StateView() {
-        @Override public void forEachSeries(BiConsumer<String, byte[]> consumer) { }
-        @Override public void forEachFunction(BiConsumer<String, FunctionState> consumer) {
-          consumer.accept("orders-fn", fn);
-        }
-      }, watcher::snapshot, clock, Duration.ofHours(1).toMillis()));
+      FunctionState fn = new FunctionState();
+      fn.spanSeen(clock.millis(), 15_000, 512L << 20);
+      FunctionId id = new FunctionId("default", "123456789012", "us-east-1", "orders-fn");
+      registry.getPrometheusRegistry().register(new StoreMetricsCollector(PublishedFunctions.of(Map.of(id, fn)),
+          watcher::snapshot, clock, Duration.ofHours(1).toMillis()));
       Map<String, Double> m = Scrape.parse(registry.scrape());
       assertEquals(2, m.get("lambdascope_dlq_messages{function=\"orders-fn\",queue=\"orders-dlq\",source_queue=\"orders\"}"));
       assertEquals(42, m.get("lambdascope_dlq_oldest_message_age_seconds{function=\"orders-fn\",queue=\"orders-dlq\",source_queue=\"orders\"}"));
       assertEquals(0, m.get("lambdascope_dlq_messages{function=\"billing-fn\",queue=\"billing-dlq\",source_queue=\"\"}"));
-      assertEquals(1, m.get("lambdascope_finding{function=\"orders-fn\",kind=\"sqs_visibility_timeout\"}"), m.toString());
+      assertEquals(1, m.get(Series.of("lambdascope_finding", "orders-fn", "kind", "sqs_visibility_timeout")),
+          m.toString());
     }
     // Observing changed nothing: the first receive still sees receive count 1.
     Message first = sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(1)

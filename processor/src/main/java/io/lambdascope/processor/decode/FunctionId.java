@@ -1,0 +1,42 @@
+package io.lambdascope.processor.decode;
+
+/**
+ * Who a function is, end to end: tenant (set by the collector from the bearer token), cloud
+ * account, region and function name. Two functions that differ in any part never share a series or a
+ * state entry. A part the telemetry did not carry is {@value #UNKNOWN}; each part is at most
+ * {@value #MAX_CHARS} characters.
+ */
+public record FunctionId(String tenant, String account, String region, String name) {
+  public static final String UNKNOWN = "unknown";
+  public static final String OTHER = "other";
+  public static final int MAX_CHARS = 128;
+
+  public FunctionId {
+    tenant = part(tenant);
+    account = part(account);
+    region = part(region);
+    name = part(name);
+  }
+
+  /** Where a function past the task's bound is counted: its tenant's {@code other}. */
+  public FunctionId folded() {
+    return new FunctionId(tenant, OTHER, OTHER, OTHER);
+  }
+
+  public boolean isFolded() {
+    return OTHER.equals(name) && OTHER.equals(account) && OTHER.equals(region);
+  }
+
+  /** A label value or identity part: at most {@value #MAX_CHARS} characters, {@value #UNKNOWN} when empty. */
+  public static String part(String value) {
+    if (value == null || value.isEmpty()) {
+      return UNKNOWN;
+    }
+    return value.length() > MAX_CHARS ? value.substring(0, MAX_CHARS) : value;
+  }
+
+  @Override
+  public String toString() {
+    return tenant + "/" + account + "/" + region + "/" + name;
+  }
+}
