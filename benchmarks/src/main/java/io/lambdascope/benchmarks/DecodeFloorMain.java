@@ -23,24 +23,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The processor's floor: a plain Kafka consumer (read_committed, as Kafka Streams reads under
- * exactly-once) that only parses the same OTLP records and counts the spans and log records in them,
- * in a JVM of its own so its CPU time can be read from /proc. Starts at the end of both topics,
- * prints {@code ready floor}; for each line {@code expect <n>} on its standard input prints {@code
- * done <n>} once it has decoded n items in all; stops when its standard input closes.
+ * exactly-once) that only parses the same OTLP records with protobuf-java and counts the spans and
+ * log records in them ({@code parse}), or only counts the records ({@code consume}), in a JVM of its
+ * own so its CPU time can be read from /proc. Starts at the end of both topics, prints {@code ready
+ * floor}; for each line {@code expect <n>} on its standard input prints {@code done <n>} once it has
+ * decoded n items (parse) or seen n records (consume) in all; stops when its standard input closes.
  *
  * <pre>
- * DecodeFloorMain &lt;bootstrap servers&gt; &lt;spans topic&gt; &lt;logs topic&gt;
+ * DecodeFloorMain parse|consume &lt;bootstrap servers&gt; &lt;spans topic&gt; &lt;logs topic&gt;
  * </pre>
  */
 public final class DecodeFloorMain {
   private DecodeFloorMain() {}
 
   public static void main(String[] args) throws Exception {
-    String spansTopic = args[1];
-    String logsTopic = args[2];
+    boolean parse = args[0].equals("parse");
+    String spansTopic = args[2];
+    String logsTopic = args[3];
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0],
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[1],
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -81,7 +83,11 @@ public final class DecodeFloorMain {
       long reported = -1;
       while (true) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          decoded += r.topic().equals(spansTopic) ? spans(r.value()) : logRecords(r.value());
+          if (!parse) {
+            decoded++;
+          } else {
+            decoded += r.topic().equals(spansTopic) ? spans(r.value()) : logRecords(r.value());
+          }
         }
         long t = target.get();
         if (decoded >= t && reported != t) {

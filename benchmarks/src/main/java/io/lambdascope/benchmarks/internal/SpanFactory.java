@@ -55,12 +55,17 @@ public final class SpanFactory {
         .build();
   }
 
+  /** One of the function's 8 execution environments (its log stream name), as a warm fleet reuses them. */
+  private String instance(String function) {
+    return "2026/01/01/[$LATEST]" + Integer.toHexString((function.hashCode() & 0xfff) * 16 + random.nextInt(8));
+  }
+
   public Resource resource(String function) {
     return Resource.newBuilder()
         .addAttributes(str("service.name", function))
         .addAttributes(str("faas.name", function))
         .addAttributes(str("faas.version", "$LATEST"))
-        .addAttributes(str("faas.instance", "2026/01/01/[$LATEST]" + Long.toHexString(random.nextLong())))
+        .addAttributes(str("faas.instance", instance(function)))
         .addAttributes(integer("faas.max_memory", 512L << 20))
         .addAttributes(str("cloud.provider", "aws"))
         .addAttributes(str("cloud.platform", "aws_lambda"))
@@ -83,7 +88,7 @@ public final class SpanFactory {
             .addAttributes(str("faas.name", function))
             .addAttributes(str("service.name", function))
             .addAttributes(str("faas.version", "$LATEST"))
-            .addAttributes(str("faas.instance", "2026/01/01/[$LATEST]" + Long.toHexString(random.nextLong())))
+            .addAttributes(str("faas.instance", instance(function)))
             .addAttributes(str("cloud.provider", "aws"))
             .addAttributes(str("cloud.platform", "aws_lambda"))
             .addAttributes(str("cloud.account.id", "123456789012"))

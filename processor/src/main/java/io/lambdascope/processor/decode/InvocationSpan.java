@@ -9,7 +9,6 @@ import java.util.List;
  * @param version the resource's {@code faas.version}
  * @param instance the resource's {@code faas.instance}: the execution environment
  * @param deliveryId trace id and span id: the agent re-exports a corrected timeout under the same one
- * @param recordTimestampMs the Kafka record's timestamp, the stream time the dedup window runs on
  * @param initType {@code lambdascope.init.type} of a cold start
  * @param duplicateKind set by the dedup step: the kind of the last of its records that repeats an
  *     earlier delivery, or null
@@ -22,7 +21,6 @@ public record InvocationSpan(
     String instance,
     String invocationId,
     String deliveryId,
-    long recordTimestampMs,
     long startEpochNanos,
     long endEpochNanos,
     String trigger,
@@ -53,7 +51,7 @@ public record InvocationSpan(
 
   @Override
   public InvocationSpan withId(FunctionId newId) {
-    return new InvocationSpan(newId, version, instance, invocationId, deliveryId, recordTimestampMs, startEpochNanos,
+    return new InvocationSpan(newId, version, instance, invocationId, deliveryId, startEpochNanos,
         endEpochNanos, trigger, coldstart, initType, outcome, provisional, errorType, errorMessage, eventSource,
         timeoutMs, initDurationMs, peakRssBytes, maxMemoryBytes, droppedSpans, droppedEvents, timeoutStack, records,
         downstreamThrottles, duplicateKind, knownDelivery);
@@ -61,7 +59,7 @@ public record InvocationSpan(
 
   /** The same span with what the dedup step found. */
   public InvocationSpan withCheck(String repeatKind, boolean known) {
-    return new InvocationSpan(id, version, instance, invocationId, deliveryId, recordTimestampMs, startEpochNanos,
+    return new InvocationSpan(id, version, instance, invocationId, deliveryId, startEpochNanos,
         endEpochNanos, trigger, coldstart, initType, outcome, provisional, errorType, errorMessage, eventSource,
         timeoutMs, initDurationMs, peakRssBytes, maxMemoryBytes, droppedSpans, droppedEvents, timeoutStack, records,
         downstreamThrottles, repeatKind, known);

@@ -1,19 +1,58 @@
 package io.lambdascope.processor.decode;
 
-import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import java.util.List;
-
-/** Reading OTLP attribute values as the decoders need them; lenient about types (JSON clients). */
+/** What the decoders make of attribute values: the function's identity, ARNs, and a few JSON figures. */
 final class OtlpAttributes {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   private OtlpAttributes() {}
 
-  /** What a resource says about the function and the environment it describes. */
-  record ResourceFacts(String tenant, String account, String region, String name, String arn, String version,
-      String instance, long maxMemory) {
+  /**
+   * What a resource says about the function and the environment it describes. Shared by the records
+   * of one resource (see {@link ResourceCache}), so the identities it makes are made once and then
+   * compared by reference.
+   */
+  static final class ResourceFacts {
+    private final String tenant;
+    private final String account;
+    private final String region;
+    private final String name;
+    private final String arn;
+    private final String version;
+    private final String instance;
+    private final long maxMemory;
+    /** The identity when the resource alone tells it (account and region, or an ARN, on the resource). */
+    private final FunctionId resourceId;
+    /** The last identity made with a span's ARN: spans of one resource carry the same one. */
+    private volatile ArnId lastArnId;
+
+    private record ArnId(String arn, FunctionId id) {}
+
+    ResourceFacts(String tenant, String account, String region, String name, String arn, String version,
+        String instance, long maxMemory) {
+      this.tenant = tenant;
+      this.account = account;
+      this.region = region;
+      this.name = name;
+      this.arn = arn;
+      this.version = version;
+      this.instance = instance;
+      this.maxMemory = maxMemory;
+      this.resourceId = (account != null && region != null) || arn != null ? make(null) : null;
+    }
+
+    String name() {
+      return name;
+    }
+
+    String version() {
+      return version;
+    }
+
+    String instance() {
+      return instance;
+    }
+
+    long maxMemory() {
+      return maxMemory;
+    }
 
     /**
      * The function's identity: the account is {@code cloud.account.id}, else the account in the ARN
@@ -21,6 +60,21 @@ final class OtlpAttributes {
      * cloud.region}, else the ARN's; the name {@code faas.name}, else {@code service.name}.
      */
     FunctionId id(String spanArn) {
+      if (resourceId != null) {
+        return resourceId;
+      }
+      ArnId last = lastArnId;
+      if (last != null && last.arn().equals(spanArn)) {
+        return last.id();
+      }
+      FunctionId id = make(spanArn);
+      if (spanArn != null) {
+        lastArnId = new ArnId(spanArn, id);
+      }
+      return id;
+    }
+
+    private FunctionId make(String spanArn) {
       String a = account;
       String r = region;
       if (a == null || r == null) {
@@ -32,35 +86,6 @@ final class OtlpAttributes {
       }
       return new FunctionId(tenant, a, r, name);
     }
-  }
-
-  static ResourceFacts resource(List<KeyValue> attributes) {
-    String tenant = null;
-    String account = null;
-    String region = null;
-    String faasName = null;
-    String serviceName = null;
-    String arn = null;
-    String version = null;
-    String instance = null;
-    long maxMemory = -1;
-    for (KeyValue kv : attributes) {
-      AnyValue v = kv.getValue();
-      switch (kv.getKey()) {
-        case "lambdascope.tenant" -> tenant = nonEmpty(string(v));
-        case "cloud.account.id" -> account = nonEmpty(string(v));
-        case "cloud.region" -> region = nonEmpty(string(v));
-        case "faas.name" -> faasName = nonEmpty(string(v));
-        case "service.name" -> serviceName = nonEmpty(string(v));
-        case "cloud.resource_id", "aws.lambda.invoked_arn" -> arn = arn == null ? nonEmpty(string(v)) : arn;
-        case "faas.version" -> version = nonEmpty(string(v));
-        case "faas.instance" -> instance = nonEmpty(string(v));
-        case "faas.max_memory" -> maxMemory = number(v);
-        default -> { }
-      }
-    }
-    return new ResourceFacts(tenant, account, region, faasName != null ? faasName : serviceName, arn, version,
-        instance, maxMemory);
   }
 
   /** The parts of a Lambda ARN ({@code arn:aws:lambda:<region>:<account>:function:<name>}), or null. */
@@ -75,75 +100,6 @@ final class OtlpAttributes {
     return parts;
   }
 
-  static String string(AnyValue v) {
-    if (v == null) {
-      return null;
-    }
-    return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-      default -> null;
-    };
-  }
-
-  /** Integers as the agent sends them; lenient about doubles and numeric strings (JSON clients). */
-  static long number(AnyValue v) {
-    if (v == null) {
-      return -1;
-    }
-    switch (v.getValueCase()) {
-      case INT_VALUE:
-        return v.getIntValue();
-      case DOUBLE_VALUE:
-        return (long) v.getDoubleValue();
-      case STRING_VALUE:
-        try {
-          return (long) Double.parseDouble(v.getStringValue());
-        } catch (NumberFormatException e) {
-          return -1;
-        }
-      default:
-        return -1;
-    }
-  }
-
-  static double decimal(AnyValue v) {
-    if (v == null) {
-      return Double.NaN;
-    }
-    switch (v.getValueCase()) {
-      case INT_VALUE:
-        return v.getIntValue();
-      case DOUBLE_VALUE:
-        return v.getDoubleValue();
-      case STRING_VALUE:
-        try {
-          return Double.parseDouble(v.getStringValue());
-        } catch (NumberFormatException e) {
-          return Double.NaN;
-        }
-      default:
-        return Double.NaN;
-    }
-  }
-
-  static boolean bool(AnyValue v) {
-    if (v == null) {
-      return false;
-    }
-    return switch (v.getValueCase()) {
-      case BOOL_VALUE -> v.getBoolValue();
-      case STRING_VALUE -> Boolean.parseBoolean(v.getStringValue());
-      default -> false;
-    };
-  }
-
-  static String nonEmpty(String v) {
-    return v == null || v.isEmpty() ? null : v;
-  }
-
   static String orDefault(String v, String dflt) {
     return v == null || v.isEmpty() ? dflt : v;
   }
@@ -152,19 +108,9 @@ final class OtlpAttributes {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
-  static String hex(ByteString bytes) {
-    char[] out = new char[bytes.size() * 2];
-    for (int i = 0; i < bytes.size(); i++) {
-      int b = bytes.byteAt(i) & 0xff;
-      out[2 * i] = HEX[b >>> 4];
-      out[2 * i + 1] = HEX[b & 0xf];
-    }
-    return new String(out);
-  }
-
   /**
    * The number after {@code "key":} in a JSON text, or NaN: for the few figures of a platform event
-   * the collector may not have copied into attributes (only called when the attribute is missing).
+   * the collector may not have copied into attributes (only read when the attribute is missing).
    */
   static double jsonNumber(String json, String key) {
     if (json == null) {
@@ -191,5 +137,23 @@ final class OtlpAttributes {
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
+  }
+
+  /** The string after {@code "key":} in a JSON text, or null (no escapes: the values asked for have none). */
+  static String jsonString(String json, String key) {
+    if (json == null) {
+      return null;
+    }
+    int at = json.indexOf("\"" + key + "\"");
+    if (at < 0) {
+      return null;
+    }
+    int colon = json.indexOf(':', at + key.length() + 2);
+    int open = colon < 0 ? -1 : json.indexOf('"', colon + 1);
+    if (open < 0 || !json.substring(colon + 1, open).isBlank()) {
+      return null;
+    }
+    int close = json.indexOf('"', open + 1);
+    return close < 0 ? null : json.substring(open + 1, close);
   }
 }

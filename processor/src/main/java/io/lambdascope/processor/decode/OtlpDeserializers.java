@@ -1,28 +1,32 @@
 package io.lambdascope.processor.decode;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * The input topics' value deserializers: OTLP protobuf requests. A value that is not one fails here,
- * in Kafka Streams' deserialization step, so its handler skips and counts it.
+ * The input topics' value deserializers: an OTLP protobuf request, read in place into the items the
+ * processor keeps. A value that is not one fails here, in Kafka Streams' deserialization step, so
+ * its handler ({@link SkipUndecodableRecords}) skips and counts it.
  */
 public final class OtlpDeserializers {
   private OtlpDeserializers() {}
 
-  public static Deserializer<ExportTraceServiceRequest> traces() {
-    return (topic, data) -> parse(data, ExportTraceServiceRequest.parser(), "ExportTraceServiceRequest");
+  /** A decoder of one request's bytes. */
+  @FunctionalInterface
+  private interface Decoder<T> {
+    List<T> decode(byte[] value) throws ProtoReader.Malformed, DecodeException;
   }
 
-  public static Deserializer<ExportLogsServiceRequest> logs() {
-    return (topic, data) -> parse(data, ExportLogsServiceRequest.parser(), "ExportLogsServiceRequest");
+  public static Deserializer<List<InvocationSpan>> spans() {
+    return (topic, data) -> decode(data, InvocationSpanDecoder::decode, "ExportTraceServiceRequest");
+  }
+
+  public static Deserializer<List<PlatformEvent>> platformEvents() {
+    return (topic, data) -> decode(data, PlatformEventDecoder::decode, "ExportLogsServiceRequest");
   }
 
   /** A tombstone (null) stays null, for the decode step to count; an empty value is refused here. */
-  private static <T> T parse(byte[] data, Parser<T> parser, String type) {
+  private static <T> List<T> decode(byte[] data, Decoder<T> decoder, String type) {
     if (data == null) {
       return null;
     }
@@ -30,9 +34,11 @@ public final class OtlpDeserializers {
       throw new UndecodableRecordException(DecodeException.EMPTY_VALUE, "record has an empty value", null);
     }
     try {
-      return parser.parseFrom(data);
-    } catch (InvalidProtocolBufferException e) {
+      return decoder.decode(data);
+    } catch (ProtoReader.Malformed e) {
       throw new UndecodableRecordException(DecodeException.INVALID_PROTOBUF, "not an " + type + ": " + e.getMessage(), e);
+    } catch (DecodeException e) {
+      throw new UndecodableRecordException(e.reason(), e.getMessage(), e);
     }
   }
 }

@@ -15,7 +15,6 @@ public record PlatformEvent(
     String instance,
     String type,
     String invocationId,
-    long recordTimestampMs,
     long timeEpochNanos,
     String status,
     String errorType,
@@ -69,7 +68,7 @@ public record PlatformEvent(
 
   @Override
   public PlatformEvent withId(FunctionId newId) {
-    return new PlatformEvent(newId, version, instance, type, invocationId, recordTimestampMs, timeEpochNanos, status,
+    return new PlatformEvent(newId, version, instance, type, invocationId, timeEpochNanos, status,
         errorType, durationMs, billedDurationMs, initDurationMs, restoreDurationMs, memorySizeMb, maxMemoryUsedMb,
         initType, phase);
   }

@@ -1,109 +1,169 @@
 package io.lambdascope.processor.decode;
 
-import static io.lambdascope.processor.decode.OtlpAttributes.decimal;
-import static io.lambdascope.processor.decode.OtlpAttributes.number;
-import static io.lambdascope.processor.decode.OtlpAttributes.string;
-
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.lambdascope.processor.decode.OtlpFields.Key;
+import io.lambdascope.processor.decode.ProtoReader.Malformed;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a request of the logs topic into {@link PlatformEvent}s (docs/telemetry.md section 2). Log
- * records that are not platform events are someone else's telemetry: skipped, not failures.
+ * Turns the value of a logs topic record, an {@code ExportLogsServiceRequest}, into
+ * {@link PlatformEvent}s (docs/telemetry.md section 2), reading the protobuf in place. Log records
+ * that are not platform events are someone else's telemetry: skipped, not failures.
  */
 public final class PlatformEventDecoder {
+  private static final int LD = ProtoReader.LENGTH_DELIMITED;
+
   private PlatformEventDecoder() {}
 
-  public static List<PlatformEvent> decode(ExportLogsServiceRequest request, long recordTimestampMs)
-      throws DecodeException {
+  /** Request: 1 resource_logs. */
+  public static List<PlatformEvent> decode(byte[] value) throws Malformed, DecodeException {
+    ProtoReader r = new ProtoReader(value);
     List<PlatformEvent> out = new ArrayList<>(1);
-    for (ResourceLogs rl : request.getResourceLogsList()) {
-      OtlpAttributes.ResourceFacts resource = OtlpAttributes.resource(rl.getResource().getAttributesList());
-      for (ScopeLogs sl : rl.getScopeLogsList()) {
-        for (LogRecord log : sl.getLogRecordsList()) {
-          PlatformEvent event = event(resource, log, recordTimestampMs);
-          if (event != null) {
-            out.add(event);
-          }
-        }
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (1 << 3 | LD)) {
+        resourceLogs(r, r.length(), out);
+      } else {
+        r.skip(tag & 7);
       }
     }
     return out;
   }
 
-  private static PlatformEvent event(OtlpAttributes.ResourceFacts resource, LogRecord log, long ts)
-      throws DecodeException {
-    String type = null;
-    String invocationId = null;
-    String status = null;
-    String errorType = null;
+  /** ResourceLogs: 1 resource, 2 scope_logs (ScopeLogs: 2 log_records). */
+  private static void resourceLogs(ProtoReader r, int length, List<PlatformEvent> out)
+      throws Malformed, DecodeException {
+    int outer = r.enter(length);
+    int start = r.pos;
+    OtlpAttributes.ResourceFacts resource = null;
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (1 << 3 | LD)) {
+        resource = OtlpRead.resource(r, r.length());
+      } else {
+        r.skip(tag & 7);
+      }
+    }
+    if (resource == null) {
+      resource = new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1);
+    }
+    r.pos = start;
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (2 << 3 | LD)) {
+        int scopeOuter = r.enter(r.length());
+        while (r.more()) {
+          int t = r.tag();
+          if (t == (2 << 3 | LD)) {
+            PlatformEvent event = logRecord(r, r.length(), resource);
+            if (event != null) {
+              out.add(event);
+            }
+          } else {
+            r.skip(t & 7);
+          }
+        }
+        r.leave(scopeOuter);
+      } else {
+        r.skip(tag & 7);
+      }
+    }
+    r.leave(outer);
+  }
+
+  /** The attributes of a log record, as they are read. */
+  private static final class Fields implements OtlpRead.Attributes {
+    String type;
+    String invocationId;
+    String status;
+    String errorType;
     double duration = Double.NaN;
     long billed = -1;
     double init = Double.NaN;
     double restore = Double.NaN;
     long memorySize = -1;
     long maxUsed = -1;
-    String initType = null;
-    String phase = null;
-    for (KeyValue kv : log.getAttributesList()) {
-      AnyValue v = kv.getValue();
-      switch (kv.getKey()) {
-        case "event.name" -> type = string(v);
-        case "faas.invocation_id" -> invocationId = string(v);
-        case "lambdascope.platform.status" -> status = string(v);
-        case "lambdascope.platform.error_type" -> errorType = string(v);
-        case "lambdascope.platform.duration_ms" -> duration = decimal(v);
-        case "lambdascope.platform.billed_duration_ms" -> billed = number(v);
-        case "lambdascope.platform.init_duration_ms" -> init = decimal(v);
-        case "lambdascope.platform.restore_duration_ms" -> restore = decimal(v);
-        case "lambdascope.platform.memory_size_mb" -> memorySize = number(v);
-        case "lambdascope.platform.max_memory_used_mb" -> maxUsed = number(v);
-        case "lambdascope.platform.init_type" -> initType = string(v);
-        case "lambdascope.platform.phase" -> phase = string(v);
+    String initType;
+    String phase;
+
+    @Override
+    public void attribute(Key k, ProtoReader r, int s, int e) throws Malformed {
+      switch (k) {
+        case EVENT_NAME -> type = OtlpFields.string(r, s, e);
+        case INVOCATION_ID -> invocationId = OtlpFields.string(r, s, e);
+        case PLATFORM_STATUS -> status = OtlpFields.string(r, s, e);
+        case PLATFORM_ERROR_TYPE -> errorType = OtlpFields.string(r, s, e);
+        case PLATFORM_DURATION -> duration = OtlpFields.decimal(r, s, e);
+        case PLATFORM_BILLED -> billed = OtlpFields.number(r, s, e);
+        case PLATFORM_INIT_DURATION -> init = OtlpFields.decimal(r, s, e);
+        case PLATFORM_RESTORE_DURATION -> restore = OtlpFields.decimal(r, s, e);
+        case PLATFORM_MEMORY_SIZE -> memorySize = OtlpFields.number(r, s, e);
+        case PLATFORM_MAX_MEMORY_USED -> maxUsed = OtlpFields.number(r, s, e);
+        case PLATFORM_INIT_TYPE -> initType = OtlpFields.string(r, s, e);
+        case PLATFORM_PHASE -> phase = OtlpFields.string(r, s, e);
         default -> { }
       }
     }
-    if (type == null || type.isEmpty()) {
-      type = log.getEventName();
+  }
+
+  /** LogRecord: 1 time, 11 observed time, 5 body, 6 attributes, 12 event_name. */
+  private static PlatformEvent logRecord(ProtoReader r, int length, OtlpAttributes.ResourceFacts resource)
+      throws Malformed, DecodeException {
+    int outer = r.enter(length);
+    Fields f = new Fields();
+    long time = 0;
+    long observed = 0;
+    int bodyStart = -1;
+    int bodyEnd = -1;
+    int nameStart = -1;
+    int nameLength = 0;
+    while (r.more()) {
+      int tag = r.tag();
+      switch (tag) {
+        case 1 << 3 | ProtoReader.FIXED64 -> time = r.fixed64();
+        case 11 << 3 | ProtoReader.FIXED64 -> observed = r.fixed64();
+        case 5 << 3 | LD -> {
+          int n = r.length();
+          bodyStart = r.pos;
+          bodyEnd = r.pos + n;
+          r.pos += n;
+        }
+        case 6 << 3 | LD -> OtlpRead.keyValue(r, r.length(), f);
+        case 12 << 3 | LD -> {
+          nameLength = r.length();
+          nameStart = r.pos;
+          r.pos += nameLength;
+        }
+        default -> r.skip(tag & 7);
+      }
+    }
+    int end = r.limit;
+    String type = f.type;
+    if ((type == null || type.isEmpty()) && nameStart >= 0) {
+      type = r.string(nameStart, nameLength);
     }
     if (type == null || !(type.startsWith("platform.") || type.startsWith("lambdascope."))) {
+      r.leave(outer);
       return null;
     }
     if (resource.name() == null) {
       throw new DecodeException(DecodeException.MISSING_FUNCTION, "platform event " + type + " has no faas.name");
     }
-    if (PlatformEvent.REPORT.equals(type) && Double.isNaN(restore) && log.getBody().hasStringValue()) {
-      // restoreDurationMs (SnapStart) may only be in the body, the event's record as JSON.
-      restore = OtlpAttributes.jsonNumber(log.getBody().getStringValue(), "restoreDurationMs");
+    // Figures the collector may have left in the body only (the event's record, as JSON).
+    if (bodyStart >= 0 && ((PlatformEvent.REPORT.equals(type) && Double.isNaN(f.restore))
+        || (type.startsWith("platform.init") && f.initType == null))) {
+      String body = OtlpFields.string(r, bodyStart, bodyEnd);
+      if (PlatformEvent.REPORT.equals(type)) {
+        f.restore = OtlpAttributes.jsonNumber(body, "restoreDurationMs");
+      } else {
+        f.initType = OtlpAttributes.jsonString(body, "initializationType");
+        f.phase = f.phase == null ? OtlpAttributes.jsonString(body, "phase") : f.phase;
+      }
     }
-    if (initType == null && (type.startsWith("platform.init")) && log.getBody().hasStringValue()) {
-      String body = log.getBody().getStringValue();
-      initType = jsonString(body, "initializationType");
-      phase = phase == null ? jsonString(body, "phase") : phase;
-    }
-    long time = log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
-    return new PlatformEvent(resource.id(null), resource.version(), resource.instance(), type, invocationId, ts, time,
-        status, errorType, duration, billed, init, restore, memorySize, maxUsed, initType, phase);
-  }
-
-  /** The string after {@code "key":} in a JSON text, or null (no escapes: the values asked for have none). */
-  private static String jsonString(String json, String key) {
-    int at = json.indexOf("\"" + key + "\"");
-    if (at < 0) {
-      return null;
-    }
-    int colon = json.indexOf(':', at + key.length() + 2);
-    int open = colon < 0 ? -1 : json.indexOf('"', colon + 1);
-    if (open < 0 || !json.substring(colon + 1, open).isBlank()) {
-      return null;
-    }
-    int close = json.indexOf('"', open + 1);
-    return close < 0 ? null : json.substring(open + 1, close);
+    r.pos = end;
+    r.leave(outer);
+    return new PlatformEvent(resource.id(null), resource.version(), resource.instance(), type, f.invocationId,
+        time != 0 ? time : observed, f.status, f.errorType, f.duration, f.billed, f.init, f.restore, f.memorySize,
+        f.maxUsed, f.initType, f.phase);
   }
 }

@@ -32,13 +32,18 @@ public final class DedupWindow {
     return window.multipliedBy(2);
   }
 
-  public static Bytes key(FunctionId id, InvocationSpan.DedupRecord r) {
-    return Bytes.wrap(Fingerprint.of(id.tenant(), id.account(), id.region(), id.name(), r.source(), r.key()));
+  /** What every key of a function starts with (made once per function by the caller). */
+  public static byte[] prefix(FunctionId id) {
+    return Fingerprint.prefix(id.tenant(), id.account(), id.region(), id.name());
+  }
+
+  public static Bytes key(byte[] prefix, InvocationSpan.DedupRecord r) {
+    return Bytes.wrap(Fingerprint.of(prefix, r.source(), r.key()));
   }
 
   /** The key under which a span without dedup records is remembered: its request id, in a source of its own. */
-  public static Bytes deliveryKey(FunctionId id, String invocationId) {
-    return Bytes.wrap(Fingerprint.of(id.tenant(), id.account(), id.region(), id.name(), "", invocationId));
+  public static Bytes deliveryKey(byte[] prefix, String invocationId) {
+    return Bytes.wrap(Fingerprint.of(prefix, "", invocationId));
   }
 
   /** The first delivery of the key within the window before {@code ts}, or 0 if none. */

@@ -8,6 +8,8 @@ import io.lambdascope.processor.state.FunctionRegistry;
 import io.lambdascope.processor.state.FunctionState;
 import io.lambdascope.processor.state.ObjectStore;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,6 +31,8 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
   private ObjectStore<FunctionId, FunctionState> functionStore;
   private FunctionRegistry functions;
   private DedupWindow keys;
+  /** Each function's key prefix, made once (the ids are the registry's own instances). */
+  private final Map<FunctionId, byte[]> prefixes = new HashMap<>();
 
   public DuplicateDetector(Duration window, Duration findingsWindow, FunctionRegistry.Settings registrySettings) {
     this.window = window;
@@ -57,8 +61,12 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
     }
     long delivery = Fingerprint.hash64(span.deliveryId());
     long ts = record.timestamp();
+    if (prefixes.size() > 100_000) {
+      prefixes.clear(); // functions come and go: never more than the registry's bound for long
+    }
+    byte[] prefix = prefixes.computeIfAbsent(span.id(), DedupWindow::prefix);
     if (span.records().isEmpty()) {
-      Bytes key = DedupWindow.deliveryKey(span.id(), span.invocationId());
+      Bytes key = DedupWindow.deliveryKey(prefix, span.invocationId());
       long first = keys.firstDelivery(key, ts);
       if (first == 0) {
         keys.remember(key, delivery, ts);
@@ -72,7 +80,7 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
     DuplicateKind last = null;
     FunctionState fs = null;
     for (InvocationSpan.DedupRecord r : span.records()) {
-      Bytes key = DedupWindow.key(span.id(), r);
+      Bytes key = DedupWindow.key(prefix, r);
       long first = keys.firstDelivery(key, ts);
       if (first == 0) {
         keys.remember(key, delivery, ts);

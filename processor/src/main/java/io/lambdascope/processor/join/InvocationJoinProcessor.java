@@ -71,18 +71,18 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
   public void process(Record<FunctionId, Telemetry> record) {
     long now = context().currentSystemTimeMs();
     if (record.value() instanceof InvocationSpan span) {
-      onSpan(span, now);
+      onSpan(span, record.timestamp(), now);
     } else if (record.value() instanceof PlatformEvent event && event.isReport()) {
       if (!event.isJoinableReport()) {
         settings.meters().decodeFailure(settings.logsTopic(), DecodeException.MISSING_INVOCATION_ID,
             "platform.report without requestId");
         return;
       }
-      onReport(event, now);
+      onReport(event, record.timestamp(), now);
     }
   }
 
-  private void onSpan(InvocationSpan span, long now) {
+  private void onSpan(InvocationSpan span, long ts, long now) {
     InvocationKey key = new InvocationKey(span.id(), span.invocationId());
     FunctionState fs = functions.peek(span.id());
     PendingInvocation p = pending.get(key);
@@ -110,8 +110,10 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
         return;
       }
       p = new PendingInvocation(now);
+      p.requestHash = hash;
     }
     p.addSpan(span);
+    p.recordAt(ts);
     decideOrWait(key, p, fs, now);
   }
 
@@ -121,7 +123,7 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
     context().forward(new Record<>(span.id(), new JoinOutput.LateSpan(span), now));
   }
 
-  private void onReport(PlatformEvent report, long now) {
+  private void onReport(PlatformEvent report, long ts, long now) {
     InvocationKey key = new InvocationKey(report.id(), report.invocationId());
     FunctionState fs = functions.peek(report.id());
     PendingInvocation p = pending.get(key);
@@ -149,10 +151,12 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
         return;
       }
       p = new PendingInvocation(now);
+      p.requestHash = hash;
     } else if (p.report != null && p.report.timeEpochNanos() == report.timeEpochNanos()) {
       return; // the same report again
     }
     p.report = report;
+    p.recordAt(ts);
     decideOrWait(key, p, fs, now);
   }
 
@@ -213,7 +217,7 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
             : report == null ? null : report.instance())
         : null;
     DecidedInvocation inv = DecidedInvocation.from(p, fs, env, reportExpected);
-    fs.decided(Fingerprint.hash64(key.requestId()),
+    fs.decided(p.requestHash != 0 ? p.requestHash : Fingerprint.hash64(key.requestId()),
         (span != null ? FunctionState.SPAN_HALF : 0) | (report != null ? FunctionState.REPORT_HALF : 0));
     long ts = p.streamTime();
     if (reportExpected) {

@@ -33,7 +33,7 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
   @Override
   public byte[] value(PendingInvocation p) {
     Bin.Writer w = new Bin.Writer(512);
-    w.u8(VERSION).var(p.firstSeenWallMs).var(p.spans.size());
+    w.u8(VERSION).var(p.firstSeenWallMs).var(p.lastRecordMs).var(p.spans.size());
     for (InvocationSpan s : p.spans) {
       writeSpan(w, s);
     }
@@ -58,6 +58,7 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
       throw new IllegalArgumentException("unknown pending invocation encoding " + version);
     }
     PendingInvocation p = new PendingInvocation(r.var());
+    p.lastRecordMs = r.var();
     int n = r.varInt();
     for (int i = 0; i < n; i++) {
       p.spans.add(readSpan(r));
@@ -77,7 +78,7 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
 
   static void writeSpan(Bin.Writer w, InvocationSpan s) {
     Codecs.write(w, s.id());
-    w.str(s.version()).str(s.instance()).str(s.invocationId()).str(s.deliveryId()).var(s.recordTimestampMs())
+    w.str(s.version()).str(s.instance()).str(s.invocationId()).str(s.deliveryId())
         .i64(s.startEpochNanos()).i64(s.endEpochNanos()).str(s.trigger()).bool(s.coldstart()).str(s.initType())
         .str(s.outcome()).bool(s.provisional()).str(s.errorType()).str(s.errorMessage()).str(s.eventSource())
         .svar(s.timeoutMs()).svar(s.initDurationMs()).svar(s.peakRssBytes()).svar(s.maxMemoryBytes())
@@ -99,7 +100,6 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
     String instance = r.str();
     String invocationId = r.str();
     String deliveryId = r.str();
-    long ts = r.var();
     long start = r.i64();
     long end = r.i64();
     String trigger = r.str();
@@ -129,21 +129,21 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
     }
     String duplicateKind = r.str();
     boolean known = r.bool();
-    return new InvocationSpan(id, version, instance, invocationId, deliveryId, ts, start, end, trigger, cold, initType,
+    return new InvocationSpan(id, version, instance, invocationId, deliveryId, start, end, trigger, cold, initType,
         outcome, provisional, errorType, errorMessage, eventSource, timeout, init, rss, maxMem, droppedSpans,
         droppedEvents, stack, List.copyOf(records), List.copyOf(throttles), duplicateKind, known);
   }
 
   static void writeEvent(Bin.Writer w, PlatformEvent e) {
     Codecs.write(w, e.id());
-    w.str(e.version()).str(e.instance()).str(e.type()).str(e.invocationId()).var(e.recordTimestampMs())
+    w.str(e.version()).str(e.instance()).str(e.type()).str(e.invocationId())
         .i64(e.timeEpochNanos()).str(e.status()).str(e.errorType()).f64(e.durationMs()).svar(e.billedDurationMs())
         .f64(e.initDurationMs()).f64(e.restoreDurationMs()).svar(e.memorySizeMb()).svar(e.maxMemoryUsedMb())
         .str(e.initType()).str(e.phase());
   }
 
   static PlatformEvent readEvent(Bin.Reader r) {
-    return new PlatformEvent(Codecs.readId(r), r.str(), r.str(), r.str(), r.str(), r.var(), r.i64(), r.str(), r.str(),
+    return new PlatformEvent(Codecs.readId(r), r.str(), r.str(), r.str(), r.str(), r.i64(), r.str(), r.str(),
         r.f64(), r.svar(), r.f64(), r.f64(), r.svar(), r.svar(), r.str(), r.str());
   }
 }

@@ -18,6 +18,8 @@ public final class PendingInvocation {
   static final int REPORT = 2;
 
   long firstSeenWallMs;
+  /** The latest Kafka record timestamp of its records. */
+  long lastRecordMs;
   final List<InvocationSpan> spans = new ArrayList<>(1);
   PlatformEvent report;
 
@@ -29,6 +31,8 @@ public final class PendingInvocation {
   /** Of a decided entry missing its span: the time of the report it was decided with. */
   long reportTimeNanos;
 
+  /** Not stored: the 64-bit hash of its request id, made once. */
+  long requestHash;
   /** Not stored: where it sits in the wait queue or the late-half queue. */
   DueQueue.Ticket waitTicket;
   DueQueue.Ticket lateTicket;
@@ -38,8 +42,10 @@ public final class PendingInvocation {
   }
 
   /** A waiting invocation with these records (for tools and tests). */
-  public static PendingInvocation waiting(long firstSeenWallMs, List<InvocationSpan> spans, PlatformEvent report) {
+  public static PendingInvocation waiting(long firstSeenWallMs, long lastRecordMs, List<InvocationSpan> spans,
+      PlatformEvent report) {
     PendingInvocation p = new PendingInvocation(firstSeenWallMs);
+    p.lastRecordMs = lastRecordMs;
     p.spans.addAll(spans);
     p.report = report;
     return p;
@@ -98,11 +104,11 @@ public final class PendingInvocation {
 
   /** The latest record time of the invocation. */
   long streamTime() {
-    long ts = 0;
-    for (InvocationSpan s : spans) {
-      ts = Math.max(ts, s.recordTimestampMs());
-    }
-    return report == null ? ts : Math.max(ts, report.recordTimestampMs());
+    return lastRecordMs;
+  }
+
+  void recordAt(long recordTimestampMs) {
+    lastRecordMs = Math.max(lastRecordMs, recordTimestampMs);
   }
 
   /** Becomes a decided entry that waits for {@code missing}: its records are dropped. */

@@ -19,8 +19,8 @@ public final class Fingerprint {
     return h[0] == 0 ? 1 : h[0];
   }
 
-  /** The 16-byte fingerprint of the parts, each followed by a NUL (so ("ab","c") differs from ("a","bc")). */
-  public static byte[] of(String... parts) {
+  /** The parts' UTF-8 bytes, each followed by a NUL (so ("ab","c") differs from ("a","bc")): a key's common start. */
+  public static byte[] prefix(String... parts) {
     int n = 0;
     byte[][] bytes = new byte[parts.length][];
     for (int i = 0; i < parts.length; i++) {
@@ -33,6 +33,24 @@ public final class Fingerprint {
       System.arraycopy(b, 0, all, at, b.length);
       at += b.length + 1;
     }
+    return all;
+  }
+
+  /** The 16-byte fingerprint of {@code prefix} followed by the parts, as {@link #prefix} lays them out. */
+  public static byte[] of(byte[] prefix, String... parts) {
+    byte[] rest = prefix(parts);
+    byte[] all = new byte[prefix.length + rest.length];
+    System.arraycopy(prefix, 0, all, 0, prefix.length);
+    System.arraycopy(rest, 0, all, prefix.length, rest.length);
+    return fingerprint(all);
+  }
+
+  /** The 16-byte fingerprint of the parts, as {@link #prefix} lays them out. */
+  public static byte[] of(String... parts) {
+    return fingerprint(prefix(parts));
+  }
+
+  private static byte[] fingerprint(byte[] all) {
     long[] h = murmur3(all);
     byte[] out = new byte[16];
     for (int i = 0; i < 8; i++) {

@@ -56,8 +56,8 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
         environments.initEvent(id, event, now);
       }
     }
-    if (!id.equals(item.id())) {
-      item = item.withId(id);
+    if (id != item.id()) {
+      item = item.withId(id); // the registry's own instance: later lookups compare by identity
     }
     context().forward(record.withKey(id).withValue(item));
   }

@@ -2,9 +2,7 @@ package io.lambdascope.processor.topology;
 
 import io.lambdascope.processor.decode.DecodeException;
 import io.lambdascope.processor.decode.DecodeProcessor;
-import io.lambdascope.processor.decode.InvocationSpanDecoder;
 import io.lambdascope.processor.decode.OtlpDeserializers;
-import io.lambdascope.processor.decode.PlatformEventDecoder;
 import io.lambdascope.processor.dedup.DedupWindow;
 import io.lambdascope.processor.dedup.DuplicateDetector;
 import io.lambdascope.processor.findings.FindingsWindowProcessor;
@@ -75,12 +73,11 @@ public final class TelemetryTopology {
         registry);
 
     Topology t = new Topology();
-    t.addSource(SPANS_SOURCE, Serdes.ByteArray().deserializer(), OtlpDeserializers.traces(), settings.spansTopic());
-    t.addSource(LOGS_SOURCE, Serdes.ByteArray().deserializer(), OtlpDeserializers.logs(), settings.logsTopic());
-    t.addProcessor(DECODE_SPANS,
-        () -> new DecodeProcessor<>(settings.spansTopic(), InvocationSpanDecoder::decode, meters), SPANS_SOURCE);
-    t.addProcessor(DECODE_LOGS,
-        () -> new DecodeProcessor<>(settings.logsTopic(), PlatformEventDecoder::decode, meters), LOGS_SOURCE);
+    t.addSource(SPANS_SOURCE, Serdes.ByteArray().deserializer(), OtlpDeserializers.spans(), settings.spansTopic());
+    t.addSource(LOGS_SOURCE, Serdes.ByteArray().deserializer(), OtlpDeserializers.platformEvents(),
+        settings.logsTopic());
+    t.addProcessor(DECODE_SPANS, () -> new DecodeProcessor(settings.spansTopic(), meters), SPANS_SOURCE);
+    t.addProcessor(DECODE_LOGS, () -> new DecodeProcessor(settings.logsTopic(), meters), LOGS_SOURCE);
     t.addProcessor(REGISTER_FUNCTIONS, () -> new FunctionRegistryProcessor(registry), DECODE_SPANS, DECODE_LOGS);
     t.addProcessor(COUNT_RECORDS, () -> new RecordMetricsProcessor(registry), REGISTER_FUNCTIONS);
     t.addProcessor(DETECT_DUPLICATES,

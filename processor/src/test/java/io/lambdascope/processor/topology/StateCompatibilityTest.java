@@ -107,21 +107,21 @@ class StateCompatibilityTest {
 
   @Test
   void pendingInvocationsReadAndWriteTheseBytes() {
-    InvocationSpan span = new InvocationSpan(ID, "$LATEST", "env-1", "req-1", "0a0b:0c0d", 1000L, 2000L, 3000L, "http",
+    InvocationSpan span = new InvocationSpan(ID, "$LATEST", "env-1", "req-1", "0a0b:0c0d", 2000L, 3000L, "http",
         true, "on-demand", "timeout", true, "java.lang.Error", "boom", "sqs", 30000L, 120L, 1048576L, 536870912L, 2L, 1L,
         "at X.y(X.java:1)", List.of(new InvocationSpan.DedupRecord("sqs", "m-1", "m-1", 2L)),
         List.of(new InvocationSpan.DownstreamThrottle("DynamoDb", "PutItem")), "redelivery", false);
-    PlatformEvent report = new PlatformEvent(ID, "$LATEST", "env-1", "platform.report", "req-1", 1001L, 4000L, "error",
+    PlatformEvent report = new PlatformEvent(ID, "$LATEST", "env-1", "platform.report", "req-1", 4000L, "error",
         "Runtime.ExitError", 250.5, 251L, Double.NaN, Double.NaN, 512L, 300L, null, null);
-    String written = "018827010561636d650d3132333435363738393031320a65752d776573742d31076f726465727308244c415445535406"
-        + "656e762d31067265712d310a306130623a30633064e80700000000000007d00000000000000bb80568747470010a6f6e"
+    String written = "018827e907010561636d650d3132333435363738393031320a65752d776573742d31076f726465727308244c41544553"
+        + "5406656e762d31067265712d310a306130623a3063306400000000000007d00000000000000bb80568747470010a6f6e"
         + "2d64656d616e640874696d656f757401106a6176612e6c616e672e4572726f7205626f6f6d04737173e0d403f0018080"
         + "80018080808004040211617420582e7928582e6a6176613a31290104737173046d2d31046d2d3104010944796e616d6f"
         + "4462085075744974656d0b726564656c697665727900010561636d650d3132333435363738393031320a65752d776573"
-        + "742d31076f726465727308244c415445535406656e762d3110706c6174666f726d2e7265706f7274067265712d31e907"
-        + "0000000000000fa0066572726f721252756e74696d652e457869744572726f72406f500000000000f6037ff800000000"
-        + "00007ff80000000000008008d8040000000000000000000000000000";
-    assertEquals(written, HEX.formatHex(JoinCodec.INSTANCE.value(PendingInvocation.waiting(5000L, List.of(span), report))));
+        + "742d31076f726465727308244c415445535406656e762d3110706c6174666f726d2e7265706f7274067265712d310000"
+        + "000000000fa0066572726f721252756e74696d652e457869744572726f72406f500000000000f6037ff8000000000000"
+        + "7ff80000000000008008d8040000000000000000000000000000";
+    assertEquals(written, HEX.formatHex(JoinCodec.INSTANCE.value(PendingInvocation.waiting(5000L, 1001L, List.of(span), report))));
     byte[] value = HEX.parseHex(written);
     PendingInvocation read = JoinCodec.INSTANCE.value(value);
     assertEquals(List.of(span), read.spans());
