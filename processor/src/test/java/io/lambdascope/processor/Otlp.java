@@ -87,6 +87,7 @@ public final class Otlp {
     long dropped;
     long droppedEvents;
     boolean arn = true;
+    String customArn;
     String timeoutStack;
     final List<Span.Event> events = new ArrayList<>();
 
@@ -107,6 +108,7 @@ public final class Otlp {
     public SpanBuilder dropped(long n) { dropped = n; return this; }
     public SpanBuilder droppedEvents(long n) { droppedEvents = n; return this; }
     public SpanBuilder noArn() { arn = false; return this; }
+    public SpanBuilder arn(String a) { customArn = a; return this; }
     public SpanBuilder who(Identity w) { who = w; return this; }
     public SpanBuilder sameSpanAs(SpanBuilder other) { traceLow = other.traceLow; spanId = other.spanId; return this; }
 
@@ -143,7 +145,8 @@ public final class Otlp {
           .addAttributes(num("lambdascope.memory.heap_used_bytes", peakRss / 2))
           .addAllEvents(events);
       if (arn) {
-        s.addAttributes(str("cloud.resource_id", who.arn())).addAttributes(str("aws.lambda.invoked_arn", who.arn()));
+        String a = customArn != null ? customArn : who.arn();
+        s.addAttributes(str("cloud.resource_id", a)).addAttributes(str("aws.lambda.invoked_arn", a));
       }
       if (provisional) {
         s.addAttributes(bool("lambdascope.timeout.provisional", true));

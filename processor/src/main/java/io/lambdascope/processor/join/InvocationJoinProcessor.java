@@ -105,7 +105,8 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
       }
       long hash = Fingerprint.hash64(span.invocationId());
       if (fs != null && fs.decidedHalves(hash) == FunctionState.REPORT_HALF) {
-        functions.touch(span.id(), now).addHalf(hash, FunctionState.SPAN_HALF);
+        // Decided from its report alone moments ago, before the function was known to have an agent.
+        functions.touch(span.id(), now).addHalf(hash, FunctionState.SPAN_HALF, 0);
         context().forward(new Record<>(span.id(), new JoinOutput.LateSpan(span), now));
         return;
       }
@@ -119,7 +120,8 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
 
   private void lateSpan(InvocationKey key, PendingInvocation p, InvocationSpan span, long now) {
     pending.remove(key, p);
-    functions.touch(span.id(), now).addHalf(Fingerprint.hash64(span.invocationId()), FunctionState.SPAN_HALF);
+    functions.touch(span.id(), now).addHalf(Fingerprint.hash64(span.invocationId()),
+        FunctionState.SPAN_HALF | FunctionState.LATE_CLOSED, 0);
     context().forward(new Record<>(span.id(), new JoinOutput.LateSpan(span), now));
   }
 
@@ -141,10 +143,17 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
     }
     if (p == null) {
       long hash = Fingerprint.hash64(report.invocationId());
-      if (fs != null && fs.decidedHalves(hash) == FunctionState.SPAN_HALF) {
-        // Decided from its span alone when the function was not known to send reports: the figures
-        // only the report knows are still missing; the others were counted from the span.
-        functions.touch(report.id(), now).addHalf(hash, FunctionState.REPORT_HALF);
+      int halves = fs == null ? 0 : fs.decidedHalves(hash);
+      if ((halves & FunctionState.REPORT_HALF) != 0 && fs.decidedReportTime(hash) == report.timeEpochNanos()) {
+        return; // the report it was decided or joined with, again
+      }
+      if ((halves & (FunctionState.REPORT_HALF | FunctionState.SPAN_HALF)) == FunctionState.SPAN_HALF) {
+        if ((halves & FunctionState.LATE_CLOSED) != 0) {
+          return; // its late window is over: counted from its span
+        }
+        // Decided from its span alone moments ago, when the function was not known to send reports:
+        // the figures only the report knows are still missing; the others were counted from the span.
+        functions.touch(report.id(), now).addHalf(hash, FunctionState.REPORT_HALF, report.timeEpochNanos());
         ReportFigures figures = DecidedInvocation.lateFigures(
             new Deferred(false, null, Double.NaN, -1, -1, report.instance()), report, null).reportOnly();
         context().forward(new Record<>(report.id(), new JoinOutput.LateFigures(report.id(), figures), now));
@@ -167,7 +176,8 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
         ? DecidedInvocation.lateFigures(new Deferred(false, null, Double.NaN, -1, -1, null), report, env).reportOnly()
         : DecidedInvocation.lateFigures(p.deferred, report, env);
     pending.remove(key, p);
-    functions.touch(report.id(), now).addHalf(Fingerprint.hash64(report.invocationId()), FunctionState.REPORT_HALF);
+    functions.touch(report.id(), now).addHalf(Fingerprint.hash64(report.invocationId()),
+        FunctionState.REPORT_HALF | FunctionState.LATE_CLOSED, report.timeEpochNanos());
     context().forward(new Record<>(report.id(), new JoinOutput.LateFigures(report.id(), figures), now));
   }
 
@@ -197,6 +207,11 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
   /** The late half did not come in time: a span-only decision's figures are the span's after all. */
   private void endLateWindow(InvocationKey key, PendingInvocation p, long now) {
     pending.remove(key, p);
+    FunctionState fs = functions.peek(key.id());
+    if (fs != null) {
+      fs.addHalf(Fingerprint.hash64(key.requestId()), FunctionState.LATE_CLOSED, 0);
+      functions.changed(key.id());
+    }
     if (p.missingHalf == PendingInvocation.REPORT && p.deferred != null) {
       Environments.State env = environments.get(key.id(), p.deferred.instance());
       ReportFigures figures = DecidedInvocation.spanFigures(p.deferred, env);
@@ -218,7 +233,8 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
         : null;
     DecidedInvocation inv = DecidedInvocation.from(p, fs, env, reportExpected);
     fs.decided(p.requestHash != 0 ? p.requestHash : Fingerprint.hash64(key.requestId()),
-        (span != null ? FunctionState.SPAN_HALF : 0) | (report != null ? FunctionState.REPORT_HALF : 0));
+        (span != null ? FunctionState.SPAN_HALF : 0) | (report != null ? FunctionState.REPORT_HALF : 0),
+        report == null ? 0 : report.timeEpochNanos());
     long ts = p.streamTime();
     if (reportExpected) {
       p.decidedMissing(PendingInvocation.REPORT, now, inv.deferred(span));

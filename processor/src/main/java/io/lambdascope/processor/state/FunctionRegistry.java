@@ -97,6 +97,11 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
     return fs;
   }
 
+  /** The function's state was changed in place without it being seen (a punctuation): write it at the next commit. */
+  public void changed(FunctionId id) {
+    store.changed(id);
+  }
+
   /** The state of a function, or null if the task does not know it (no change, no write). */
   public FunctionState peek(FunctionId id) {
     return store.get(id);

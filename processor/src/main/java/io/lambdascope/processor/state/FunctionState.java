@@ -47,6 +47,8 @@ public final class FunctionState {
   static final int RECENT = 16;
   public static final int SPAN_HALF = 1;
   public static final int REPORT_HALF = 2;
+  /** Its late half came, or its late window ended: nothing more joins it. */
+  public static final int LATE_CLOSED = 4;
 
   private static final int VERSION_BYTE = 1;
 
@@ -70,6 +72,7 @@ public final class FunctionState {
 
   private final long[] recentIds = new long[RECENT];
   private final byte[] recentHalves = new byte[RECENT];
+  private final long[] recentReportTimes = new long[RECENT];
   private int recentNext;
 
   // Series.
@@ -172,30 +175,48 @@ public final class FunctionState {
 
   // ---- the invocations decided last
 
-  /** Remembers that an invocation (by request id hash) was decided with these halves ({@link #SPAN_HALF}, {@link #REPORT_HALF}). */
-  public void decided(long requestIdHash, int halves) {
+  /**
+   * Remembers that an invocation (by request id hash) was decided with these halves ({@link
+   * #SPAN_HALF}, {@link #REPORT_HALF}) and, with a report, the report's time.
+   */
+  public void decided(long requestIdHash, int halves, long reportTimeNanos) {
     recentIds[recentNext] = requestIdHash;
     recentHalves[recentNext] = (byte) halves;
+    recentReportTimes[recentNext] = reportTimeNanos;
     recentNext = (recentNext + 1) % RECENT;
   }
 
-  /** The halves an invocation was decided with, if it is among the last decided; 0 if not. */
+  /** What an invocation was decided with (and {@link #LATE_CLOSED}), if it is among the last decided; 0 if not. */
   public int decidedHalves(long requestIdHash) {
-    for (int i = 0; i < RECENT; i++) {
-      if (recentHalves[i] != 0 && recentIds[i] == requestIdHash) {
-        return recentHalves[i];
-      }
-    }
-    return 0;
+    int i = recent(requestIdHash);
+    return i < 0 ? 0 : recentHalves[i];
   }
 
-  /** The other half arrived: the invocation is complete, a third record would be a repeat. */
-  public void addHalf(long requestIdHash, int half) {
-    for (int i = 0; i < RECENT; i++) {
-      if (recentHalves[i] != 0 && recentIds[i] == requestIdHash) {
-        recentHalves[i] |= (byte) half;
+  /** The time of the report an invocation among the last decided was decided or joined with; 0 if none. */
+  public long decidedReportTime(long requestIdHash) {
+    int i = recent(requestIdHash);
+    return i < 0 ? 0 : recentReportTimes[i];
+  }
+
+  /** Adds to what an invocation among the last decided has: its other half (with the report's time), or {@link #LATE_CLOSED}. */
+  public void addHalf(long requestIdHash, int bits, long reportTimeNanos) {
+    int i = recent(requestIdHash);
+    if (i >= 0) {
+      recentHalves[i] |= (byte) bits;
+      if ((bits & REPORT_HALF) != 0) {
+        recentReportTimes[i] = reportTimeNanos;
       }
     }
+  }
+
+  private int recent(long requestIdHash) {
+    for (int k = 1; k <= RECENT; k++) {
+      int i = Math.floorMod(recentNext - k, RECENT); // the newest first: a retry's decision wins
+      if (recentHalves[i] != 0 && recentIds[i] == requestIdHash) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- findings window
@@ -423,6 +444,7 @@ public final class FunctionState {
     }
     System.arraycopy(f.recentIds, 0, recentIds, 0, RECENT);
     System.arraycopy(f.recentHalves, 0, recentHalves, 0, RECENT);
+    System.arraycopy(f.recentReportTimes, 0, recentReportTimes, 0, RECENT);
     recentNext = f.recentNext;
     System.arraycopy(f.invocations, 0, invocations, 0, invocations.length);
     triggersSeen = f.triggersSeen;
@@ -520,7 +542,7 @@ public final class FunctionState {
     for (int i = 0; i < RECENT; i++) {
       w.u8(recentHalves[i]);
       if (recentHalves[i] != 0) {
-        w.i64(recentIds[i]);
+        w.i64(recentIds[i]).var(recentReportTimes[i]);
       }
     }
     w.var(invocations.length);
@@ -588,9 +610,11 @@ public final class FunctionState {
     for (int i = 0; i < recent; i++) {
       int halves = r.u8();
       long id = halves == 0 ? 0 : r.i64();
+      long reportTime = halves == 0 ? 0 : r.var();
       if (i < RECENT) {
         f.recentIds[i] = id;
         f.recentHalves[i] = (byte) halves;
+        f.recentReportTimes[i] = reportTime;
       }
     }
     f.recentNext = next % RECENT;
