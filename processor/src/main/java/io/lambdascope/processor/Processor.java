@@ -68,10 +68,12 @@ public final class Processor implements AutoCloseable {
   private final HttpServer server;
   private final DlqWatcher dlqWatcher;
   private final PrometheusMeterRegistry registry;
+  private final RestoreLog restores;
   private boolean closed;
 
   private Processor(KafkaStreams streams, Vertx vertx, HttpServer server, DlqWatcher dlqWatcher,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, RestoreLog restores) {
+    this.restores = restores;
     this.streams = streams;
     this.vertx = vertx;
     this.server = server;
@@ -103,6 +105,8 @@ public final class Processor implements AutoCloseable {
         TelemetryTopology.build(settings, new TelemetryTopology.Outputs(pipeline, recent, publication, published)),
         properties, new PublishingClientSupplier(publication));
     streams.setUncaughtExceptionHandler(replaceAFewTimes());
+    RestoreLog restores = new RestoreLog();
+    streams.setGlobalStateRestoreListener(restores);
     pipeline.bindConsumerLag(streams, List.of(config.spansTopic(), config.logsTopic()));
 
     DlqWatcher watcher = null;
@@ -123,7 +127,7 @@ public final class Processor implements AutoCloseable {
       HttpServer server = api.listen(vertx, config.metricsHost(), config.metricsPort());
       streams.start();
       log.info("processor listening on http://{}:{}", config.metricsHost(), server.actualPort());
-      return new Processor(streams, vertx, server, watcher, registry);
+      return new Processor(streams, vertx, server, watcher, registry, restores);
     } catch (Exception e) {
       if (watcher != null) {
         watcher.close();
@@ -139,6 +143,16 @@ public final class Processor implements AutoCloseable {
   /** The bound HTTP port (useful with LAMBDASCOPE_METRICS_PORT=0). */
   public int httpPort() {
     return server.actualPort();
+  }
+
+  /** State records restored from changelogs since the start (after a clean restart: only what the last run left uncommitted). */
+  long restoredRecords() {
+    return restores.restored();
+  }
+
+  /** The names of the stream threads now running (a replaced thread gets a new name). */
+  List<String> streamThreadNames() {
+    return streams.metadataForLocalThreads().stream().map(t -> t.threadName()).sorted().toList();
   }
 
   /** Whether the streams application is RUNNING (what /health/ready answers). */
@@ -191,6 +205,7 @@ public final class Processor implements AutoCloseable {
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(config.standbyReplicas()));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUndecodableRecords.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedRecords.class.getName());
+    p.put("processing.exception.handler.global.enabled", "true");
     if (config.topicReplication() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplication()));
     }
@@ -281,6 +296,34 @@ public final class Processor implements AutoCloseable {
         }
         Thread.sleep(100);
       }
+    }
+  }
+
+  /** Logs each store partition's restoration, and counts what was restored. */
+  private static final class RestoreLog implements org.apache.kafka.streams.processor.StateRestoreListener {
+    private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<org.apache.kafka.common.TopicPartition, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+    long restored() {
+      return restored.get();
+    }
+
+    @Override
+    public void onRestoreStart(org.apache.kafka.common.TopicPartition partition, String store, long start, long end) {
+      started.put(partition, System.nanoTime());
+    }
+
+    @Override
+    public void onBatchRestored(org.apache.kafka.common.TopicPartition partition, String store, long batchEnd,
+        long count) {
+      restored.addAndGet(count);
+    }
+
+    @Override
+    public void onRestoreEnd(org.apache.kafka.common.TopicPartition partition, String store, long total) {
+      Long t0 = started.remove(partition);
+      log.info("restored {} records of {} ({}) in {} ms", total, store, partition,
+          t0 == null ? 0 : (System.nanoTime() - t0) / 1_000_000);
     }
   }
 

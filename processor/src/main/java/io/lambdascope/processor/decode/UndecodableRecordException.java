@@ -18,4 +18,10 @@ public final class UndecodableRecordException extends SerializationException {
   public String reason() {
     return reason;
   }
+
+  /** Skipped records are expected; Kafka Streams logs each one, so without a stack of its own. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
 }
