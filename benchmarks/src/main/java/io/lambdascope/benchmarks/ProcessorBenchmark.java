@@ -96,7 +96,7 @@ final class ProcessorBenchmark implements Benchmark {
   public String run(RunContext context) throws Exception {
     int invocations = context.pick(20_000, 100_000);
     int rounds = context.pick(1, 3);
-    int warmup = context.pick(5_000, 20_000);
+    int warmup = context.pick(5_000, 50_000);
     int probes = context.pick(8, 40);
     double steadyRate = 100;
     SpanFactory factory = new SpanFactory(11);
@@ -127,8 +127,13 @@ final class ProcessorBenchmark implements Benchmark {
         double idlePerSecond = (processor.cpuSeconds() - idleCpu0) / 3.0;
 
         List<Round> measured = new ArrayList<>();
+        // -Dbench.processor.workload=SPAN_ONLY (through BENCH_HARNESS_OPTS) measures one workload, e.g. to profile it.
+        String only = System.getProperty("bench.processor.workload");
         for (int r = 0; r < rounds; r++) {
           for (Workload w : Workload.values()) {
+            if (only != null && !only.equals(w.name())) {
+              continue;
+            }
             Round round = m.measure(w, invocations);
             measured.add(round);
             context.progress("processor: %s, %d invocations: processor %.0f/CPU s (%.1f CPU s), floor %.0f/CPU s, "

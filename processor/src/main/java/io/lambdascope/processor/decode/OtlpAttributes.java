@@ -84,8 +84,20 @@ final class OtlpAttributes {
           r = r == null ? arnParts[3] : r;
         }
       }
-      return new FunctionId(tenant, a, r, name);
+      return intern(new FunctionId(tenant, a, r, name));
     }
+  }
+
+  /** One instance per identity, across the environments of a function: what the registry keeps, compared by reference. */
+  private static final java.util.concurrent.ConcurrentHashMap<FunctionId, FunctionId> IDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static FunctionId intern(FunctionId id) {
+    if (IDS.size() > 100_000) {
+      IDS.clear(); // bounded: identities are made once per resource seen, so this only costs some sharing
+    }
+    FunctionId known = IDS.putIfAbsent(id, id);
+    return known == null ? id : known;
   }
 
   /** The parts of a Lambda ARN ({@code arn:aws:lambda:<region>:<account>:function:<name>}), or null. */

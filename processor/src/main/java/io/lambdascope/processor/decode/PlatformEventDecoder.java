@@ -2,7 +2,9 @@ package io.lambdascope.processor.decode;
 
 import io.lambdascope.processor.decode.OtlpFields.Key;
 import io.lambdascope.processor.decode.ProtoReader.Malformed;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +15,20 @@ import java.util.List;
 public final class PlatformEventDecoder {
   private static final int LD = ProtoReader.LENGTH_DELIMITED;
 
+  private static final byte[] RESTORE_DURATION = "restoreDurationMs".getBytes(StandardCharsets.US_ASCII);
+
   private PlatformEventDecoder() {}
+
+  /** Whether buf[start, end) holds the bytes of {@code needle}. */
+  static boolean contains(byte[] buf, int start, int end, byte[] needle) {
+    byte first = needle[0];
+    for (int i = start; i <= end - needle.length; i++) {
+      if (buf[i] == first && Arrays.equals(buf, i, i + needle.length, needle, 0, needle.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Request: 1 resource_logs. */
   public static List<PlatformEvent> decode(byte[] value) throws Malformed, DecodeException {
@@ -149,8 +164,10 @@ public final class PlatformEventDecoder {
     if (resource.name() == null) {
       throw new DecodeException(DecodeException.MISSING_FUNCTION, "platform event " + type + " has no faas.name");
     }
-    // Figures the collector may have left in the body only (the event's record, as JSON).
-    if (bodyStart >= 0 && ((PlatformEvent.REPORT.equals(type) && Double.isNaN(f.restore))
+    // Figures the collector may have left in the body only (the event's record, as JSON): a report's
+    // restore duration (only SnapStart reports have one, so the bytes are looked at first).
+    if (bodyStart >= 0 && ((PlatformEvent.REPORT.equals(type) && Double.isNaN(f.restore)
+        && contains(r.buf, bodyStart, bodyEnd, RESTORE_DURATION))
         || (type.startsWith("platform.init") && f.initType == null))) {
       String body = OtlpFields.string(r, bodyStart, bodyEnd);
       if (PlatformEvent.REPORT.equals(type)) {
