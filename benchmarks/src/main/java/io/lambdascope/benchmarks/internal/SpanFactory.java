@@ -78,9 +78,10 @@ public final class SpanFactory {
   }
 
   /**
-   * The {@code platform.report} of invocation {@code requestId}, as the collector writes the Telemetry
-   * API event relayed by the agent's extension (docs/telemetry.md section 2): one log record on
-   * otlp_logs, with the environment's resource.
+   * The platform events of invocation {@code requestId} as the collector writes the Telemetry API
+   * batch the agent's extension relays (docs/telemetry.md section 2): {@code platform.start}, {@code
+   * platform.runtimeDone} and {@code platform.report}, three log records of one resource in one
+   * record on otlp_logs.
    */
   public ExportLogsServiceRequest report(String function, String requestId, long endEpochNanos, double durationMs) {
     Resource resource =
@@ -112,6 +113,26 @@ public final class SpanFactory {
             .addAttributes(integer("lambdascope.platform.memory_size_mb", 512))
             .addAttributes(integer("lambdascope.platform.max_memory_used_mb", 90 + random.nextInt(40)))
             .build();
+    long startNanos = endEpochNanos - (long) (durationMs * 1_000_000);
+    LogRecord start =
+        LogRecord.newBuilder()
+            .setTimeUnixNano(startNanos)
+            .setEventName("platform.start")
+            .setBody(AnyValue.newBuilder().setStringValue("{\"requestId\":\"" + requestId + "\",\"version\":\"$LATEST\"}"))
+            .addAttributes(str("event.name", "platform.start"))
+            .addAttributes(str("faas.invocation_id", requestId))
+            .build();
+    LogRecord runtimeDone =
+        LogRecord.newBuilder()
+            .setTimeUnixNano(endEpochNanos)
+            .setEventName("platform.runtimeDone")
+            .setBody(AnyValue.newBuilder().setStringValue("{\"requestId\":\"" + requestId + "\",\"status\":\"success\","
+                + "\"metrics\":{\"durationMs\":" + durationMs + "}}"))
+            .addAttributes(str("event.name", "platform.runtimeDone"))
+            .addAttributes(str("faas.invocation_id", requestId))
+            .addAttributes(str("lambdascope.platform.status", "success"))
+            .addAttributes(dbl("lambdascope.platform.duration_ms", durationMs))
+            .build();
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(
             ResourceLogs.newBuilder()
@@ -119,6 +140,8 @@ public final class SpanFactory {
                 .addScopeLogs(
                     ScopeLogs.newBuilder()
                         .setScope(InstrumentationScope.newBuilder().setName("io.lambdascope.collector.platform"))
+                        .addLogRecords(start)
+                        .addLogRecords(runtimeDone)
                         .addLogRecords(record)))
         .build();
   }

@@ -56,6 +56,15 @@ public record PlatformEvent(
     return (INIT_RUNTIME_DONE.equals(type) || INIT_REPORT.equals(type)) && status != null && !"success".equals(status);
   }
 
+  /**
+   * Whether anything after the function registry uses it: reports, throttles, failed inits,
+   * uninstrumented environments. The others (platform.start, platform.runtimeDone, initStart, ...)
+   * only make the function and its environment known.
+   */
+  public boolean usedDownstream() {
+    return isReport() || isThrottle() || isFailedInit() || isUninstrumented();
+  }
+
   /** A report the join can use: it names the invocation it reports on. */
   public boolean isJoinableReport() {
     return isReport() && invocationId != null && !invocationId.isEmpty();

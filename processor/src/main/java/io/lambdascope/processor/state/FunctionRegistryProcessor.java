@@ -14,7 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * Admits each record's function into the registry (past the task's bound it is counted as its
  * tenant's {@code other}), records what the record says about the function (an agent span, a
  * joinable platform report) and about its environment (init events), and hands the record on
- * under the admitted function. Its punctuator forgets functions and environments whose time is up.
+ * under the admitted function, unless it is a platform event nothing further uses (such as
+ * platform.start or platform.runtimeDone). Its punctuator forgets functions and environments whose
+ * time is up.
  */
 public final class FunctionRegistryProcessor extends ContextualProcessor<FunctionId, Telemetry, FunctionId, Telemetry> {
   private final FunctionRegistry.Settings settings;
@@ -54,6 +56,9 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
         fs.reportSeen(now, event.memorySizeBytes());
       } else if (event.isInitEvent()) {
         environments.initEvent(id, event, now);
+      }
+      if (!event.usedDownstream()) {
+        return;
       }
     }
     if (id != item.id()) {
