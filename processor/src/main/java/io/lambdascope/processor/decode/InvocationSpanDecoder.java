@@ -19,60 +19,9 @@ public final class InvocationSpanDecoder {
 
   private InvocationSpanDecoder() {}
 
-  /** Request: 1 resource_spans. */
+  /** The invocation spans of an {@code ExportTraceServiceRequest}. */
   public static List<InvocationSpan> decode(byte[] value) throws Malformed, DecodeException {
-    ProtoReader r = new ProtoReader(value);
-    List<InvocationSpan> out = new ArrayList<>(1);
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (1 << 3 | LD)) {
-        resourceSpans(r, r.length(), out);
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    return out;
-  }
-
-  /** ResourceSpans: 1 resource, 2 scope_spans (the resource is read first, wherever it is). */
-  private static void resourceSpans(ProtoReader r, int length, List<InvocationSpan> out)
-      throws Malformed, DecodeException {
-    int outer = r.enter(length);
-    int start = r.pos;
-    OtlpAttributes.ResourceFacts resource = null;
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (1 << 3 | LD)) {
-        resource = OtlpRead.resource(r, r.length());
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    if (resource == null) {
-      resource = new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1);
-    }
-    r.pos = start;
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (2 << 3 | LD)) {
-        int scopeOuter = r.enter(r.length());
-        while (r.more()) {
-          int t = r.tag();
-          if (t == (2 << 3 | LD)) { // ScopeSpans: 2 spans
-            InvocationSpan span = span(r, r.length(), resource);
-            if (span != null) {
-              out.add(span);
-            }
-          } else {
-            r.skip(t & 7);
-          }
-        }
-        r.leave(scopeOuter);
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    r.leave(outer);
+    return OtlpRead.request(value, InvocationSpanDecoder::span);
   }
 
   /** The attributes of a span, as they are read. */

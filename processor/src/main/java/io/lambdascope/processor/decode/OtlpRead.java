@@ -2,6 +2,8 @@ package io.lambdascope.processor.decode;
 
 import io.lambdascope.processor.decode.OtlpFields.Key;
 import io.lambdascope.processor.decode.ProtoReader.Malformed;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The parts of OTLP messages both decoders read in place: attributes (repeated {@code KeyValue}) and
@@ -9,6 +11,70 @@ import io.lambdascope.processor.decode.ProtoReader.Malformed;
  */
 final class OtlpRead {
   private OtlpRead() {}
+
+  /** Reads one item (a span, a log record) of length {@code length} at the cursor; null if it is not one of ours. */
+  interface ItemReader<T> {
+    T item(ProtoReader r, int length, OtlpAttributes.ResourceFacts resource) throws Malformed, DecodeException;
+  }
+
+  /**
+   * Walks an OTLP export request: 1 resource_spans / resource_logs, each 1 resource and 2
+   * scope_spans / scope_logs, each 2 spans / log_records, handed to {@code items} with their
+   * resource (read first, wherever it is in the message).
+   */
+  static <T> List<T> request(byte[] value, ItemReader<T> items) throws Malformed, DecodeException {
+    ProtoReader r = new ProtoReader(value);
+    List<T> out = new ArrayList<>(1);
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        resourceItems(r, r.length(), items, out);
+      } else {
+        r.skip(tag & 7);
+      }
+    }
+    return out;
+  }
+
+  private static <T> void resourceItems(ProtoReader r, int length, ItemReader<T> items, List<T> out)
+      throws Malformed, DecodeException {
+    int outer = r.enter(length);
+    int start = r.pos;
+    OtlpAttributes.ResourceFacts resource = NO_RESOURCE;
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        resource = resource(r, r.length());
+      } else {
+        r.skip(tag & 7);
+      }
+    }
+    r.pos = start;
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (2 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        int scopeOuter = r.enter(r.length());
+        while (r.more()) {
+          int t = r.tag();
+          if (t == (2 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+            T item = items.item(r, r.length(), resource);
+            if (item != null) {
+              out.add(item);
+            }
+          } else {
+            r.skip(t & 7);
+          }
+        }
+        r.leave(scopeOuter);
+      } else {
+        r.skip(tag & 7);
+      }
+    }
+    r.leave(outer);
+  }
+
+  private static final OtlpAttributes.ResourceFacts NO_RESOURCE =
+      new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1);
 
   /** Receives each attribute of interest: its key and where its {@code AnyValue} is. */
   interface Attributes {

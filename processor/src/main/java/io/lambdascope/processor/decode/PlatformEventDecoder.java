@@ -3,7 +3,6 @@ package io.lambdascope.processor.decode;
 import io.lambdascope.processor.decode.OtlpFields.Key;
 import io.lambdascope.processor.decode.ProtoReader.Malformed;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,60 +29,9 @@ public final class PlatformEventDecoder {
     return false;
   }
 
-  /** Request: 1 resource_logs. */
+  /** The platform events of an {@code ExportLogsServiceRequest}. */
   public static List<PlatformEvent> decode(byte[] value) throws Malformed, DecodeException {
-    ProtoReader r = new ProtoReader(value);
-    List<PlatformEvent> out = new ArrayList<>(1);
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (1 << 3 | LD)) {
-        resourceLogs(r, r.length(), out);
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    return out;
-  }
-
-  /** ResourceLogs: 1 resource, 2 scope_logs (ScopeLogs: 2 log_records). */
-  private static void resourceLogs(ProtoReader r, int length, List<PlatformEvent> out)
-      throws Malformed, DecodeException {
-    int outer = r.enter(length);
-    int start = r.pos;
-    OtlpAttributes.ResourceFacts resource = null;
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (1 << 3 | LD)) {
-        resource = OtlpRead.resource(r, r.length());
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    if (resource == null) {
-      resource = new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1);
-    }
-    r.pos = start;
-    while (r.more()) {
-      int tag = r.tag();
-      if (tag == (2 << 3 | LD)) {
-        int scopeOuter = r.enter(r.length());
-        while (r.more()) {
-          int t = r.tag();
-          if (t == (2 << 3 | LD)) {
-            PlatformEvent event = logRecord(r, r.length(), resource);
-            if (event != null) {
-              out.add(event);
-            }
-          } else {
-            r.skip(t & 7);
-          }
-        }
-        r.leave(scopeOuter);
-      } else {
-        r.skip(tag & 7);
-      }
-    }
-    r.leave(outer);
+    return OtlpRead.request(value, PlatformEventDecoder::logRecord);
   }
 
   /** The attributes of a log record, as they are read. */

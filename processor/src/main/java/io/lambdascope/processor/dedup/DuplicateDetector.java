@@ -6,7 +6,7 @@ import io.lambdascope.processor.decode.Telemetry;
 import io.lambdascope.processor.state.Fingerprint;
 import io.lambdascope.processor.state.FunctionRegistry;
 import io.lambdascope.processor.state.FunctionState;
-import io.lambdascope.processor.state.ObjectStore;
+import io.lambdascope.processor.state.TaskState;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
   private final Duration window;
   private final Duration findingsWindow;
   private final FunctionRegistry.Settings registrySettings;
-  private ObjectStore<FunctionId, FunctionState> functionStore;
+  private TaskState state;
   private FunctionRegistry functions;
   private DedupWindow keys;
   /** Each function's key prefix, made once (the ids are the registry's own instances). */
@@ -43,14 +43,14 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
   @Override
   public void init(ProcessorContext<FunctionId, Telemetry> context) {
     super.init(context);
-    functionStore = context.getStateStore(FunctionRegistry.STORE_NAME);
-    functions = FunctionRegistry.attach(functionStore, registrySettings);
+    state = TaskState.functions(context, registrySettings);
+    functions = state.functions();
     keys = new DedupWindow(context.getStateStore(DedupWindow.STORE_NAME), window);
   }
 
   @Override
   public void close() {
-    functionStore.detach();
+    state.detach();
   }
 
   @Override

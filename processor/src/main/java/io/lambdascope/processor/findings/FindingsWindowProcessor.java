@@ -6,7 +6,7 @@ import io.lambdascope.processor.join.JoinOutput;
 import io.lambdascope.processor.join.ReportFigures;
 import io.lambdascope.processor.state.FunctionRegistry;
 import io.lambdascope.processor.state.FunctionState;
-import io.lambdascope.processor.state.ObjectStore;
+import io.lambdascope.processor.state.TaskState;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -20,7 +20,7 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class FindingsWindowProcessor extends ContextualProcessor<FunctionId, JoinOutput, FunctionId, JoinOutput> {
   private final long windowMs;
   private final FunctionRegistry.Settings settings;
-  private ObjectStore<FunctionId, FunctionState> functionStore;
+  private TaskState state;
   private FunctionRegistry functions;
 
   public FindingsWindowProcessor(Duration window, FunctionRegistry.Settings settings) {
@@ -31,13 +31,13 @@ public final class FindingsWindowProcessor extends ContextualProcessor<FunctionI
   @Override
   public void init(ProcessorContext<FunctionId, JoinOutput> context) {
     super.init(context);
-    functionStore = context.getStateStore(FunctionRegistry.STORE_NAME);
-    functions = FunctionRegistry.attach(functionStore, settings);
+    state = TaskState.functions(context, settings);
+    functions = state.functions();
   }
 
   @Override
   public void close() {
-    functionStore.detach();
+    state.detach();
   }
 
   @Override

@@ -57,12 +57,6 @@ public record DecidedInvocation(
     return figures == null ? -1 : figures.memoryBytes();
   }
 
-  public DecidedInvocation withDuplicateKind(String kind) {
-    return new DecidedInvocation(id, version, instance, invocationId, deliveryId, timestampMs, trigger, outcome,
-        coldstart, initType, durationSeconds, errorType, errorMessage, timeoutStack, dedupKeys, timeoutMs, basis, kind,
-        figures);
-  }
-
   /**
    * Decides outcome, duration and the rest from what arrived. {@code env} is the invocation's
    * environment (for a cold start's init type and duration), null if unknown. With {@code

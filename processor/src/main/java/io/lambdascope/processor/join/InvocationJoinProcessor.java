@@ -11,6 +11,7 @@ import io.lambdascope.processor.state.Fingerprint;
 import io.lambdascope.processor.state.FunctionRegistry;
 import io.lambdascope.processor.state.FunctionState;
 import io.lambdascope.processor.state.ObjectStore;
+import io.lambdascope.processor.state.TaskState;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -35,8 +36,7 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
       Duration punctuateEvery, InputMeters meters, FunctionRegistry.Settings registry) {}
 
   private final Settings settings;
-  private ObjectStore<FunctionId, FunctionState> functionStore;
-  private ObjectStore<Environments.Key, Environments.State> environmentStore;
+  private TaskState state;
   private ObjectStore<InvocationKey, PendingInvocation> invocationStore;
   private FunctionRegistry functions;
   private Environments environments;
@@ -50,11 +50,10 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
   @Override
   public void init(ProcessorContext<FunctionId, JoinOutput> context) {
     super.init(context);
-    functionStore = context.getStateStore(FunctionRegistry.STORE_NAME);
-    environmentStore = context.getStateStore(Environments.STORE_NAME);
+    state = TaskState.functionsAndEnvironments(context, settings.registry());
+    functions = state.functions();
+    environments = state.environments();
     invocationStore = context.getStateStore(PendingInvocations.STORE_NAME);
-    functions = FunctionRegistry.attach(functionStore, settings.registry());
-    environments = Environments.attach(environmentStore);
     waits = new WaitPolicy(settings.reportWait(), settings.timeoutGrace(), context.currentSystemTimeMs());
     pending = PendingInvocations.attach(invocationStore, waits, settings.lateWindow());
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -62,8 +61,7 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
 
   @Override
   public void close() {
-    functionStore.detach();
-    environmentStore.detach();
+    state.detach();
     invocationStore.detach();
   }
 

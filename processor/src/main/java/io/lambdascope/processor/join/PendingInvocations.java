@@ -111,11 +111,4 @@ public final class PendingInvocations {
     return due;
   }
 
-  int waitingCount() {
-    return waiting.size();
-  }
-
-  int lateCount() {
-    return lateCount;
-  }
 }

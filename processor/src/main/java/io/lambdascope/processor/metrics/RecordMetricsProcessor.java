@@ -7,7 +7,7 @@ import io.lambdascope.processor.decode.Telemetry;
 import io.lambdascope.processor.state.Environments;
 import io.lambdascope.processor.state.FunctionRegistry;
 import io.lambdascope.processor.state.FunctionState;
-import io.lambdascope.processor.state.ObjectStore;
+import io.lambdascope.processor.state.TaskState;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,8 +20,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class RecordMetricsProcessor extends ContextualProcessor<FunctionId, Telemetry, FunctionId, Telemetry> {
   private final FunctionRegistry.Settings settings;
-  private ObjectStore<FunctionId, FunctionState> functionStore;
-  private ObjectStore<Environments.Key, Environments.State> environmentStore;
+  private TaskState state;
   private FunctionRegistry functions;
   private Environments environments;
 
@@ -32,16 +31,14 @@ public final class RecordMetricsProcessor extends ContextualProcessor<FunctionId
   @Override
   public void init(ProcessorContext<FunctionId, Telemetry> context) {
     super.init(context);
-    functionStore = context.getStateStore(FunctionRegistry.STORE_NAME);
-    environmentStore = context.getStateStore(Environments.STORE_NAME);
-    functions = FunctionRegistry.attach(functionStore, settings);
-    environments = Environments.attach(environmentStore);
+    state = TaskState.functionsAndEnvironments(context, settings);
+    functions = state.functions();
+    environments = state.environments();
   }
 
   @Override
   public void close() {
-    functionStore.detach();
-    environmentStore.detach();
+    state.detach();
   }
 
   @Override

@@ -52,8 +52,4 @@ public final class DueQueue<K> {
     }
     return out;
   }
-
-  public int size() {
-    return queue.size();
-  }
 }

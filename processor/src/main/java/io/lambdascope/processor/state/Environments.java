@@ -137,10 +137,6 @@ public final class Environments {
     return true;
   }
 
-  public int size() {
-    return store.size();
-  }
-
   public static final ObjectStore.Codec<Key, State> CODEC = new ObjectStore.Codec<>() {
     @Override
     public byte[] key(Key key) {

@@ -45,11 +45,6 @@ public final class Fingerprint {
     return fingerprint(all);
   }
 
-  /** The 16-byte fingerprint of the parts, as {@link #prefix} lays them out. */
-  public static byte[] of(String... parts) {
-    return fingerprint(prefix(parts));
-  }
-
   private static byte[] fingerprint(byte[] all) {
     long[] h = murmur3(all);
     byte[] out = new byte[16];

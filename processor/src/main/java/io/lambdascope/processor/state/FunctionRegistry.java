@@ -136,10 +136,6 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
     });
   }
 
-  public int size() {
-    return store.size();
-  }
-
   @Override
   public void flushed(FunctionId key, FunctionState value) {
     unpublished.put(key, value == null ? null : value.copy());

@@ -20,8 +20,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class FunctionRegistryProcessor extends ContextualProcessor<FunctionId, Telemetry, FunctionId, Telemetry> {
   private final FunctionRegistry.Settings settings;
-  private ObjectStore<FunctionId, FunctionState> functionStore;
-  private ObjectStore<Environments.Key, Environments.State> environmentStore;
+  private TaskState state;
   private FunctionRegistry functions;
   private Environments environments;
 
@@ -32,10 +31,9 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
   @Override
   public void init(ProcessorContext<FunctionId, Telemetry> context) {
     super.init(context);
-    functionStore = context.getStateStore(FunctionRegistry.STORE_NAME);
-    environmentStore = context.getStateStore(Environments.STORE_NAME);
-    functions = FunctionRegistry.attach(functionStore, settings);
-    environments = Environments.attach(environmentStore);
+    state = TaskState.functionsAndEnvironments(context, settings);
+    functions = state.functions();
+    environments = state.environments();
     long every = Math.max(1_000, Math.min(60_000, settings.ttl().toMillis() / 4));
     context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, now -> {
       functions.expireDue(now);
@@ -69,7 +67,6 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
 
   @Override
   public void close() {
-    functionStore.detach();
-    environmentStore.detach();
+    state.detach();
   }
 }

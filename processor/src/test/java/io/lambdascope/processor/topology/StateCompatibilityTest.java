@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lambdascope.processor.decode.FunctionId;
+import io.lambdascope.processor.dedup.DedupWindow;
 import io.lambdascope.processor.decode.InvocationSpan;
 import io.lambdascope.processor.decode.PlatformEvent;
 import io.lambdascope.processor.http.RecentInvocations;
@@ -109,7 +110,8 @@ class StateCompatibilityTest {
   @Test
   void pendingInvocationsReadAndWriteTheseBytes() {
     InvocationSpan span = new InvocationSpan(ID, "$LATEST", "env-1", "req-1", "0a0b:0c0d", 2000L, 3000L, "http",
-        true, "on-demand", "timeout", true, "java.lang.Error", "boom", "sqs", 30000L, 120L, 1048576L, 536870912L, 2L, 1L,
+        true, "on-demand", "timeout", true, "java.lang.Error", "boom", "sqs", 30000L, 120L, 1048576L, 536870912L, 2L,
+        1L,
         "at X.y(X.java:1)", List.of(new InvocationSpan.DedupRecord("sqs", "m-1", "m-1", 2L)),
         List.of(new InvocationSpan.DownstreamThrottle("DynamoDb", "PutItem")), "redelivery", false);
     PlatformEvent report = new PlatformEvent(ID, "$LATEST", "env-1", "platform.report", "req-1", 4000L, "error",
@@ -122,14 +124,23 @@ class StateCompatibilityTest {
         + "742d31076f726465727308244c415445535406656e762d3110706c6174666f726d2e7265706f7274067265712d310000"
         + "000000000fa0066572726f721252756e74696d652e457869744572726f72406f500000000000f6037ff8000000000000"
         + "7ff80000000000008008d8040000000000000000000000000000";
-    assertEquals(written, HEX.formatHex(JoinCodec.INSTANCE.value(PendingInvocation.waiting(5000L, 1001L, List.of(span), report))));
+    PendingInvocation waiting = PendingInvocation.waiting(5000L, 1001L, List.of(span), report);
+    assertEquals(written, HEX.formatHex(JoinCodec.INSTANCE.value(waiting)));
     byte[] value = HEX.parseHex(written);
     PendingInvocation read = JoinCodec.INSTANCE.value(value);
     assertEquals(List.of(span), read.spans());
     assertEquals(report, read.report());
     assertArrayEquals(value, JoinCodec.INSTANCE.value(read));
     byte[] key = JoinCodec.INSTANCE.key(new InvocationKey(ID, "req-1"));
-    assertEquals("0561636d650d3132333435363738393031320a65752d776573742d31076f7264657273067265712d31", HEX.formatHex(key));
+    assertEquals("0561636d650d3132333435363738393031320a65752d776573742d31076f7264657273067265712d31",
+        HEX.formatHex(key));
+  }
+
+  @Test
+  void dedupKeysAreTheseFingerprints() {
+    // MurmurHash3 x64 128 of the parts, each followed by NUL: a later version must make the same keys.
+    byte[] key = DedupWindow.key(DedupWindow.prefix(ID), new InvocationSpan.DedupRecord("sqs", "m-1", null, 1)).get();
+    assertEquals("c2ddc01c4fd653bd6777e8b0218a6e8b", HEX.formatHex(key));
   }
 
   @Test
