@@ -61,12 +61,12 @@ class ExactlyOnceRestartTest {
     CounterWatch watch = new CounterWatch(List.of(watched::get));
     AtomicInteger sent = new AtomicInteger();
     produce(sent, 0, INVOCATIONS / 4);
-    Scrape.await(Duration.ofSeconds(90), "first processor counting", () -> invocations(firstPort) >= INVOCATIONS / 4);
+    Scrape.await(Duration.ofSeconds(90), "first processor counting", () -> Scrape.invocations(firstPort) >= INVOCATIONS / 4);
     CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(sent, INVOCATIONS / 4, INVOCATIONS));
 
     // Kill while the producer is still writing and the processor is between commits.
     Scrape.await(Duration.ofSeconds(60), "first processor counting the second part",
-        () -> invocations(firstPort) >= INVOCATIONS / 4 + 300);
+        () -> Scrape.invocations(firstPort) >= INVOCATIONS / 4 + 300);
     first.kill();
     assertTrue(sent.get() < INVOCATIONS, "the kill must happen mid-stream; sent " + sent.get());
     int scrapesBeforeKill = watch.scrapes();
@@ -76,7 +76,7 @@ class ExactlyOnceRestartTest {
     watched.set(secondPort);
     producing.get(120, TimeUnit.SECONDS);
     Scrape.awaitMetrics(secondPort, Duration.ofSeconds(120), "all invocations after the restart",
-        m -> sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, Series.of("faas_throttles_total", "alpha")) >= 100);
+        m -> Scrape.sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, Series.of("faas_throttles_total", "alpha")) >= 100);
     awaitAllCommitted();
     watch.close();
     assertTrue(scrapesBeforeKill >= 10 && watch.scrapes() > scrapesBeforeKill + 10,
@@ -84,11 +84,11 @@ class ExactlyOnceRestartTest {
     assertEquals(List.of(), watch.steppedBack(), "no counter shown may ever show less");
 
     Map<String, Double> m = Scrape.metrics(secondPort);
-    assertEquals(INVOCATIONS, sum(m, "faas_invocations_total{"), "invocations: none lost, none twice");
-    assertEquals(INVOCATIONS / 10, sum(m, "faas_invocations_total{") - sum(m, "outcome=\"success\""), "errors");
-    assertEquals(INVOCATIONS / 10, sum(m, "faas_errors_total{"));
-    assertEquals(INVOCATIONS / 20, sum(m, "lambdascope_duplicates_total{"), "only the real redeliveries");
-    assertEquals(INVOCATIONS, sum(m, "faas_invoke_duration_seconds_count{"));
+    assertEquals(INVOCATIONS, Scrape.sum(m, "faas_invocations_total{"), "invocations: none lost, none twice");
+    assertEquals(INVOCATIONS / 10, Scrape.sum(m, "faas_invocations_total{") - Scrape.sum(m, "outcome=\"success\""), "errors");
+    assertEquals(INVOCATIONS / 10, Scrape.sum(m, "faas_errors_total{"));
+    assertEquals(INVOCATIONS / 20, Scrape.sum(m, "lambdascope_duplicates_total{"), "only the real redeliveries");
+    assertEquals(INVOCATIONS, Scrape.sum(m, "faas_invoke_duration_seconds_count{"));
     assertEquals(100, Scrape.value(m, Series.of("faas_throttles_total", "alpha")));
   }
 
@@ -131,20 +131,6 @@ class ExactlyOnceRestartTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static double invocations(int port) {
-    try {
-      return sum(Scrape.metrics(port), "faas_invocations_total{");
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
-  static double sum(Map<String, Double> metrics, String contains) {
-    return metrics.entrySet().stream().filter(e -> e.getKey().contains(contains))
-        .filter(e -> !contains.startsWith("outcome") || e.getKey().startsWith("faas_invocations_total{"))
-        .mapToDouble(Map.Entry::getValue).sum();
   }
 
   /** Every input partition's committed offset reached its end: nothing left to replay. */

@@ -55,7 +55,7 @@ class RestartTest {
     processor = start();
     produce(0, 100);
     Scrape.awaitMetrics(processor.httpPort(), Duration.ofSeconds(90), "the first 100",
-        m -> ExactlyOnceRestartTest.sum(m, "faas_invocations_total{") == 100);
+        m -> Scrape.sum(m, "faas_invocations_total{") == 100);
     long closing = System.nanoTime();
     processor.close();
     double closeSeconds = (System.nanoTime() - closing) / 1e9;
@@ -66,12 +66,12 @@ class RestartTest {
     processor = start();
     produce(100, 120);
     Scrape.awaitMetrics(processor.httpPort(), Duration.ofSeconds(40), "counting again after the restart",
-        m -> ExactlyOnceRestartTest.sum(m, "faas_invocations_total{") == 120);
+        m -> Scrape.sum(m, "faas_invocations_total{") == 120);
     double restartSeconds = (System.nanoTime() - restarting) / 1e9;
     System.out.printf("restart: counting again %.1f s after the start%n", restartSeconds);
     assertTrue(restartSeconds < 30, "a restart that waits out the old member's session takes 45 s; took " + restartSeconds);
     assertEquals(0, processor.restoredRecords(), "the stores held everything the changelogs did: nothing to restore");
     Map<String, Double> m = Scrape.metrics(processor.httpPort());
-    assertEquals(0, ExactlyOnceRestartTest.sum(m, "lambdascope_duplicates_total{"), "the dedup window kept whole");
+    assertEquals(0, Scrape.sum(m, "lambdascope_duplicates_total{"), "the dedup window kept whole");
   }
 }
