@@ -23,6 +23,18 @@ public record FunctionId(String tenant, String account, String region, String na
     return new FunctionId(tenant, OTHER, OTHER, OTHER);
   }
 
+  /** Whether the account or the region was not told (the name and tenant always are). */
+  public boolean hasUnknownPart() {
+    return UNKNOWN.equals(account) || UNKNOWN.equals(region);
+  }
+
+  /** Whether {@code known} could be this function: equal where this one is told, anything where it is not. */
+  public boolean couldBe(FunctionId known) {
+    return tenant.equals(known.tenant) && name.equals(known.name)
+        && (UNKNOWN.equals(account) || account.equals(known.account))
+        && (UNKNOWN.equals(region) || region.equals(known.region));
+  }
+
   public boolean isFolded() {
     return OTHER.equals(name) && OTHER.equals(account) && OTHER.equals(region);
   }

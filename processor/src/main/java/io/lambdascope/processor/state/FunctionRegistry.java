@@ -3,7 +3,9 @@ package io.lambdascope.processor.state;
 import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InputMeters;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +30,10 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
   private final PublishedFunctions.View view;
   private Map<FunctionId, FunctionState> unpublished = new HashMap<>();
   private int admitted;
+  /** The functions by tenant and name, to place records that do not tell their account or region. */
+  private final Map<List<String>, List<FunctionId>> byName = new HashMap<>();
+  /** Where records of an identity with an unknown part go, as last resolved (cleared when functions come or go). */
+  private final Map<FunctionId, FunctionId> resolved = new HashMap<>();
 
   private FunctionRegistry(ObjectStore<FunctionId, FunctionState> store, Settings settings) {
     this.store = store;
@@ -37,6 +43,7 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
     Map<FunctionId, FunctionState> loaded = new HashMap<>();
     store.forEach((id, fs) -> {
       fs.indexedBucket = bySeen.file(id, TimeIndex.NONE, fs.lastSeenMs());
+      byName.computeIfAbsent(List.of(id.tenant(), id.name()), k -> new ArrayList<>(1)).add(id);
       if (!id.isFolded()) {
         admitted++;
       }
@@ -58,6 +65,9 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
    * tenant's {@code other} (counted in {@code lambdascope_processor_folded_total{kind="function"}}).
    */
   public FunctionId admit(FunctionId id, long nowMs) {
+    if (id.hasUnknownPart()) {
+      id = resolve(id);
+    }
     FunctionId known = store.key(id);
     if (known != null) {
       return known; // the store's own instance: later lookups compare by identity
@@ -82,6 +92,36 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
     fs.seen(nowMs);
     fs.indexedBucket = bySeen.file(id, TimeIndex.NONE, nowMs);
     store.put(id, fs);
+    byName.computeIfAbsent(List.of(id.tenant(), id.name()), k -> new ArrayList<>(1)).add(id);
+    resolved.clear();
+  }
+
+  /**
+   * A record that does not tell its account or region (a platform event relayed without them, a span
+   * without an ARN) belongs to the one function of its tenant and name this task knows with them,
+   * when there is exactly one: so its span and its report meet. With none or several, it is counted
+   * as it is, with {@code unknown} parts.
+   */
+  private FunctionId resolve(FunctionId id) {
+    FunctionId r = resolved.get(id);
+    if (r == null) {
+      r = id;
+      FunctionId match = null;
+      for (FunctionId candidate : byName.getOrDefault(List.of(id.tenant(), id.name()), List.of())) {
+        if (!candidate.hasUnknownPart() && id.couldBe(candidate)) {
+          if (match != null) {
+            match = null; // two could be it: it stays unknown
+            break;
+          }
+          match = candidate;
+        }
+      }
+      if (match != null) {
+        r = match;
+      }
+      resolved.put(id, r);
+    }
+    return r;
   }
 
   /** The state of an admitted function, seen now: to be changed in place by the caller. */
@@ -132,6 +172,11 @@ public final class FunctionRegistry implements ObjectStore.FlushListener<Functio
       if (!id.isFolded()) {
         admitted--;
       }
+      List<FunctionId> same = byName.get(List.of(id.tenant(), id.name()));
+      if (same != null && same.remove(id) && same.isEmpty()) {
+        byName.remove(List.of(id.tenant(), id.name()));
+      }
+      resolved.clear();
       return true;
     });
   }

@@ -50,6 +50,27 @@ class IdentityTest {
   }
 
   @Test
+  void aRecordWithoutAccountOrRegionJoinsTheOneFunctionItCouldBe() {
+    Otlp.Identity bare = Otlp.Identity.of("f").account("").region("");
+    h.span("f", Otlp.span("f", "r0").request());
+    h.log("f", Otlp.report(bare, "r0").billed(30).request());
+    h.span("f", Otlp.span("f", "r1").trigger("http").request());
+    h.log("f", Otlp.report(bare, "r1").status("error").errorType("Runtime.ExitError").request());
+    Map<String, Double> m = h.metrics();
+    assertEquals(1, m.get(Series.invocations("f", "other", "success")));
+    assertEquals(1, m.get(Series.invocations("f", "http", "error")), "its span and report met");
+    assertEquals(0.030 + 0.010, m.get(Series.of("lambdascope_billed_duration_seconds_total", "f")), 1e-9, "r0 and r1");
+    assertEquals(Set.of(new FunctionId(Otlp.TENANT, Otlp.ACCOUNT, Otlp.REGION, "f")), h.functions().keySet());
+
+    // Two regions of g: a report that could be either is counted as it is.
+    h.span("g", Otlp.span(Otlp.Identity.of("g"), "a").request());
+    h.span("g", Otlp.span(Otlp.Identity.of("g").region("eu-west-1"), "b").request());
+    h.log("g", Otlp.report(Otlp.Identity.of("g").account("").region(""), "c").request());
+    Otlp.Identity unknown = new Otlp.Identity("default", "unknown", "unknown", "g", null, null);
+    assertEquals(1, h.metrics().get(Series.of("faas_invocations_total", unknown, "trigger", "other", "outcome", "success")));
+  }
+
+  @Test
   void theAccountAndRegionAreUnknownWhenNothingSaysThem() {
     Otlp.Identity noRegion = Otlp.Identity.of("bare").region("");
     h.span("bare", Otlp.span(noRegion, "b1").noArn().request());
