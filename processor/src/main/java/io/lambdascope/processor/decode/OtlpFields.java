@@ -77,33 +77,49 @@ final class OtlpFields {
   }
 
   private static final Key[][] KEYS_BY_LENGTH = byLength(Key.values(), k -> k.utf8, Key[]::new, Key[][]::new);
+  private static final byte[][][] KEY_BYTES_BY_LENGTH = bytes(KEYS_BY_LENGTH, k -> k.utf8);
   private static final Event[][] EVENTS_BY_LENGTH =
       byLength(Event.values(), e -> e.utf8, Event[]::new, Event[][]::new);
+  private static final byte[][][] EVENT_BYTES_BY_LENGTH = bytes(EVENTS_BY_LENGTH, e -> e.utf8);
 
   /** The key whose UTF-8 bytes are buf[start, start + length), or null. */
   static Key key(byte[] buf, int start, int length) {
-    return find(KEYS_BY_LENGTH, k -> k.utf8, buf, start, length);
+    int i = find(KEY_BYTES_BY_LENGTH, buf, start, length);
+    return i < 0 ? null : KEYS_BY_LENGTH[length][i];
   }
 
   static Event event(byte[] buf, int start, int length) {
-    return find(EVENTS_BY_LENGTH, e -> e.utf8, buf, start, length);
+    int i = find(EVENT_BYTES_BY_LENGTH, buf, start, length);
+    return i < 0 ? null : EVENTS_BY_LENGTH[length][i];
   }
 
-  private static <T> T find(T[][] byLength, java.util.function.Function<T, byte[]> bytes, byte[] buf, int start,
-      int length) {
-    if (length >= byLength.length) {
-      return null;
+  /** The index among the candidates of this length whose bytes match, or -1; the last byte is compared first. */
+  private static int find(byte[][][] byLength, byte[] buf, int start, int length) {
+    if (length == 0 || length >= byLength.length || byLength[length] == null) {
+      return -1;
     }
-    T[] candidates = byLength[length];
-    if (candidates == null) {
-      return null;
-    }
-    for (T c : candidates) {
-      if (Arrays.equals(bytes.apply(c), 0, length, buf, start, start + length)) {
-        return c;
+    byte[][] candidates = byLength[length];
+    byte last = buf[start + length - 1];
+    for (int i = 0; i < candidates.length; i++) {
+      byte[] c = candidates[i];
+      if (c[length - 1] == last && Arrays.equals(c, 0, length, buf, start, start + length)) {
+        return i;
       }
     }
-    return null;
+    return -1;
+  }
+
+  private static <T> byte[][][] bytes(T[][] byLength, java.util.function.Function<T, byte[]> bytes) {
+    byte[][][] out = new byte[byLength.length][][];
+    for (int n = 0; n < byLength.length; n++) {
+      if (byLength[n] != null) {
+        out[n] = new byte[byLength[n].length][];
+        for (int i = 0; i < byLength[n].length; i++) {
+          out[n][i] = bytes.apply(byLength[n][i]);
+        }
+      }
+    }
+    return out;
   }
 
   private static <T> T[][] byLength(T[] all, java.util.function.Function<T, byte[]> bytes,

@@ -29,17 +29,20 @@ final class ResourceCache {
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  /** A hash of the bytes, eight at a time (a match is confirmed by comparing them all). */
+  /** A hash of the bytes, sixteen at a time in two lanes (a match is confirmed by comparing them all). */
   private static int slot(byte[] buf, int start, int length) {
-    long h = length;
+    long h1 = length;
+    long h2 = 0x9E3779B97F4A7C15L;
     int i = start;
     int end = start + length;
-    for (; i + 8 <= end; i += 8) {
-      h = (h ^ (long) LONGS.get(buf, i)) * 0x9E3779B97F4A7C15L;
+    for (; i + 16 <= end; i += 16) {
+      h1 = (h1 ^ (long) LONGS.get(buf, i)) * 0x9E3779B97F4A7C15L;
+      h2 = (h2 ^ (long) LONGS.get(buf, i + 8)) * 0xC2B2AE3D27D4EB4FL;
     }
     for (; i < end; i++) {
-      h = (h ^ buf[i]) * 0x9E3779B97F4A7C15L;
+      h1 = (h1 ^ buf[i]) * 0x9E3779B97F4A7C15L;
     }
+    long h = h1 ^ Long.rotateLeft(h2, 31);
     return (int) (h ^ (h >>> 32)) & (SLOTS - 1);
   }
 }
