@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * exactly-once) that only parses the same OTLP records with protobuf-java and counts the spans and
  * log records in them ({@code parse}), or only counts the records ({@code consume}), in a JVM of its
  * own so its CPU time can be read from /proc. Starts at the end of both topics, prints {@code ready
- * floor}; for each line {@code expect <n>} on its standard input prints {@code done <n>} once it has
- * decoded n items (parse) or seen n records (consume) in all; stops when its standard input closes.
+ * floor}; for each line {@code expect <n>} on its standard input reads on until it has decoded n
+ * items (parse) or seen n records (consume) in all, prints {@code done <n>}, and reads nothing more
+ * until the next; stops when its standard input closes.
  *
  * <pre>
  * DecodeFloorMain parse|consume &lt;bootstrap servers&gt; &lt;spans topic&gt; &lt;logs topic&gt;
@@ -82,6 +83,10 @@ public final class DecodeFloorMain {
       long decoded = 0;
       long reported = -1;
       while (true) {
+        if (decoded >= target.get() || target.get() == Long.MAX_VALUE) {
+          Thread.sleep(5); // nothing asked for: read nothing, so a measurement of another JVM runs alone
+          continue;
+        }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (!parse) {
             decoded++;
