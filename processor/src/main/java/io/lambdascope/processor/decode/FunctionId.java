@@ -47,6 +47,18 @@ public record FunctionId(String tenant, String account, String region, String na
     return value.length() > MAX_CHARS ? value.substring(0, MAX_CHARS) : value;
   }
 
+  /** Identities are mostly the one instance the decoder interned per resource: that is checked first. */
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof FunctionId f && name.equals(f.name) && tenant.equals(f.tenant)
+        && account.equals(f.account) && region.equals(f.region);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((tenant.hashCode() * 31 + account.hashCode()) * 31 + region.hashCode()) * 31 + name.hashCode();
+  }
+
   @Override
   public String toString() {
     return tenant + "/" + account + "/" + region + "/" + name;
