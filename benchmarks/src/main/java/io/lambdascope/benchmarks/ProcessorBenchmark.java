@@ -148,7 +148,7 @@ final class ProcessorBenchmark implements Benchmark {
             - idlePerSecond * (System.nanoTime() - scrapeT0) / 1e9) / scrapes;
 
         List<Round> measured = new ArrayList<>();
-        // -Dbench.processor.workload=SPAN_ONLY (through BENCH_HARNESS_OPTS) measures one workload, e.g. to profile it.
+        // -Dbench.processor.workload=SPANS_ONLY (through BENCH_HARNESS_OPTS) measures one workload, e.g. to profile it.
         String only = System.getProperty("bench.processor.workload");
         for (int r = 0; r < rounds; r++) {
           for (Workload w : Workload.values()) {
