@@ -4,6 +4,7 @@ import io.lambdascope.benchmarks.internal.ChildJvm;
 import io.lambdascope.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,13 @@ final class ServiceJvms {
     env.put("LAMBDASCOPE_STATE_DIR", state.toString());
     env.put("LAMBDASCOPE_APPLICATION_ID", "bench-" + state.getFileName());
     env.putAll(extra);
-    List<String> cmd =
-        List.of(
-            context.workspace().javaBin().toString(),
-            HEAP,
-            "-cp",
-            context.workspace().harnessClasspath(),
-            ServiceMain.class.getName(),
-            parts);
+    List<String> cmd = new ArrayList<>(List.of(context.workspace().javaBin().toString(), HEAP));
+    // Extra flags for the service JVM, e.g. a JFR recording when looking for where its CPU goes.
+    String flags = System.getenv("BENCH_SERVICE_OPTS");
+    if (flags != null && !flags.isBlank()) {
+      cmd.addAll(List.of(flags.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", context.workspace().harnessClasspath(), ServiceMain.class.getName(), parts));
     Path log = Files.createTempFile(work, "service-" + parts.replace(',', '-'), ".log");
     return ChildJvm.start(cmd, env, work, log, 120);
   }

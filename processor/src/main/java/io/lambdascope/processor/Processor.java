@@ -2,15 +2,24 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.processor.decode.InputMetersConfig;
+import io.lambdascope.processor.decode.SkipFailedRecords;
+import io.lambdascope.processor.decode.SkipUndecodableRecords;
+import io.lambdascope.processor.dedup.DedupWindow;
 import io.lambdascope.processor.dlq.DlqMetrics;
 import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.dlq.TaskOwnership;
 import io.lambdascope.processor.http.HttpApi;
 import io.lambdascope.processor.http.RecentInvocations;
 import io.lambdascope.processor.metrics.PipelineMetrics;
+import io.lambdascope.processor.join.PendingInvocations;
 import io.lambdascope.processor.metrics.StoreMetricsCollector;
-import io.lambdascope.processor.metrics.StreamsStateView;
 import io.lambdascope.processor.state.BoundedRocksDbConfig;
+import io.lambdascope.processor.state.Environments;
+import io.lambdascope.processor.state.FunctionRegistry;
+import io.lambdascope.processor.state.Publication;
+import io.lambdascope.processor.state.PublishedFunctions;
+import io.lambdascope.processor.state.PublishingClientSupplier;
 import io.lambdascope.processor.topology.TelemetryTopology;
 import io.lambdascope.processor.topology.TopologySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,7 +28,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +47,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -47,16 +60,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class Processor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
+  /** The stores of the topology (for the replication check of their changelogs). */
+  static final List<String> STORES = List.of(FunctionRegistry.STORE_NAME, Environments.STORE_NAME,
+      PendingInvocations.STORE_NAME, DedupWindow.STORE_NAME);
+  /** A stream thread that failed is replaced at most this often in {@link #REPLACE_WINDOW}; then the client stops. */
+  private static final int MAX_REPLACEMENTS = 3;
+  private static final Duration REPLACE_WINDOW = Duration.ofMinutes(10);
 
   private final KafkaStreams streams;
   private final Vertx vertx;
   private final HttpServer server;
   private final DlqWatcher dlqWatcher;
   private final PrometheusMeterRegistry registry;
+  private final RestoreLog restores;
   private boolean closed;
 
   private Processor(KafkaStreams streams, Vertx vertx, HttpServer server, DlqWatcher dlqWatcher,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, RestoreLog restores) {
+    this.restores = restores;
     this.streams = streams;
     this.vertx = vertx;
     this.server = server;
@@ -80,14 +101,20 @@ public final class Processor implements AutoCloseable {
     RecentInvocations recent = new RecentInvocations(config.recentInvocations());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics pipeline = new PipelineMetrics(registry);
+    Publication publication = Publication.afterTransactionCommit();
+    PublishedFunctions published = new PublishedFunctions();
     TopologySettings settings = new TopologySettings(
         config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(), config.maxFunctions(),
-        config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250));
-    KafkaStreams streams = new KafkaStreams(TelemetryTopology.build(settings, pipeline, recent), streamsProperties(config));
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+        config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250),
+        config.functionTtl(), config.lateReportWindow());
+    Properties properties = streamsProperties(config);
+    properties.put(InputMetersConfig.KEY, pipeline);
+    KafkaStreams streams = new KafkaStreams(
+        TelemetryTopology.build(settings, new TelemetryTopology.Outputs(pipeline, recent, publication, published)),
+        properties, new PublishingClientSupplier(publication));
+    streams.setUncaughtExceptionHandler(replaceAFewTimes());
+    RestoreLog restores = new RestoreLog();
+    streams.setGlobalStateRestoreListener(restores);
     pipeline.bindConsumerLag(streams, List.of(config.spansTopic(), config.logsTopic()));
 
     DlqWatcher watcher = null;
@@ -100,10 +127,9 @@ public final class Processor implements AutoCloseable {
         watcher.start();
       }
       DlqWatcher w = watcher;
-      registry.getPrometheusRegistry().register(new DlqMetrics(
-          () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot()));
-      StoreMetricsCollector collector = new StoreMetricsCollector(new StreamsStateView(streams),
-          () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot(), Clock.systemUTC(),
+      Supplier<DlqWatcher.Snapshot> dlq = () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot();
+      registry.getPrometheusRegistry().register(new DlqMetrics(dlq));
+      StoreMetricsCollector collector = new StoreMetricsCollector(published, dlq, Clock.systemUTC(),
           config.findingsWindow().toMillis());
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
@@ -114,7 +140,7 @@ public final class Processor implements AutoCloseable {
       streams.start();
       log.info("processor listening on {}://{}:{}", config.metricsTlsCert() == null ? "http" : "https",
           config.metricsHost(), server.actualPort());
-      return new Processor(streams, vertx, server, watcher, registry);
+      return new Processor(streams, vertx, server, watcher, registry, restores);
     } catch (Exception e) {
       if (watcher != null) {
         watcher.close();
@@ -130,6 +156,16 @@ public final class Processor implements AutoCloseable {
   /** The bound HTTP port (useful with LAMBDASCOPE_METRICS_PORT=0). */
   public int httpPort() {
     return server.actualPort();
+  }
+
+  /** State records restored from changelogs since the start (after a clean restart: only what the last run left uncommitted). */
+  long restoredRecords() {
+    return restores.restored();
+  }
+
+  /** The names of the stream threads now running (a replaced thread gets a new name). */
+  List<String> streamThreadNames() {
+    return streams.metadataForLocalThreads().stream().map(t -> t.threadName()).sorted().toList();
   }
 
   /** Whether the streams application is RUNNING (what /health/ready answers). */
@@ -154,7 +190,10 @@ public final class Processor implements AutoCloseable {
       dlqWatcher.close();
     }
     long streamsStart = System.nanoTime();
-    streams.close(Duration.ofSeconds(30));
+    // Leaving the group hands the partitions to the other replicas at once (Kafka Streams otherwise
+    // stays a member until the session times out); a clean close commits and writes the checkpoints.
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
     long streamsMs = (System.nanoTime() - streamsStart) / 1_000_000;
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -176,12 +215,42 @@ public final class Processor implements AutoCloseable {
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(config.standbyReplicas()));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUndecodableRecords.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedRecords.class.getName());
+    p.put("processing.exception.handler.global.enabled", "true");
     if (config.topicReplication() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplication()));
     }
     // SASL/SSL and any Streams or client override from LAMBDASCOPE_KAFKA_CONFIG, applied last.
     p.putAll(config.kafkaProperties());
     return p;
+  }
+
+  /**
+   * A stream thread that dies of something the exception handlers did not take (a bug, a broken
+   * disk) is replaced a few times; if it keeps dying, the client stops (/health/ready turns 503)
+   * rather than replace threads in a loop.
+   */
+  private static StreamsUncaughtExceptionHandler replaceAFewTimes() {
+    Deque<Long> replaced = new ArrayDeque<>();
+    return e -> {
+      long now = System.nanoTime();
+      synchronized (replaced) {
+        while (!replaced.isEmpty() && now - replaced.peekFirst() > REPLACE_WINDOW.toNanos()) {
+          replaced.removeFirst();
+        }
+        if (replaced.size() < MAX_REPLACEMENTS) {
+          replaced.addLast(now);
+          log.error("stream thread failed; replacing it ({} of {} in {})", replaced.size(), MAX_REPLACEMENTS,
+              REPLACE_WINDOW, e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+      }
+      log.error("stream thread failed again; {} replacements in {} already: stopping the processor's streams",
+          MAX_REPLACEMENTS, REPLACE_WINDOW, e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    };
   }
 
   private static void createTopics(ProcessorConfig config) {
@@ -216,6 +285,7 @@ public final class Processor implements AutoCloseable {
             + config.logsTopic() + " has " + logs + ": they must be equal, since a function's spans and platform "
             + "events must meet in one partition; add partitions to the smaller one");
       }
+      ReplicationCheck.run(admin, config, STORES, log);
     } catch (CoPartitioningException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (Exception e) {
@@ -239,6 +309,34 @@ public final class Processor implements AutoCloseable {
         }
         Thread.sleep(100);
       }
+    }
+  }
+
+  /** Logs each store partition's restoration, and counts what was restored. */
+  private static final class RestoreLog implements org.apache.kafka.streams.processor.StateRestoreListener {
+    private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<org.apache.kafka.common.TopicPartition, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+    long restored() {
+      return restored.get();
+    }
+
+    @Override
+    public void onRestoreStart(org.apache.kafka.common.TopicPartition partition, String store, long start, long end) {
+      started.put(partition, System.nanoTime());
+    }
+
+    @Override
+    public void onBatchRestored(org.apache.kafka.common.TopicPartition partition, String store, long batchEnd,
+        long count) {
+      restored.addAndGet(count);
+    }
+
+    @Override
+    public void onRestoreEnd(org.apache.kafka.common.TopicPartition partition, String store, long total) {
+      Long t0 = started.remove(partition);
+      log.info("restored {} records of {} ({}) in {} ms", total, store, partition,
+          t0 == null ? 0 : (System.nanoTime() - t0) / 1_000_000);
     }
   }
 

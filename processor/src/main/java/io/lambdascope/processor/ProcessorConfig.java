@@ -99,6 +99,18 @@ public final class ProcessorConfig {
   public static final Setting<Duration> TIMEOUT_GRACE =
       Setting.duration("LAMBDASCOPE_TIMEOUT_GRACE", Duration.ofSeconds(10),
           "how long a provisional timeout record waits for the agent's correction before it counts as a timeout");
+  public static final Setting<Duration> LATE_REPORT_WINDOW =
+      Setting.duration("LAMBDASCOPE_LATE_REPORT_WINDOW", Duration.ofHours(1),
+          "how long an invocation decided without its platform report still takes the report's figures (billed "
+              + "duration, memory, init) when the report comes late; about the longest an idle environment lives");
+  public static final Setting<Duration> FUNCTION_TTL =
+      Setting.duration("LAMBDASCOPE_FUNCTION_TTL", Duration.ofDays(7),
+          "a function not seen for this long is forgotten: its state, series and label values leave the stores "
+              + "and `/metrics`, and its slot under `LAMBDASCOPE_MAX_FUNCTIONS` is free again");
+  public static final Setting<Integer> STANDBY_REPLICAS =
+      Setting.integer("LAMBDASCOPE_STANDBY_REPLICAS", 1, 0, 10,
+          "warm copies of each task's state kept on other replicas (Kafka Streams `num.standby.replicas`), so a "
+              + "failover does not wait for a full restore; takes effect with more than one replica");
   public static final Setting<Integer> RECENT_INVOCATIONS =
       Setting.integer("LAMBDASCOPE_RECENT_INVOCATIONS", 1000, 1, Integer.MAX_VALUE,
           "capacity of the recent-invocations view behind `/api/invocations`");
@@ -129,7 +141,8 @@ public final class ProcessorConfig {
       List.of(METRICS_HOST, METRICS_PORT, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE,
           METRICS_ALLOW_UNAUTHENTICATED, METRICS_TLS_CERT, METRICS_TLS_KEY, METRICS_REQUEST_READ_TIMEOUT,
           METRICS_KEEP_ALIVE_TIMEOUT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
-          MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, RECENT_INVOCATIONS, FINDINGS_WINDOW,
+          MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, LATE_REPORT_WINDOW, FUNCTION_TTL,
+          STANDBY_REPLICAS, RECENT_INVOCATIONS, FINDINGS_WINDOW,
           SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
 
   // AWS's own variables, read from the environment only (no flags: the AWS SDK and CLI read them too).
@@ -164,6 +177,9 @@ public final class ProcessorConfig {
   private final int maxFunctions;
   private final Duration reportWait;
   private final Duration timeoutGrace;
+  private final Duration lateReportWindow;
+  private final Duration functionTtl;
+  private final int standbyReplicas;
   private final int recentInvocations;
   private final Duration findingsWindow;
   private final URI sqsEndpoint;
@@ -202,6 +218,9 @@ public final class ProcessorConfig {
     this.maxFunctions = b.maxFunctions;
     this.reportWait = b.reportWait;
     this.timeoutGrace = b.timeoutGrace;
+    this.lateReportWindow = b.lateReportWindow;
+    this.functionTtl = b.functionTtl;
+    this.standbyReplicas = b.standbyReplicas;
     this.recentInvocations = b.recentInvocations;
     this.findingsWindow = b.findingsWindow;
     this.sqsEndpoint = b.sqsEndpoint;
@@ -247,6 +266,9 @@ public final class ProcessorConfig {
         .maxFunctions(s.get(MAX_FUNCTIONS))
         .reportWait(s.get(REPORT_WAIT))
         .timeoutGrace(s.get(TIMEOUT_GRACE))
+        .lateReportWindow(s.get(LATE_REPORT_WINDOW))
+        .functionTtl(s.get(FUNCTION_TTL))
+        .standbyReplicas(s.get(STANDBY_REPLICAS))
         .recentInvocations(s.get(RECENT_INVOCATIONS))
         .findingsWindow(s.get(FINDINGS_WINDOW))
         .sqsRegion(s.find(SQS_REGION).orElseGet(() -> s.get(AWS_REGION)))
@@ -285,6 +307,9 @@ public final class ProcessorConfig {
         + " max-functions=" + maxFunctions
         + " report-wait=" + Units.formatDuration(reportWait)
         + " timeout-grace=" + Units.formatDuration(timeoutGrace)
+        + " late-report-window=" + Units.formatDuration(lateReportWindow)
+        + " function-ttl=" + Units.formatDuration(functionTtl)
+        + " standby-replicas=" + standbyReplicas
         + " dlq=" + (dlqWatcherEnabled()
             ? "queues " + dlqQueues.keySet() + " sources " + sourceQueues
                 + " every " + Units.formatDuration(dlqPollInterval) + " age " + DLQ_AGE_MODE.show(dlqAgeMode)
@@ -351,6 +376,9 @@ public final class ProcessorConfig {
   public int maxFunctions() { return maxFunctions; }
   public Duration reportWait() { return reportWait; }
   public Duration timeoutGrace() { return timeoutGrace; }
+  public Duration lateReportWindow() { return lateReportWindow; }
+  public Duration functionTtl() { return functionTtl; }
+  public int standbyReplicas() { return standbyReplicas; }
   public int recentInvocations() { return recentInvocations; }
   public Duration findingsWindow() { return findingsWindow; }
   /** SQS endpoint override (ElasticMQ), or null for the region's endpoint. */
@@ -394,6 +422,9 @@ public final class ProcessorConfig {
     private int maxFunctions = MAX_FUNCTIONS.defaultValue();
     private Duration reportWait = REPORT_WAIT.defaultValue();
     private Duration timeoutGrace = TIMEOUT_GRACE.defaultValue();
+    private Duration lateReportWindow = LATE_REPORT_WINDOW.defaultValue();
+    private Duration functionTtl = FUNCTION_TTL.defaultValue();
+    private int standbyReplicas = STANDBY_REPLICAS.defaultValue();
     private int recentInvocations = RECENT_INVOCATIONS.defaultValue();
     private Duration findingsWindow = FINDINGS_WINDOW.defaultValue();
     private URI sqsEndpoint;
@@ -540,6 +571,21 @@ public final class ProcessorConfig {
 
     public Builder timeoutGrace(Duration grace) {
       this.timeoutGrace = TIMEOUT_GRACE.check(grace);
+      return this;
+    }
+
+    public Builder lateReportWindow(Duration window) {
+      this.lateReportWindow = LATE_REPORT_WINDOW.check(window);
+      return this;
+    }
+
+    public Builder functionTtl(Duration ttl) {
+      this.functionTtl = FUNCTION_TTL.check(ttl);
+      return this;
+    }
+
+    public Builder standbyReplicas(int replicas) {
+      this.standbyReplicas = STANDBY_REPLICAS.check(replicas);
       return this;
     }
 

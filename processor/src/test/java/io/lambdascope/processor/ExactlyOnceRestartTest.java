@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdascope.kafka.EmbeddedKafka;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,26 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The exactly-once proof: a processor in its own JVM is killed with SIGKILL while records flow; its
  * successor (same state directory, as after a host restart) restores the stores from the changelogs
  * and re-reads what was not committed. Counts must come out exact: nothing lost, nothing counted
- * twice, and no replayed record mistaken for a duplicate delivery.
+ * twice, and no replayed record mistaken for a duplicate delivery. Meanwhile /metrics is scraped
+ * without pause: no counter it showed may ever show less, before or after the kill.
  */
 class ExactlyOnceRestartTest {
   static final String[] FUNCTIONS = {"alpha", "bravo", "charlie", "delta"};
   static final int INVOCATIONS = 4000;
 
   @TempDir Path dir;
-  final List<Process> children = new ArrayList<>();
+  final ProcessorJvms jvms = new ProcessorJvms();
   EmbeddedKafka kafka;
 
   @AfterEach
   void stop() {
-    children.forEach(Process::destroyForcibly);
-    for (Process p : children) {
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    jvms.close();
     if (kafka != null) {
       kafka.close();
     }
@@ -65,33 +55,41 @@ class ExactlyOnceRestartTest {
     Files.writeString(clientConfig, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
     Path state = dir.resolve("state");
 
-    Process first = fork(clientConfig, state);
-    int firstPort = awaitPort(first);
+    ProcessorJvms.Jvm first = jvms.start(kafka.bootstrapServers(), clientConfig, state, Map.of());
+    int firstPort = first.port();
+    AtomicInteger watched = new AtomicInteger(firstPort);
+    CounterWatch watch = new CounterWatch(List.of(watched::get));
     AtomicInteger sent = new AtomicInteger();
     produce(sent, 0, INVOCATIONS / 4);
-    Scrape.await(Duration.ofSeconds(90), "first processor counting", () -> invocations(firstPort) >= INVOCATIONS / 4);
+    Scrape.await(Duration.ofSeconds(90), "first processor counting", () -> Scrape.invocations(firstPort) >= INVOCATIONS / 4);
     CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(sent, INVOCATIONS / 4, INVOCATIONS));
 
     // Kill while the producer is still writing and the processor is between commits.
     Scrape.await(Duration.ofSeconds(60), "first processor counting the second part",
-        () -> invocations(firstPort) >= INVOCATIONS / 4 + 300);
-    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        () -> Scrape.invocations(firstPort) >= INVOCATIONS / 4 + 300);
+    first.kill();
     assertTrue(sent.get() < INVOCATIONS, "the kill must happen mid-stream; sent " + sent.get());
+    int scrapesBeforeKill = watch.scrapes();
 
-    Process second = fork(clientConfig, state);
-    int secondPort = awaitPort(second);
+    ProcessorJvms.Jvm second = jvms.start(kafka.bootstrapServers(), clientConfig, state, Map.of());
+    int secondPort = second.port();
+    watched.set(secondPort);
     producing.get(120, TimeUnit.SECONDS);
     Scrape.awaitMetrics(secondPort, Duration.ofSeconds(120), "all invocations after the restart",
-        m -> sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, "faas_throttles_total{function=\"alpha\"}") >= 100);
+        m -> Scrape.sum(m, "faas_invocations_total{") >= INVOCATIONS && Scrape.value(m, Series.of("faas_throttles_total", "alpha")) >= 100);
     awaitAllCommitted();
+    watch.close();
+    assertTrue(scrapesBeforeKill >= 10 && watch.scrapes() > scrapesBeforeKill + 10,
+        "scraped " + scrapesBeforeKill + " times before the kill, " + watch.scrapes() + " in all");
+    assertEquals(List.of(), watch.steppedBack(), "no counter shown may ever show less");
 
     Map<String, Double> m = Scrape.metrics(secondPort);
-    assertEquals(INVOCATIONS, sum(m, "faas_invocations_total{"), "invocations: none lost, none twice");
-    assertEquals(INVOCATIONS / 10, sum(m, "faas_invocations_total{") - sum(m, "outcome=\"success\""), "errors");
-    assertEquals(INVOCATIONS / 10, sum(m, "faas_errors_total{"));
-    assertEquals(INVOCATIONS / 20, sum(m, "lambdascope_duplicates_total{"), "only the real redeliveries");
-    assertEquals(INVOCATIONS, sum(m, "faas_invoke_duration_seconds_count{"));
-    assertEquals(100, Scrape.value(m, "faas_throttles_total{function=\"alpha\"}"));
+    assertEquals(INVOCATIONS, Scrape.sum(m, "faas_invocations_total{"), "invocations: none lost, none twice");
+    assertEquals(INVOCATIONS / 10, Scrape.sum(m, "faas_invocations_total{") - Scrape.sum(m, "outcome=\"success\""), "errors");
+    assertEquals(INVOCATIONS / 10, Scrape.sum(m, "faas_errors_total{"));
+    assertEquals(INVOCATIONS / 20, Scrape.sum(m, "lambdascope_duplicates_total{"), "only the real redeliveries");
+    assertEquals(INVOCATIONS, Scrape.sum(m, "faas_invoke_duration_seconds_count{"));
+    assertEquals(100, Scrape.value(m, Series.of("faas_throttles_total", "alpha")));
   }
 
   /**
@@ -135,20 +133,6 @@ class ExactlyOnceRestartTest {
     }
   }
 
-  private static double invocations(int port) {
-    try {
-      return sum(Scrape.metrics(port), "faas_invocations_total{");
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
-  static double sum(Map<String, Double> metrics, String contains) {
-    return metrics.entrySet().stream().filter(e -> e.getKey().contains(contains))
-        .filter(e -> !contains.startsWith("outcome") || e.getKey().startsWith("faas_invocations_total{"))
-        .mapToDouble(Map.Entry::getValue).sum();
-  }
-
   /** Every input partition's committed offset reached its end: nothing left to replay. */
   private void awaitAllCommitted() throws Exception {
     Properties p = new Properties();
@@ -178,44 +162,5 @@ class ExactlyOnceRestartTest {
         }
       });
     }
-  }
-
-  private Process fork(Path clientConfig, Path state) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), ForkedProcessorMain.class.getName());
-    Map<String, String> env = pb.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("LAMBDASCOPE_KAFKA_CONFIG", clientConfig.toString());
-    env.put("LAMBDASCOPE_METRICS_PORT", "0");
-    env.put("LAMBDASCOPE_STATE_DIR", state.toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    children.add(p);
-    return p;
-  }
-
-  /** Reads the child's output until its "PORT n" line; the rest is copied to this test's output. */
-  private static int awaitPort(Process p) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("PORT ")) {
-            port.complete(Integer.parseInt(line.substring(5).trim()));
-          } else if (line.contains("ERROR") || line.contains("Exception")) {
-            System.out.println("[child] " + line);
-          }
-        }
-      } catch (IOException e) {
-        // the child was killed
-      }
-      port.completeExceptionally(new IllegalStateException("child exited before listening"));
-    }, "child-output");
-    t.setDaemon(true);
-    t.start();
-    return port.get(60, TimeUnit.SECONDS);
   }
 }

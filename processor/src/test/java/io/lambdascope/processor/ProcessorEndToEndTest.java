@@ -96,30 +96,30 @@ class ProcessorEndToEndTest {
     Scrape.awaitMetrics(port, Duration.ofSeconds(30), "invocations on /metrics", m ->
         Scrape.value(m, "lambdascope_processor_records_total{topic=\"otlp_spans\"}") == 7
             && Scrape.value(m, "lambdascope_processor_records_total{topic=\"otlp_logs\"}") == 3
-            && Scrape.value(m, "faas_invocations_total{function=\"orders\",outcome=\"success\",trigger=\"http\"}") == 3
-            && Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"timeout\",trigger=\"pubsub\"}") == 1);
+            && Scrape.value(m, Series.of("faas_invocations_total", "orders", "outcome", "success", "trigger", "http")) == 3
+            && Scrape.value(m, Series.of("faas_invocations_total", "payments", "outcome", "timeout", "trigger", "pubsub")) == 1);
     Map<String, Double> m = Scrape.metrics(port);
-    assertEquals(1, Scrape.value(m, "faas_invocations_total{function=\"orders\",outcome=\"error\",trigger=\"http\"}"));
-    assertEquals(1, Scrape.value(m, "faas_coldstarts_total{function=\"orders\"}"));
-    assertEquals(1, Scrape.value(m, "faas_errors_total{error_type=\"java.lang.IllegalStateException\",function=\"orders\"}"));
-    assertEquals(1, Scrape.value(m, "faas_timeouts_total{function=\"payments\"}"));
-    assertEquals(1, Scrape.value(m, "faas_throttles_total{function=\"orders\"}"));
-    assertEquals(1, Scrape.value(m, "lambdascope_downstream_throttles_total{function=\"orders\",operation=\"PutItem\",service=\"DynamoDb\"}"));
-    assertEquals(2, Scrape.value(m, "lambdascope_agent_dropped_spans_total{function=\"orders\"}"));
-    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_count{function=\"orders\"}"));
-    assertEquals(3, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"0.1\"}"));
-    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"0.25\"}"));
-    assertEquals(4, Scrape.value(m, "faas_invoke_duration_seconds_bucket{function=\"orders\",le=\"+Inf\"}"));
-    assertEquals(0.257, Scrape.value(m, "faas_invoke_duration_seconds_sum{function=\"orders\"}"), 1e-6);
+    assertEquals(1, Scrape.value(m, Series.of("faas_invocations_total", "orders", "outcome", "error", "trigger", "http")));
+    assertEquals(1, Scrape.value(m, Series.of("faas_coldstarts_total", "orders", "init_type", "on-demand")));
+    assertEquals(1, Scrape.value(m, Series.of("faas_errors_total", "orders", "error_type", "java.lang.IllegalStateException", "faas_version", "$LATEST")));
+    assertEquals(1, Scrape.value(m, Series.of("faas_timeouts_total", "payments")));
+    assertEquals(1, Scrape.value(m, Series.of("faas_throttles_total", "orders")));
+    assertEquals(1, Scrape.value(m, Series.of("lambdascope_downstream_throttles_total", "orders", "operation", "PutItem", "service", "DynamoDb")));
+    assertEquals(2, Scrape.value(m, Series.of("lambdascope_agent_dropped_spans_total", "orders")));
+    assertEquals(4, Scrape.value(m, Series.of("faas_invoke_duration_seconds_count", "orders")));
+    assertEquals(3, Scrape.value(m, Series.of("faas_invoke_duration_seconds_bucket", "orders", "le", "0.1")));
+    assertEquals(4, Scrape.value(m, Series.of("faas_invoke_duration_seconds_bucket", "orders", "le", "0.25")));
+    assertEquals(4, Scrape.value(m, Series.of("faas_invoke_duration_seconds_bucket", "orders", "le", "+Inf")));
+    assertEquals(0.257, Scrape.value(m, Series.of("faas_invoke_duration_seconds_sum", "orders")), 1e-6);
     // the platform's durations, not the spans' 35 and 50 ms
-    assertEquals(1, Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"success\",trigger=\"other\"}"));
-    assertEquals(0, Scrape.value(m, "faas_invocations_total{function=\"payments\",outcome=\"success\",trigger=\"pubsub\"}"));
-    assertEquals(3.04, Scrape.value(m, "faas_invoke_duration_seconds_sum{function=\"payments\"}"), 1e-6);
-    assertEquals(1, Scrape.value(m, "faas_init_duration_seconds_bucket{function=\"orders\",le=\"1.0\"}"));
-    assertEquals(0, Scrape.value(m, "faas_init_duration_seconds_bucket{function=\"orders\",le=\"0.5\"}"));
-    assertEquals(30, Scrape.value(m, "faas_timeout_seconds{function=\"orders\"}"));
-    assertEquals(512L << 20, Scrape.value(m, "faas_max_memory_bytes{function=\"orders\"}"));
-    assertEquals(200L << 20, Scrape.value(m, "faas_mem_usage_bytes{function=\"payments\"}"));
+    assertEquals(1, Scrape.value(m, Series.of("faas_invocations_total", "payments", "outcome", "success", "trigger", "other")));
+    assertEquals(0, Scrape.value(m, Series.of("faas_invocations_total", "payments", "outcome", "success", "trigger", "pubsub")));
+    assertEquals(3.04, Scrape.value(m, Series.of("faas_invoke_duration_seconds_sum", "payments")), 1e-6);
+    assertEquals(1, Scrape.value(m, Series.of("faas_init_duration_seconds_bucket", "orders", "le", "1.0", "init_type", "on-demand")));
+    assertEquals(0, Scrape.value(m, Series.of("faas_init_duration_seconds_bucket", "orders", "le", "0.5", "init_type", "on-demand")));
+    assertEquals(30, Scrape.value(m, Series.of("faas_timeout_seconds", "orders")));
+    assertEquals(512L << 20, Scrape.value(m, Series.of("faas_max_memory_bytes", "orders")));
+    assertEquals(200L << 20, Scrape.value(m, Series.of("faas_mem_usage_bytes", "payments")));
     assertEquals(1, Scrape.value(m, "lambdascope_processor_decode_failures_total{reason=\"invalid_protobuf\",topic=\"otlp_spans\"}"));
     assertEquals(7, Scrape.value(m, "lambdascope_processor_records_total{topic=\"otlp_spans\"}"));
     assertEquals(3, Scrape.value(m, "lambdascope_processor_records_total{topic=\"otlp_logs\"}"));
@@ -149,12 +149,15 @@ class ProcessorEndToEndTest {
     assertEquals(950.0, next.getJsonArray("invocations").getJsonObject(0).getDouble("duration_ms"), 1e-9);
     assertEquals(0, new JsonObject(Scrape.get(port, "/api/invocations?after=" + next.getLong("cursor")).body())
         .getJsonArray("invocations").size());
+    // /metrics and /api/findings show committed state: up to a commit later than /api/invocations.
+    Scrape.awaitMetrics(port, Duration.ofSeconds(30), "the finding committed", m2 ->
+        Scrape.value(m2, Series.of("lambdascope_finding", "orders", "kind", "duration_near_timeout")) == 1);
     JsonArray findings = new JsonObject(Scrape.get(port, "/api/findings").body()).getJsonArray("findings");
     JsonObject nearTimeout = findings.stream().map(JsonObject.class::cast)
         .filter(f -> f.getString("kind").equals("duration_near_timeout")).findFirst().orElseThrow();
     assertEquals("orders", nearTimeout.getString("function"));
     assertTrue(nearTimeout.getString("seen").contains("1 s timeout"), nearTimeout.encode());
-    assertEquals(1, Scrape.value(Scrape.metrics(port), "lambdascope_finding{function=\"orders\",kind=\"duration_near_timeout\"}"));
+    assertEquals(1, Scrape.value(Scrape.metrics(port), Series.of("lambdascope_finding", "orders", "kind", "duration_near_timeout")));
   }
 
   @Test

@@ -45,6 +45,22 @@ public final class Scrape {
     return out;
   }
 
+  /** The sum of every series whose line contains {@code contains} ({@code outcome=...}: of faas_invocations_total only). */
+  public static double sum(Map<String, Double> metrics, String contains) {
+    return metrics.entrySet().stream().filter(e -> e.getKey().contains(contains))
+        .filter(e -> !contains.startsWith("outcome") || e.getKey().startsWith("faas_invocations_total{"))
+        .mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  /** All invocations a processor shows; 0 while it does not answer (killed, or not listening yet). */
+  public static double invocations(int port) {
+    try {
+      return sum(metrics(port), "faas_invocations_total{");
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
   public static double value(Map<String, Double> metrics, String series) {
     return metrics.getOrDefault(series, 0.0);
   }

@@ -101,7 +101,7 @@ class TwoReplicasTest {
 
     single = start("single", "single");
     Scrape.awaitMetrics(single.httpPort(), Duration.ofSeconds(60), "single replica done",
-        m -> ExactlyOnceRestartTest.sum(m, "faas_invocations_total{") == total);
+        m -> Scrape.sum(m, "faas_invocations_total{") == total);
     Map<String, Double> expected = streamSeries(Scrape.metrics(single.httpPort()));
     single.close();
 
@@ -112,8 +112,8 @@ class TwoReplicasTest {
       Scrape.await(Duration.ofSeconds(90), "both replicas active and complete", () -> {
         last.set(0, streamSeries(Scrape.metrics(first.httpPort())));
         last.set(1, streamSeries(Scrape.metrics(second.httpPort())));
-        return ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") > 0
-            && ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") > 0
+        return Scrape.sum(last.get(0), "faas_invocations_total{") > 0
+            && Scrape.sum(last.get(1), "faas_invocations_total{") > 0
             && sumOf(last.get(0), last.get(1)).equals(expected);
       });
     } catch (AssertionError e) {
@@ -130,16 +130,16 @@ class TwoReplicasTest {
         }
       });
       throw new AssertionError(e.getMessage() + "; invocations per replica "
-          + ExactlyOnceRestartTest.sum(last.get(0), "faas_invocations_total{") + " / "
-          + ExactlyOnceRestartTest.sum(last.get(1), "faas_invocations_total{") + "; differences " + diff, e);
+          + Scrape.sum(last.get(0), "faas_invocations_total{") + " / "
+          + Scrape.sum(last.get(1), "faas_invocations_total{") + "; differences " + diff, e);
     }
     assertEquals(expected, sumOf(last.get(0), last.get(1)));
     Set<String> functionsOfFirst = functions(last.get(0));
     Set<String> functionsOfSecond = functions(last.get(1));
     functionsOfFirst.retainAll(functionsOfSecond);
     assertTrue(functionsOfFirst.isEmpty(), "disjoint functions, shared: " + functionsOfFirst);
-    assertEquals(total, ExactlyOnceRestartTest.sum(expected, "faas_invocations_total{"));
-    assertEquals(FUNCTIONS.length * 5.0, ExactlyOnceRestartTest.sum(expected, "lambdascope_duplicates_total{"));
+    assertEquals(total, Scrape.sum(expected, "faas_invocations_total{"));
+    assertEquals(FUNCTIONS.length * 5.0, Scrape.sum(expected, "lambdascope_duplicates_total{"));
   }
 
   private static java.util.concurrent.Future<?> sendAsync(

@@ -6,4 +6,7 @@ public interface InputMeters {
 
   /** A record (or one item of it) skipped; {@code reason} is a bounded label value. */
   void decodeFailure(String topic, String reason, String detail);
+
+  /** An item attributed to {@code other}: {@code kind} is {@code function} or {@code label_value}. */
+  void folded(String kind);
 }

@@ -1,116 +1,115 @@
 package io.lambdascope.processor.decode;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-/** Parsing OTLP requests and reading attribute values as the decoders need them; lenient about types (JSON clients). */
+/** What the decoders make of attribute values: the function's identity, ARNs, and a few JSON figures. */
 final class OtlpAttributes {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   private OtlpAttributes() {}
 
-  /** Parses a record's value as the OTLP request its topic holds. */
-  static <T> T parse(byte[] value, Parser<T> parser, String type) throws DecodeException {
-    if (value == null || value.length == 0) {
-      throw new DecodeException(DecodeException.EMPTY_VALUE, "record has no value");
+  /**
+   * What a resource says about the function and the environment it describes. Shared by the records
+   * of one resource (see {@link ResourceCache}), so the identities it makes are made once and then
+   * compared by reference.
+   */
+  static final class ResourceFacts {
+    private final String tenant;
+    private final String account;
+    private final String region;
+    private final String name;
+    private final String arn;
+    private final String version;
+    private final String instance;
+    private final long maxMemory;
+    /** The identity when the resource alone tells it (account and region, or an ARN, on the resource). */
+    private final FunctionId resourceId;
+    /** The last identity made with a span's ARN: spans of one resource carry the same one. */
+    private volatile ArnId lastArnId;
+
+    private record ArnId(String arn, FunctionId id) {}
+
+    ResourceFacts(String tenant, String account, String region, String name, String arn, String version,
+        String instance, long maxMemory) {
+      this.tenant = tenant;
+      this.account = account;
+      this.region = region;
+      this.name = name;
+      this.arn = arn;
+      this.version = version;
+      this.instance = instance;
+      this.maxMemory = maxMemory;
+      this.resourceId = (account != null && region != null) || arn != null ? make(null) : null;
     }
-    try {
-      return parser.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodeException(DecodeException.INVALID_PROTOBUF, "not an " + type + ": " + e.getMessage(), e);
+
+    String name() {
+      return name;
+    }
+
+    String version() {
+      return version;
+    }
+
+    String instance() {
+      return instance;
+    }
+
+    long maxMemory() {
+      return maxMemory;
+    }
+
+    /**
+     * The function's identity: the account is {@code cloud.account.id}, else the account in the ARN
+     * ({@code cloud.resource_id} of the resource, else {@code spanArn}); the region is {@code
+     * cloud.region}, else the ARN's; the name {@code faas.name}, else {@code service.name}.
+     */
+    FunctionId id(String spanArn) {
+      if (resourceId != null) {
+        return resourceId;
+      }
+      ArnId last = lastArnId;
+      if (last != null && last.arn().equals(spanArn)) {
+        return last.id();
+      }
+      FunctionId id = make(spanArn);
+      if (spanArn != null) {
+        lastArnId = new ArnId(spanArn, id);
+      }
+      return id;
+    }
+
+    private FunctionId make(String spanArn) {
+      String a = account;
+      String r = region;
+      if (a == null || r == null) {
+        String[] arnParts = arnParts(arn != null ? arn : spanArn);
+        if (arnParts != null) {
+          a = a == null ? arnParts[4] : a;
+          r = r == null ? arnParts[3] : r;
+        }
+      }
+      return intern(new FunctionId(tenant, a, r, name));
     }
   }
 
-  static Map<String, AnyValue> map(List<KeyValue> list) {
-    Map<String, AnyValue> map = new HashMap<>(list.size() * 2);
-    for (KeyValue kv : list) {
-      map.put(kv.getKey(), kv.getValue());
+  /** One instance per identity, across the environments of a function: what the registry keeps, compared by reference. */
+  private static final java.util.concurrent.ConcurrentHashMap<FunctionId, FunctionId> IDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static FunctionId intern(FunctionId id) {
+    if (IDS.size() > 100_000) {
+      IDS.clear(); // bounded: identities are made once per resource seen, so this only costs some sharing
     }
-    return map;
+    FunctionId known = IDS.putIfAbsent(id, id);
+    return known == null ? id : known;
   }
 
-  /** Keys the function by faas.name, else service.name, else the Kafka key the collector wrote. */
-  static String functionName(Map<String, AnyValue> resource, byte[] key) {
-    String name = string(resource.get("faas.name"));
-    if (name == null || name.isEmpty()) {
-      name = string(resource.get("service.name"));
-    }
-    if ((name == null || name.isEmpty()) && key != null && key.length > 0) {
-      name = new String(key, StandardCharsets.UTF_8);
-    }
-    return name == null || name.isEmpty() ? null : name;
-  }
-
-  static String string(AnyValue v) {
-    if (v == null) {
+  /** The parts of a Lambda ARN ({@code arn:aws:lambda:<region>:<account>:function:<name>}), or null. */
+  static String[] arnParts(String arn) {
+    if (arn == null || !arn.startsWith("arn:")) {
       return null;
     }
-    return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-      default -> null;
-    };
-  }
-
-  /** Integers as the agent sends them; lenient about doubles and numeric strings (JSON clients). */
-  static long number(AnyValue v) {
-    if (v == null) {
-      return -1;
-    }
-    switch (v.getValueCase()) {
-      case INT_VALUE:
-        return v.getIntValue();
-      case DOUBLE_VALUE:
-        return (long) v.getDoubleValue();
-      case STRING_VALUE:
-        try {
-          return (long) Double.parseDouble(v.getStringValue());
-        } catch (NumberFormatException e) {
-          return -1;
-        }
-      default:
-        return -1;
-    }
-  }
-
-  static double decimal(AnyValue v) {
-    if (v == null) {
-      return Double.NaN;
-    }
-    switch (v.getValueCase()) {
-      case INT_VALUE:
-        return v.getIntValue();
-      case DOUBLE_VALUE:
-        return v.getDoubleValue();
-      case STRING_VALUE:
-        try {
-          return Double.parseDouble(v.getStringValue());
-        } catch (NumberFormatException e) {
-          return Double.NaN;
-        }
-      default:
-        return Double.NaN;
-    }
-  }
-
-  static Boolean bool(AnyValue v) {
-    if (v == null) {
+    String[] parts = arn.split(":", 7);
+    if (parts.length < 6 || parts[3].isEmpty() || parts[4].isEmpty()) {
       return null;
     }
-    return switch (v.getValueCase()) {
-      case BOOL_VALUE -> v.getBoolValue();
-      case STRING_VALUE -> Boolean.parseBoolean(v.getStringValue());
-      default -> null;
-    };
+    return parts;
   }
 
   static String orDefault(String v, String dflt) {
@@ -121,13 +120,52 @@ final class OtlpAttributes {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
-  static String hex(ByteString bytes) {
-    char[] out = new char[bytes.size() * 2];
-    for (int i = 0; i < bytes.size(); i++) {
-      int b = bytes.byteAt(i) & 0xff;
-      out[2 * i] = HEX[b >>> 4];
-      out[2 * i + 1] = HEX[b & 0xf];
+  /**
+   * The number after {@code "key":} in a JSON text, or NaN: for the few figures of a platform event
+   * the collector may not have copied into attributes (only read when the attribute is missing).
+   */
+  static double jsonNumber(String json, String key) {
+    if (json == null) {
+      return Double.NaN;
     }
-    return new String(out);
+    int at = json.indexOf("\"" + key + "\"");
+    if (at < 0) {
+      return Double.NaN;
+    }
+    int i = json.indexOf(':', at + key.length() + 2);
+    if (i < 0) {
+      return Double.NaN;
+    }
+    i++;
+    while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+      i++;
+    }
+    int end = i;
+    while (end < json.length() && "+-.0123456789eE".indexOf(json.charAt(end)) >= 0) {
+      end++;
+    }
+    try {
+      return end > i ? Double.parseDouble(json.substring(i, end)) : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The string after {@code "key":} in a JSON text, or null (no escapes: the values asked for have none). */
+  static String jsonString(String json, String key) {
+    if (json == null) {
+      return null;
+    }
+    int at = json.indexOf("\"" + key + "\"");
+    if (at < 0) {
+      return null;
+    }
+    int colon = json.indexOf(':', at + key.length() + 2);
+    int open = colon < 0 ? -1 : json.indexOf('"', colon + 1);
+    if (open < 0 || !json.substring(colon + 1, open).isBlank()) {
+      return null;
+    }
+    int close = json.indexOf('"', open + 1);
+    return close < 0 ? null : json.substring(open + 1, close);
   }
 }

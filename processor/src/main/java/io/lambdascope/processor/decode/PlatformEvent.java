@@ -1,25 +1,38 @@
 package io.lambdascope.processor.decode;
 
 /**
- * One Lambda Telemetry API event as the collector writes it to the logs topic (docs/telemetry.md
- * section 2). Numbers the event did not carry are -1 (NaN for doubles); strings are null.
+ * One Lambda Telemetry API event (or one of the project's own platform-style events) as the
+ * collector writes it to the logs topic (docs/telemetry.md section 2). Numbers the event did not
+ * carry are -1 (NaN for doubles); strings are null.
+ *
+ * @param instance the resource's {@code faas.instance}: the execution environment that sent it
+ * @param initType {@code initializationType} (init events)
+ * @param phase {@code phase} of init events ({@code init}, {@code invoke})
  */
 public record PlatformEvent(
-    String function,
+    FunctionId id,
+    String version,
+    String instance,
     String type,
     String invocationId,
-    long recordTimestampMs,
     long timeEpochNanos,
     String status,
     String errorType,
     double durationMs,
+    long billedDurationMs,
     double initDurationMs,
+    double restoreDurationMs,
     long memorySizeMb,
     long maxMemoryUsedMb,
-    String throttleReason) implements Telemetry {
+    String initType,
+    String phase) implements Telemetry {
 
   public static final String REPORT = "platform.report";
+  public static final String INIT_START = "platform.initStart";
+  public static final String INIT_RUNTIME_DONE = "platform.initRuntimeDone";
+  public static final String INIT_REPORT = "platform.initReport";
   public static final String THROTTLE = "lambdascope.throttle";
+  public static final String UNINSTRUMENTED = "lambdascope.uninstrumented";
 
   public boolean isReport() {
     return REPORT.equals(type);
@@ -27,6 +40,29 @@ public record PlatformEvent(
 
   public boolean isThrottle() {
     return THROTTLE.equals(type);
+  }
+
+  public boolean isUninstrumented() {
+    return UNINSTRUMENTED.equals(type);
+  }
+
+  /** initStart, initRuntimeDone or initReport: what the platform says about an environment's init. */
+  public boolean isInitEvent() {
+    return INIT_START.equals(type) || INIT_RUNTIME_DONE.equals(type) || INIT_REPORT.equals(type);
+  }
+
+  /** An init event whose status says the init failed (initRuntimeDone, initReport). */
+  public boolean isFailedInit() {
+    return (INIT_RUNTIME_DONE.equals(type) || INIT_REPORT.equals(type)) && status != null && !"success".equals(status);
+  }
+
+  /**
+   * Whether anything after the function registry uses it: reports, throttles, failed inits,
+   * uninstrumented environments. The others (platform.start, platform.runtimeDone, initStart, ...)
+   * only make the function and its environment known.
+   */
+  public boolean usedDownstream() {
+    return isReport() || isThrottle() || isFailedInit() || isUninstrumented();
   }
 
   /** A report the join can use: it names the invocation it reports on. */
@@ -40,8 +76,9 @@ public record PlatformEvent(
   }
 
   @Override
-  public PlatformEvent withFunction(String name) {
-    return new PlatformEvent(name, type, invocationId, recordTimestampMs, timeEpochNanos, status, errorType, durationMs,
-        initDurationMs, memorySizeMb, maxMemoryUsedMb, throttleReason);
+  public PlatformEvent withId(FunctionId newId) {
+    return new PlatformEvent(newId, version, instance, type, invocationId, timeEpochNanos, status,
+        errorType, durationMs, billedDurationMs, initDurationMs, restoreDurationMs, memorySizeMb, maxMemoryUsedMb,
+        initType, phase);
   }
 }

@@ -1,2 +1,2 @@
-/** Duplicate deliveries: the dedup window of first deliveries by dedup key, and the kinds of repeats. */
+/** Duplicate deliveries: the dedup window of first deliveries by dedup key, checked once per arriving span, and the kinds of repeats. */
 package io.lambdascope.processor.dedup;

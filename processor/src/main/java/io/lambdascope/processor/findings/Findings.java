@@ -1,5 +1,6 @@
 package io.lambdascope.processor.findings;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.state.FunctionState;
 import java.util.ArrayList;
@@ -29,11 +30,11 @@ public final class Findings {
   private Findings() {}
 
   public static List<Finding> evaluate(
-      Map<String, FunctionState> functions, DlqWatcher.Snapshot dlq, long nowMs, long windowMs) {
+      Map<FunctionId, FunctionState> functions, DlqWatcher.Snapshot dlq, long nowMs, long windowMs) {
     List<Finding> out = new ArrayList<>();
     String window = humanWindow(windowMs);
-    for (Map.Entry<String, FunctionState> e : functions.entrySet()) {
-      String fn = e.getKey();
+    for (Map.Entry<FunctionId, FunctionState> e : functions.entrySet()) {
+      FunctionId fn = e.getKey();
       FunctionState fs = e.getValue();
       long invocations = fs.windowCount(FunctionState.INVOCATIONS, nowMs, windowMs);
       long near = fs.windowCount(FunctionState.NEAR_TIMEOUT, nowMs, windowMs);
@@ -73,21 +74,29 @@ public final class Findings {
       }
     }
     for (DlqWatcher.SourceStatus s : dlq.sources()) {
-      FunctionState fs = functions.get(s.function());
-      if (fs == null || fs.timeoutMs() <= 0 || s.visibilityTimeoutSeconds() < 0) {
-        continue; // the function lives on another replica, or its timeout is not known yet
-      }
-      long required = (long) Math.ceil(6 * fs.timeoutMs() / 1000.0);
-      if (s.visibilityTimeoutSeconds() < required) {
-        out.add(new Finding(s.function(), VISIBILITY_TIMEOUT,
-            "queue " + s.queue() + " has a visibility timeout of " + s.visibilityTimeoutSeconds()
-                + " s; the function's timeout is " + seconds(fs.timeoutMs()) + ", so messages can become visible "
-                + "again while still being processed",
-            "Set the queue's VisibilityTimeout to at least " + required + " s (6 x the function timeout, "
-                + "AWS guidance for Lambda event sources), or lower the function timeout"));
+      // The watcher names the consuming function only: every function of that name this replica owns.
+      for (Map.Entry<FunctionId, FunctionState> e : functions.entrySet()) {
+        if (e.getKey().name().equals(s.function())) {
+          visibility(out, e.getKey(), e.getValue(), s);
+        }
       }
     }
     return out;
+  }
+
+  private static void visibility(List<Finding> out, FunctionId fn, FunctionState fs, DlqWatcher.SourceStatus s) {
+    if (fs.timeoutMs() <= 0 || s.visibilityTimeoutSeconds() < 0) {
+      return; // its timeout is not known yet
+    }
+    long required = (long) Math.ceil(6 * fs.timeoutMs() / 1000.0);
+    if (s.visibilityTimeoutSeconds() < required) {
+      out.add(new Finding(fn, VISIBILITY_TIMEOUT,
+          "queue " + s.queue() + " has a visibility timeout of " + s.visibilityTimeoutSeconds()
+              + " s; the function's timeout is " + seconds(fs.timeoutMs()) + ", so messages can become visible "
+              + "again while still being processed",
+          "Set the queue's VisibilityTimeout to at least " + required + " s (6 x the function timeout, "
+              + "AWS guidance for Lambda event sources), or lower the function timeout"));
+    }
   }
 
   private static String pct(double ratio) {

@@ -121,13 +121,13 @@ public final class HttpApi {
 
   private void listFindings(RoutingContext ctx) {
     ApiAccess.Caller caller = ctx.get(CALLER);
-    TenantDirectory tenants = recent.tenants();
     JsonArray items = new JsonArray();
     for (Finding f : findings.get()) {
-      if (!caller.operator() && !caller.sees(tenants.tenant(f.function()))) {
+      if (!caller.sees(f.id().tenant())) {
         continue;
       }
-      items.add(new JsonObject().put("function", f.function()).put("kind", f.kind())
+      items.add(new JsonObject().put("tenant", f.id().tenant()).put("cloud_account_id", f.id().account())
+          .put("cloud_region", f.id().region()).put("function", f.function()).put("kind", f.kind())
           .put("seen", f.seen()).put("change", f.change()));
     }
     json(ctx, 200, new JsonObject().put("findings", items));
@@ -141,8 +141,7 @@ public final class HttpApi {
       filter = filter(ctx);
       ApiAccess.Caller caller = ctx.get(CALLER);
       if (!caller.operator()) {
-        TenantDirectory tenants = recent.tenants();
-        filter = filter.and(i -> caller.sees(tenants.tenant(i.function())));
+        filter = filter.and(i -> caller.sees(i.id().tenant()));
       }
       after = longParam(ctx, "after", -1);
       limit = (int) longParam(ctx, "limit", DEFAULT_LIMIT);
@@ -231,6 +230,9 @@ public final class HttpApi {
     JsonObject o = new JsonObject()
         .put("seq", e.seq())
         .put("time", Instant.ofEpochMilli(i.timestampMs()).toString())
+        .put("tenant", i.id().tenant())
+        .put("cloud_account_id", i.id().account())
+        .put("cloud_region", i.id().region())
         .put("function", i.function())
         .put("invocation_id", i.invocationId())
         .put("trigger", i.trigger())

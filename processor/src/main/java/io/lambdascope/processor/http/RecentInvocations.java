@@ -21,9 +21,9 @@ public final class RecentInvocations {
   private final int capacity;
   private final ArrayDeque<Entry> ring;
   /** Identities in the ring: a task re-processing after an aborted transaction adds nothing twice. */
-  private final java.util.Set<String> identities = new java.util.HashSet<>();
-  /** The tenant of each function, by which the view is filtered for a tenant's token. */
-  private final TenantDirectory tenants = new TenantDirectory();
+  private final java.util.Set<Identity> identities = new java.util.HashSet<>();
+  /** The identities of the ring's entries, in the ring's order. */
+  private final ArrayDeque<Identity> order = new ArrayDeque<>();
   private long nextSeq = 1;
 
   public RecentInvocations(int capacity) {
@@ -35,17 +35,40 @@ public final class RecentInvocations {
   }
 
   public synchronized void add(DecidedInvocation invocation) {
-    if (!identities.add(identity(invocation))) {
+    Identity identity = identity(invocation);
+    if (!identities.add(identity)) {
       return;
     }
     if (ring.size() == capacity) {
-      identities.remove(identity(ring.removeFirst().invocation()));
+      ring.removeFirst();
+      identities.remove(order.removeFirst());
     }
     ring.addLast(new Entry(nextSeq++, invocation));
+    order.addLast(identity);
   }
 
-  private static String identity(DecidedInvocation i) {
-    return i.function() + '\u0000' + i.invocationId() + '\u0000' + i.deliveryId() + '\u0000' + i.timestampMs();
+  /** What makes an invocation the same one again; its hash made once (an entry leaves the set long after it came). */
+  private record Identity(Object function, String invocationId, String deliveryId, long timestampMs, int hash) {
+    Identity(Object function, String invocationId, String deliveryId, long timestampMs) {
+      this(function, invocationId, deliveryId, timestampMs,
+          java.util.Objects.hash(function, invocationId, deliveryId, timestampMs));
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity i && i.hash == hash && i.timestampMs == timestampMs
+          && java.util.Objects.equals(i.invocationId, invocationId) && java.util.Objects.equals(i.deliveryId, deliveryId)
+          && i.function.equals(function);
+    }
+  }
+
+  private static Identity identity(DecidedInvocation i) {
+    return new Identity(i.id(), i.invocationId(), i.deliveryId(), i.timestampMs());
   }
 
   /**
@@ -74,10 +97,6 @@ public final class RecentInvocations {
       }
     }
     return new Page(out, latest);
-  }
-
-  public TenantDirectory tenants() {
-    return tenants;
   }
 
   public synchronized int size() {

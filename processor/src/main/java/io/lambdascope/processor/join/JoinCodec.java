@@ -1,153 +1,149 @@
 package io.lambdascope.processor.join;
 
-import static io.lambdascope.processor.state.StoreCodec.readString;
-import static io.lambdascope.processor.state.StoreCodec.writeString;
-
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InvocationSpan;
 import io.lambdascope.processor.decode.PlatformEvent;
-import io.lambdascope.processor.state.StoreCodec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.lambdascope.processor.state.Bin;
+import io.lambdascope.processor.state.Codecs;
+import io.lambdascope.processor.state.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serde;
 
-/** The encodings of the join's stores (their changelogs hold these bytes: keep reading what is there). */
-public final class JoinCodec {
+/** The encoding of the {@code invocations} store (its changelog holds these bytes: keep reading what is there). */
+public final class JoinCodec implements ObjectStore.Codec<InvocationKey, PendingInvocation> {
+  public static final JoinCodec INSTANCE = new JoinCodec();
+  private static final int VERSION = 1;
+
   private JoinCodec() {}
 
-  public static final Serde<PendingInvocation> PENDING = StoreCodec.serde(JoinCodec::writePending, JoinCodec::readPending);
-  public static final Serde<FinalizedMarker> MARKER = StoreCodec.serde(JoinCodec::writeMarker, JoinCodec::readMarker);
-
-  private static void writePending(DataOutputStream out, PendingInvocation p) throws IOException {
-    out.writeLong(p.firstSeenWallMs());
-    out.writeShort(p.spans().size());
-    for (InvocationSpan s : p.spans()) {
-      writeSpan(out, s);
-    }
-    out.writeBoolean(p.report() != null);
-    if (p.report() != null) {
-      writeEvent(out, p.report());
-    }
+  @Override
+  public byte[] key(InvocationKey key) {
+    Bin.Writer w = new Bin.Writer(96);
+    Codecs.write(w, key.id());
+    w.str(key.requestId());
+    return w.toBytes();
   }
 
-  private static PendingInvocation readPending(DataInputStream in) throws IOException {
-    long first = in.readLong();
-    int n = in.readUnsignedShort();
-    List<InvocationSpan> spans = new ArrayList<>(n);
+  @Override
+  public InvocationKey key(byte[] bytes) {
+    Bin.Reader r = new Bin.Reader(bytes);
+    return new InvocationKey(Codecs.readId(r), r.str());
+  }
+
+  @Override
+  public byte[] value(PendingInvocation p) {
+    Bin.Writer w = new Bin.Writer(512);
+    w.u8(VERSION).var(p.firstSeenWallMs).var(p.lastRecordMs).var(p.spans.size());
+    for (InvocationSpan s : p.spans) {
+      writeSpan(w, s);
+    }
+    w.bool(p.report != null);
+    if (p.report != null) {
+      writeEvent(w, p.report);
+    }
+    w.bool(p.decided).var(p.decidedWallMs).var(p.missingHalf).i64(p.reportTimeNanos).bool(p.deferred != null);
+    if (p.deferred != null) {
+      Deferred d = p.deferred;
+      w.bool(d.coldstart()).str(d.initType()).f64(d.spanInitDurationSeconds()).svar(d.spanPeakRssBytes())
+          .svar(d.maxMemoryBytes()).str(d.instance());
+    }
+    return w.toBytes();
+  }
+
+  @Override
+  public PendingInvocation value(byte[] bytes) {
+    Bin.Reader r = new Bin.Reader(bytes);
+    int version = r.u8();
+    if (version != VERSION) {
+      throw new IllegalArgumentException("unknown pending invocation encoding " + version);
+    }
+    PendingInvocation p = new PendingInvocation(r.var());
+    p.lastRecordMs = r.var();
+    int n = r.varInt();
     for (int i = 0; i < n; i++) {
-      spans.add(readSpan(in));
+      p.spans.add(readSpan(r));
     }
-    PlatformEvent report = in.readBoolean() ? readEvent(in) : null;
-    return new PendingInvocation(first, List.copyOf(spans), report);
+    if (r.bool()) {
+      p.report = readEvent(r);
+    }
+    p.decided = r.bool();
+    p.decidedWallMs = r.var();
+    p.missingHalf = r.varInt();
+    p.reportTimeNanos = r.i64();
+    if (r.bool()) {
+      p.deferred = new Deferred(r.bool(), r.str(), r.f64(), r.svar(), r.svar(), r.str());
+    }
+    return p;
   }
 
-  private static void writeSpan(DataOutputStream out, InvocationSpan s) throws IOException {
-    writeString(out, s.function());
-    writeString(out, s.invocationId());
-    writeString(out, s.deliveryId());
-    out.writeLong(s.recordTimestampMs());
-    out.writeLong(s.startEpochNanos());
-    out.writeLong(s.endEpochNanos());
-    writeString(out, s.trigger());
-    out.writeBoolean(s.coldstart());
-    writeString(out, s.outcome());
-    out.writeBoolean(s.provisional());
-    writeString(out, s.errorType());
-    writeString(out, s.errorMessage());
-    writeString(out, s.eventSource());
-    out.writeLong(s.timeoutMs());
-    out.writeLong(s.initDurationMs());
-    out.writeLong(s.peakRssBytes());
-    out.writeLong(s.maxMemoryBytes());
-    out.writeLong(s.droppedSpans());
-    writeString(out, s.timeoutStack());
-    out.writeShort(s.records().size());
-    for (InvocationSpan.DedupRecord r : s.records()) {
-      writeString(out, r.source());
-      writeString(out, r.key());
-      writeString(out, r.messageId());
-      out.writeLong(r.deliveryCount());
+  static void writeSpan(Bin.Writer w, InvocationSpan s) {
+    Codecs.write(w, s.id());
+    w.str(s.version()).str(s.instance()).str(s.invocationId()).str(s.deliveryId())
+        .i64(s.startEpochNanos()).i64(s.endEpochNanos()).str(s.trigger()).bool(s.coldstart()).str(s.initType())
+        .str(s.outcome()).bool(s.provisional()).str(s.errorType()).str(s.errorMessage()).str(s.eventSource())
+        .svar(s.timeoutMs()).svar(s.initDurationMs()).svar(s.peakRssBytes()).svar(s.maxMemoryBytes())
+        .svar(s.droppedSpans()).svar(s.droppedEvents()).str(s.timeoutStack());
+    w.var(s.records().size());
+    for (InvocationSpan.DedupRecord rec : s.records()) {
+      w.str(rec.source()).str(rec.key()).str(rec.messageId()).svar(rec.deliveryCount());
     }
-    out.writeShort(s.downstreamThrottles().size());
+    w.var(s.downstreamThrottles().size());
     for (InvocationSpan.DownstreamThrottle t : s.downstreamThrottles()) {
-      writeString(out, t.service());
-      writeString(out, t.operation());
+      w.str(t.service()).str(t.operation());
     }
+    w.str(s.duplicateKind()).bool(s.knownDelivery());
   }
 
-  private static InvocationSpan readSpan(DataInputStream in) throws IOException {
-    String function = readString(in);
-    String invocationId = readString(in);
-    String deliveryId = readString(in);
-    long ts = in.readLong();
-    long start = in.readLong();
-    long end = in.readLong();
-    String trigger = readString(in);
-    boolean cold = in.readBoolean();
-    String outcome = readString(in);
-    boolean provisional = in.readBoolean();
-    String errorType = readString(in);
-    String errorMessage = readString(in);
-    String eventSource = readString(in);
-    long timeout = in.readLong();
-    long init = in.readLong();
-    long rss = in.readLong();
-    long maxMem = in.readLong();
-    long dropped = in.readLong();
-    String stack = readString(in);
-    int n = in.readUnsignedShort();
+  static InvocationSpan readSpan(Bin.Reader r) {
+    FunctionId id = Codecs.readId(r);
+    String version = r.str();
+    String instance = r.str();
+    String invocationId = r.str();
+    String deliveryId = r.str();
+    long start = r.i64();
+    long end = r.i64();
+    String trigger = r.str();
+    boolean cold = r.bool();
+    String initType = r.str();
+    String outcome = r.str();
+    boolean provisional = r.bool();
+    String errorType = r.str();
+    String errorMessage = r.str();
+    String eventSource = r.str();
+    long timeout = r.svar();
+    long init = r.svar();
+    long rss = r.svar();
+    long maxMem = r.svar();
+    long droppedSpans = r.svar();
+    long droppedEvents = r.svar();
+    String stack = r.str();
+    int n = r.varInt();
     List<InvocationSpan.DedupRecord> records = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      records.add(new InvocationSpan.DedupRecord(readString(in), readString(in), readString(in), in.readLong()));
+      records.add(new InvocationSpan.DedupRecord(r.str(), r.str(), r.str(), r.svar()));
     }
-    int m = in.readUnsignedShort();
+    int m = r.varInt();
     List<InvocationSpan.DownstreamThrottle> throttles = new ArrayList<>(m);
     for (int i = 0; i < m; i++) {
-      throttles.add(new InvocationSpan.DownstreamThrottle(readString(in), readString(in)));
+      throttles.add(new InvocationSpan.DownstreamThrottle(r.str(), r.str()));
     }
-    return new InvocationSpan(function, invocationId, deliveryId, ts, start, end, trigger, cold, outcome,
-        provisional, errorType, errorMessage, eventSource, timeout, init, rss, maxMem, dropped, stack,
-        List.copyOf(records), List.copyOf(throttles));
+    String duplicateKind = r.str();
+    boolean known = r.bool();
+    return new InvocationSpan(id, version, instance, invocationId, deliveryId, start, end, trigger, cold, initType,
+        outcome, provisional, errorType, errorMessage, eventSource, timeout, init, rss, maxMem, droppedSpans,
+        droppedEvents, stack, List.copyOf(records), List.copyOf(throttles), duplicateKind, known);
   }
 
-  private static void writeEvent(DataOutputStream out, PlatformEvent e) throws IOException {
-    writeString(out, e.function());
-    writeString(out, e.type());
-    writeString(out, e.invocationId());
-    out.writeLong(e.recordTimestampMs());
-    out.writeLong(e.timeEpochNanos());
-    writeString(out, e.status());
-    writeString(out, e.errorType());
-    out.writeDouble(e.durationMs());
-    out.writeDouble(e.initDurationMs());
-    out.writeLong(e.memorySizeMb());
-    out.writeLong(e.maxMemoryUsedMb());
-    writeString(out, e.throttleReason());
+  static void writeEvent(Bin.Writer w, PlatformEvent e) {
+    Codecs.write(w, e.id());
+    w.str(e.version()).str(e.instance()).str(e.type()).str(e.invocationId())
+        .i64(e.timeEpochNanos()).str(e.status()).str(e.errorType()).f64(e.durationMs()).svar(e.billedDurationMs())
+        .f64(e.initDurationMs()).f64(e.restoreDurationMs()).svar(e.memorySizeMb()).svar(e.maxMemoryUsedMb())
+        .str(e.initType()).str(e.phase());
   }
 
-  private static PlatformEvent readEvent(DataInputStream in) throws IOException {
-    return new PlatformEvent(readString(in), readString(in), readString(in), in.readLong(), in.readLong(),
-        readString(in), readString(in), in.readDouble(), in.readDouble(), in.readLong(), in.readLong(),
-        readString(in));
-  }
-
-  private static void writeMarker(DataOutputStream out, FinalizedMarker m) throws IOException {
-    out.writeBoolean(m.hadReport());
-    out.writeShort(m.deliveryIds().size());
-    for (String id : m.deliveryIds()) {
-      writeString(out, id);
-    }
-  }
-
-  private static FinalizedMarker readMarker(DataInputStream in) throws IOException {
-    boolean hadReport = in.readBoolean();
-    int n = in.readUnsignedShort();
-    List<String> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(readString(in));
-    }
-    return new FinalizedMarker(List.copyOf(ids), hadReport);
+  static PlatformEvent readEvent(Bin.Reader r) {
+    return new PlatformEvent(Codecs.readId(r), r.str(), r.str(), r.str(), r.str(), r.i64(), r.str(), r.str(),
+        r.f64(), r.svar(), r.f64(), r.f64(), r.svar(), r.svar(), r.str(), r.str());
   }
 }

@@ -1,33 +1,31 @@
 package io.lambdascope.processor.join;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InvocationSpan;
 
-/**
- * What the join hands on, keyed by function and invocation id, with the stream time its dedup keys
- * are filed under as the record timestamp.
- */
+/** What the join hands on, keyed by function. */
 public sealed interface JoinOutput {
-  String function();
+  FunctionId id();
 
-  /** The span whose dedup records are checked; null for an invocation known only from its report. */
-  InvocationSpan span();
-
-  /** An invocation decided now; {@code span} is the one that speaks for it. */
+  /** An invocation decided now; {@code span} is the one that speaks for it (null: report only). */
   record Decided(DecidedInvocation invocation, InvocationSpan span) implements JoinOutput {
     @Override
-    public String function() {
-      return invocation.function();
+    public FunctionId id() {
+      return invocation.id();
+    }
+  }
+
+  /** A span of an invocation already decided from its platform report alone: not counted again. */
+  record LateSpan(InvocationSpan span) implements JoinOutput {
+    @Override
+    public FunctionId id() {
+      return span.id();
     }
   }
 
   /**
-   * A span of an invocation already decided from its platform report alone: not counted again, but
-   * it carries the dedup keys, which must still be remembered and checked.
+   * The report figures of an invocation decided earlier without them (its report came late, or its
+   * late-report window ended): counted now, the invocation itself not again.
    */
-  record LateSpan(InvocationSpan span) implements JoinOutput {
-    @Override
-    public String function() {
-      return span.function();
-    }
-  }
+  record LateFigures(FunctionId id, ReportFigures figures) implements JoinOutput {}
 }

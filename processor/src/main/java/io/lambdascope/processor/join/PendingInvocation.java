@@ -2,34 +2,64 @@ package io.lambdascope.processor.join;
 
 import io.lambdascope.processor.decode.InvocationSpan;
 import io.lambdascope.processor.decode.PlatformEvent;
+import io.lambdascope.processor.state.DueQueue;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An invocation waiting to be decided: the span records seen so far (the last record of each span
- * id) and the platform report, if any. Held in {@link PendingInvocations}, keyed by function and
- * invocation id.
+ * One entry of the {@code invocations} store, in one of two phases. <b>Waiting</b>: the span records
+ * seen so far (the last record of each span id) and the platform report, until the invocation is
+ * decided. <b>Decided</b>: decided with one half missing that is still expected (the report after a
+ * span-only decision, or the span after a report-only one): what the late half needs, until it
+ * comes or the late window ends. Changed in place; written at most once per commit.
  */
-public record PendingInvocation(long firstSeenWallMs, List<InvocationSpan> spans, PlatformEvent report) {
+public final class PendingInvocation {
+  static final int SPAN = 1;
+  static final int REPORT = 2;
 
-  public static PendingInvocation of(long nowMs) {
-    return new PendingInvocation(nowMs, List.of(), null);
+  long firstSeenWallMs;
+  /** The latest Kafka record timestamp of its records. */
+  long lastRecordMs;
+  final List<InvocationSpan> spans = new ArrayList<>(1);
+  PlatformEvent report;
+
+  boolean decided;
+  long decidedWallMs;
+  int missingHalf;
+  /** Of a decided entry missing its report: the figures to count when it comes. */
+  Deferred deferred;
+  /** Of a decided entry missing its span: the time of the report it was decided with. */
+  long reportTimeNanos;
+
+  /** Not stored: the 64-bit hash of its request id, made once. */
+  long requestHash;
+  /** Not stored: where it sits in the wait queue or the late-half queue. */
+  DueQueue.Ticket waitTicket;
+  DueQueue.Ticket lateTicket;
+
+  PendingInvocation(long firstSeenWallMs) {
+    this.firstSeenWallMs = firstSeenWallMs;
+  }
+
+  /** A waiting invocation with these records (for tools and tests). */
+  public static PendingInvocation waiting(long firstSeenWallMs, long lastRecordMs, List<InvocationSpan> spans,
+      PlatformEvent report) {
+    PendingInvocation p = new PendingInvocation(firstSeenWallMs);
+    p.lastRecordMs = lastRecordMs;
+    p.spans.addAll(spans);
+    p.report = report;
+    return p;
   }
 
   /** Keeps the last record per span id: a correction replaces the provisional timeout. */
-  public PendingInvocation withSpan(InvocationSpan span) {
-    List<InvocationSpan> next = new ArrayList<>(spans.size() + 1);
-    for (InvocationSpan s : spans) {
-      if (!s.deliveryId().equals(span.deliveryId())) {
-        next.add(s);
+  void addSpan(InvocationSpan span) {
+    for (int i = 0; i < spans.size(); i++) {
+      if (spans.get(i).deliveryId().equals(span.deliveryId())) {
+        spans.set(i, span);
+        return;
       }
     }
-    next.add(span);
-    return new PendingInvocation(firstSeenWallMs, List.copyOf(next), report);
-  }
-
-  public PendingInvocation withReport(PlatformEvent event) {
-    return new PendingInvocation(firstSeenWallMs, spans, event);
+    spans.add(span);
   }
 
   /** The span that speaks for the invocation: the latest non-provisional one, else the latest. */
@@ -52,7 +82,43 @@ public record PendingInvocation(long firstSeenWallMs, List<InvocationSpan> spans
     return false;
   }
 
+  public List<InvocationSpan> spans() {
+    return spans;
+  }
+
+  public PlatformEvent report() {
+    return report;
+  }
+
   public boolean hasReport() {
     return report != null;
+  }
+
+  public long firstSeenWallMs() {
+    return firstSeenWallMs;
+  }
+
+  public boolean decided() {
+    return decided;
+  }
+
+  /** The latest record time of the invocation. */
+  long streamTime() {
+    return lastRecordMs;
+  }
+
+  void recordAt(long recordTimestampMs) {
+    lastRecordMs = Math.max(lastRecordMs, recordTimestampMs);
+  }
+
+  /** Becomes a decided entry that waits for {@code missing}: its records are dropped. */
+  void decidedMissing(int missing, long nowMs, Deferred deferredFigures) {
+    decided = true;
+    decidedWallMs = nowMs;
+    missingHalf = missing;
+    deferred = deferredFigures;
+    reportTimeNanos = report == null ? 0 : report.timeEpochNanos();
+    spans.clear();
+    report = null;
   }
 }

@@ -23,25 +23,25 @@ final class WaitPolicy {
     this.taskStartWallMs = taskStartWallMs;
   }
 
-  /** Whether nothing more is worth waiting for, now that a record arrived. */
-  boolean completeOnArrival(PendingInvocation p, FunctionState fs, long now) {
-    boolean hasAgent = fs.lastSpanMs() > 0 && now - fs.lastSpanMs() < SOURCE_SILENCE_MS;
-    boolean hasReports = fs.lastReportMs() > 0 && now - fs.lastReportMs() < SOURCE_SILENCE_MS;
-    if (p.hasReport() && (!p.spans().isEmpty() || !hasAgent)) {
-      return true;
-    }
-    return p.hasFinalSpan() && !hasReports;
+  static boolean hasAgent(FunctionState fs, long now) {
+    return fs != null && fs.lastSpanMs() > 0 && now - fs.lastSpanMs() < SOURCE_SILENCE_MS;
   }
 
-  /** Whether the invocation is due at a punctuation: complete, or waited long enough. */
-  boolean due(PendingInvocation p, FunctionState fs, long now) {
-    if (completeOnArrival(p, fs, now)) {
+  static boolean sendsReports(FunctionState fs, long now) {
+    return fs != null && fs.lastReportMs() > 0 && now - fs.lastReportMs() < SOURCE_SILENCE_MS;
+  }
+
+  /** Whether nothing more is worth waiting for, now that a record arrived. */
+  boolean completeOnArrival(PendingInvocation p, FunctionState fs, long now) {
+    if (p.hasReport() && (!p.spans().isEmpty() || !hasAgent(fs, now))) {
       return true;
     }
-    long age = now - Math.max(p.firstSeenWallMs(), taskStartWallMs);
-    if (p.hasFinalSpan() || p.hasReport()) {
-      return age >= reportWaitMs;
-    }
-    return age >= timeoutGraceMs;
+    return p.hasFinalSpan() && !sendsReports(fs, now);
+  }
+
+  /** When the invocation is decided at the latest: after the report wait, or the grace for a provisional timeout alone. */
+  long dueAt(PendingInvocation p) {
+    long from = Math.max(p.firstSeenWallMs(), taskStartWallMs);
+    return from + (p.hasFinalSpan() || p.hasReport() ? reportWaitMs : timeoutGraceMs);
   }
 }

@@ -1,73 +1,103 @@
 package io.lambdascope.processor.metrics;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InvocationSpan;
-import io.lambdascope.processor.dedup.DuplicateCheck;
-import io.lambdascope.processor.dedup.DuplicateKind;
 import io.lambdascope.processor.join.DecidedInvocation;
 import io.lambdascope.processor.join.JoinOutput;
-import io.lambdascope.processor.state.LabelBounds;
+import io.lambdascope.processor.join.ReportFigures;
+import io.lambdascope.processor.state.FunctionRegistry;
+import io.lambdascope.processor.state.FunctionState;
+import io.lambdascope.processor.state.TaskState;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Adds each decided invocation to the counters and histograms (docs/telemetry.md section 4), free-
- * form label values bounded per function, and counts every repeated delivery. Hands the record on.
+ * Adds each decided invocation to its function's counters and histograms (docs/telemetry.md
+ * section 4), free-form label values bounded per function; adds report figures when they come (with
+ * the decision, or late). Hands the record on.
  */
 public final class InvocationMetricsProcessor
-    extends ContextualProcessor<String, DuplicateCheck, String, DuplicateCheck> {
-  private final int maxFunctions;
-  private final int maxLabelValues;
-  private MetricSeries series;
-  private LabelBounds bounds;
+    extends ContextualProcessor<FunctionId, JoinOutput, FunctionId, JoinOutput> {
+  private final FunctionRegistry.Settings settings;
+  private TaskState state;
+  private FunctionRegistry functions;
 
-  public InvocationMetricsProcessor(int maxFunctions, int maxLabelValues) {
-    this.maxFunctions = maxFunctions;
-    this.maxLabelValues = maxLabelValues;
+  public InvocationMetricsProcessor(FunctionRegistry.Settings settings) {
+    this.settings = settings;
   }
 
   @Override
-  public void init(ProcessorContext<String, DuplicateCheck> context) {
+  public void init(ProcessorContext<FunctionId, JoinOutput> context) {
     super.init(context);
-    series = new MetricSeries(context.getStateStore(MetricSeries.STORE_NAME));
-    bounds = new LabelBounds(context.getStateStore(LabelBounds.STORE_NAME), maxFunctions, maxLabelValues);
+    state = TaskState.functions(context, settings);
+    functions = state.functions();
   }
 
   @Override
-  public void process(Record<String, DuplicateCheck> record) {
-    DuplicateCheck check = record.value();
-    if (check.joined() instanceof JoinOutput.Decided decided) {
-      count(decided.invocation(), decided.span());
-    }
-    String fn = check.joined().function();
-    for (DuplicateKind kind : check.repeats()) {
-      series.add(MetricDefs.DUPLICATES.seriesKey(fn, kind.label()), 1);
+  public void close() {
+    state.detach();
+  }
+
+  @Override
+  public void process(Record<FunctionId, JoinOutput> record) {
+    JoinOutput out = record.value();
+    FunctionState fs = functions.touch(out.id(), context().currentSystemTimeMs());
+    if (out instanceof JoinOutput.Decided decided) {
+      count(fs, decided.invocation(), decided.span());
+    } else if (out instanceof JoinOutput.LateSpan late) {
+      countDownstreamThrottles(fs, late.span());
+    } else if (out instanceof JoinOutput.LateFigures late) {
+      addFigures(fs, late.figures());
     }
     context().forward(record);
   }
 
-  private void count(DecidedInvocation inv, InvocationSpan span) {
-    String fn = inv.function();
-    series.add(MetricDefs.INVOCATIONS.seriesKey(fn, inv.trigger(), inv.outcome()), 1);
+  private void count(FunctionState fs, DecidedInvocation inv, InvocationSpan span) {
+    fs.countInvocation(inv.trigger(), inv.outcome());
     if (inv.coldstart()) {
-      series.add(MetricDefs.COLDSTARTS.seriesKey(fn), 1);
-      if (!Double.isNaN(inv.initDurationSeconds())) {
-        series.observe(MetricDefs.INIT_DURATION, inv.initDurationSeconds(), fn);
-      }
+      fs.countColdstart(inv.initType());
     }
     if ("error".equals(inv.outcome())) {
-      series.add(MetricDefs.ERRORS.seriesKey(fn, bounds.value(fn, "error_type", inv.errorType())), 1);
+      fs.countError(functions.label(fs, FunctionState.ERROR_TYPE, inv.errorType()),
+          functions.label(fs, FunctionState.VERSION, inv.version()));
     } else if ("timeout".equals(inv.outcome())) {
-      series.add(MetricDefs.TIMEOUTS.seriesKey(fn), 1);
+      fs.countTimeout();
     }
     if (!Double.isNaN(inv.durationSeconds())) {
-      series.observe(MetricDefs.INVOKE_DURATION, inv.durationSeconds(), fn);
-    }
-    if (span != null) {
-      for (InvocationSpan.DownstreamThrottle t : span.downstreamThrottles()) {
-        series.add(MetricDefs.DOWNSTREAM_THROTTLES.seriesKey(
-            fn, bounds.value(fn, "service", t.service()), bounds.value(fn, "operation", t.operation())), 1);
+      fs.observeInvokeDuration(inv.durationSeconds());
+      if (inv.timeoutMs() > 0) {
+        fs.observeTimeoutRatio(inv.durationSeconds() * 1000 / inv.timeoutMs());
       }
+    }
+    countDownstreamThrottles(fs, span);
+    if (inv.figures() != null) {
+      addFigures(fs, inv.figures());
+    }
+  }
+
+  private void countDownstreamThrottles(FunctionState fs, InvocationSpan span) {
+    if (span == null) {
+      return;
+    }
+    for (InvocationSpan.DownstreamThrottle t : span.downstreamThrottles()) {
+      fs.countDownstreamThrottle(functions.label(fs, FunctionState.SERVICE, t.service()),
+          functions.label(fs, FunctionState.OPERATION, t.operation()));
+    }
+  }
+
+  private static void addFigures(FunctionState fs, ReportFigures f) {
+    if (f.coldstart() && !Double.isNaN(f.initDurationSeconds())) {
+      fs.observeInitDuration(f.initType(), f.initDurationSeconds());
+    }
+    if (f.billedDurationMs() >= 0) {
+      fs.addBilledDuration(f.billedDurationMs());
+    }
+    if (!Double.isNaN(f.restoreDurationSeconds())) {
+      fs.observeRestoreDuration(f.restoreDurationSeconds());
+    }
+    if (f.memoryBytes() > 0) {
+      fs.observeMemory(f.memoryBytes(), f.maxMemoryBytes() > 0 ? f.maxMemoryBytes() : fs.maxMemoryBytes());
     }
   }
 }

@@ -1,57 +1,65 @@
 package io.lambdascope.processor.metrics;
 
-import io.lambdascope.processor.dedup.DuplicateKind;
-import io.lambdascope.processor.state.StoreKeys;
-import java.util.Arrays;
+import io.lambdascope.processor.state.FunctionState;
 import java.util.List;
 
 /**
- * The metrics the processor derives from the stream (docs/telemetry.md section 4): names as
- * exposed, label names in the order their values are stored, and histogram buckets. The constant
- * names lead the keys of the series store: renaming one orphans its stored series.
+ * The function metrics the processor derives from the stream (docs/telemetry.md section 4): names
+ * as exposed, the labels each has besides the function's identity, and histogram buckets.
  */
 public enum MetricDefs {
-  INVOCATIONS("faas_invocations_total", Type.COUNTER, "Invocations by final outcome", "function", "trigger", "outcome"),
-  COLDSTARTS("faas_coldstarts_total", Type.COUNTER, "Cold starts", "function"),
-  ERRORS("faas_errors_total", Type.COUNTER, "Invocations with outcome error", "function", "error_type"),
-  TIMEOUTS("faas_timeouts_total", Type.COUNTER, "Invocations with outcome timeout", "function"),
-  THROTTLES("faas_throttles_total", Type.COUNTER, "Invocations the platform refused", "function"),
+  INVOCATIONS("faas_invocations_total", Type.COUNTER, "Invocations by final outcome", "trigger", "outcome"),
+  COLDSTARTS("faas_coldstarts_total", Type.COUNTER, "Cold starts", "init_type"),
+  ERRORS("faas_errors_total", Type.COUNTER, "Invocations with outcome error", "error_type", "faas_version"),
+  TIMEOUTS("faas_timeouts_total", Type.COUNTER, "Invocations with outcome timeout"),
+  THROTTLES("faas_throttles_total", Type.COUNTER, "Invocations the platform refused"),
   DOWNSTREAM_THROTTLES("lambdascope_downstream_throttles_total", Type.COUNTER,
-      "AWS SDK calls throttled inside the function", "function", "service", "operation"),
-  DUPLICATES("lambdascope_duplicates_total", Type.COUNTER, "Repeated deliveries", "function", "kind"),
-  DROPPED_SPANS("lambdascope_agent_dropped_spans_total", Type.COUNTER, "Spans agents reported as dropped", "function"),
+      "AWS SDK calls throttled inside the function", "service", "operation"),
+  DUPLICATES("lambdascope_duplicates_total", Type.COUNTER, "Repeated deliveries", "kind"),
+  DROPPED_SPANS("lambdascope_agent_dropped_spans_total", Type.COUNTER, "Spans agents reported as dropped"),
+  DROPPED_EVENTS("lambdascope_agent_dropped_events_total", Type.COUNTER, "Platform events agents reported as dropped"),
+  UNINSTRUMENTED("lambdascope_agent_uninstrumented_total", Type.COUNTER,
+      "Execution environments that reported lambdascope.uninstrumented"),
+  INIT_FAILURES("lambdascope_init_failures_total", Type.COUNTER, "Execution environments whose init failed",
+      "error_type"),
+  BILLED_DURATION("lambdascope_billed_duration_seconds_total", Type.COUNTER,
+      "Billed duration, the sum of the platform reports' billedDurationMs"),
   INVOKE_DURATION("faas_invoke_duration_seconds", Type.HISTOGRAM, "Handler duration",
-      List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 900.0),
-      "function"),
+      FunctionState.INVOKE_DURATION_BUCKETS),
   INIT_DURATION("faas_init_duration_seconds", Type.HISTOGRAM, "Init duration of cold starts",
-      List.of(0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0), "function");
+      FunctionState.INIT_DURATION_BUCKETS, "init_type"),
+  RESTORE_DURATION("lambdascope_restore_duration_seconds", Type.HISTOGRAM, "SnapStart restore duration",
+      FunctionState.RESTORE_DURATION_BUCKETS),
+  DURATION_TIMEOUT_RATIO("lambdascope_duration_timeout_ratio", Type.HISTOGRAM,
+      "Each invocation's duration over the configured timeout", FunctionState.TIMEOUT_RATIO_BUCKETS),
+  MEMORY_LIMIT_RATIO("lambdascope_memory_limit_ratio", Type.HISTOGRAM,
+      "Each invocation's peak memory over the configured memory", FunctionState.MEMORY_RATIO_BUCKETS),
+  MEM_USAGE("faas_mem_usage_bytes", Type.GAUGE, "Peak memory of the function's most recent invocation"),
+  MAX_MEMORY("faas_max_memory_bytes", Type.GAUGE, "Configured memory"),
+  TIMEOUT("faas_timeout_seconds", Type.GAUGE, "Configured timeout"),
+  FINDING("lambdascope_finding", Type.GAUGE, "1 while a finding holds", "kind");
 
-  public enum Type { COUNTER, HISTOGRAM }
+  public enum Type { COUNTER, HISTOGRAM, GAUGE }
 
-  /** Counters whose only label is the function: shown at 0 for every known function. */
-  public static final List<MetricDefs> PER_FUNCTION_COUNTERS = List.of(COLDSTARTS, TIMEOUTS, THROTTLES, DROPPED_SPANS);
-  /** Values of {@code kind} on {@link #DUPLICATES}. */
-  public static final List<String> DUPLICATE_KINDS =
-      Arrays.stream(DuplicateKind.values()).map(DuplicateKind::label).toList();
-  /** Values of {@code outcome} on {@link #INVOCATIONS}. */
-  public static final List<String> OUTCOMES = List.of("success", "error", "timeout");
+  /** The labels every function metric carries, in this order. */
+  public static final List<String> IDENTITY = List.of("tenant", "cloud_account_id", "cloud_region", "function");
 
   private final String exposedName;
   private final Type type;
   private final String help;
   private final double[] buckets;
-  private final String[] labelNames;
+  private final List<String> labels;
 
-  MetricDefs(String exposedName, Type type, String help, String... labelNames) {
-    this(exposedName, type, help, List.of(), labelNames);
+  MetricDefs(String exposedName, Type type, String help, String... labels) {
+    this(exposedName, type, help, new double[0], labels);
   }
 
-  MetricDefs(String exposedName, Type type, String help, List<Double> buckets, String... labelNames) {
+  MetricDefs(String exposedName, Type type, String help, double[] buckets, String... labels) {
     this.exposedName = exposedName;
     this.type = type;
     this.help = help;
-    this.buckets = buckets.stream().mapToDouble(Double::doubleValue).toArray();
-    this.labelNames = labelNames;
+    this.buckets = buckets;
+    this.labels = List.of(labels);
   }
 
   /** The name on /metrics (counters with their {@code _total}). */
@@ -77,19 +85,8 @@ public enum MetricDefs {
     return buckets.clone();
   }
 
-  public String[] labelNames() {
-    return labelNames.clone();
-  }
-
-  /** Key in the series store: ordinal, then the label values. */
-  public String seriesKey(String... labelValues) {
-    if (labelValues.length != labelNames.length) {
-      throw new IllegalArgumentException(name() + " takes " + labelNames.length + " labels");
-    }
-    StringBuilder sb = new StringBuilder(name());
-    for (String v : labelValues) {
-      sb.append(StoreKeys.SEP).append(v);
-    }
-    return sb.toString();
+  /** Labels besides {@link #IDENTITY}. */
+  public List<String> labels() {
+    return labels;
   }
 }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's own health, as ordinary Micrometer meters of this process: records consumed,
- * records skipped as undecodable (each kind logged once), and the consumer lag.
+ * records skipped as undecodable (each kind logged once), items folded into {@code other}, and the
+ * consumer lag.
  */
 public final class PipelineMetrics implements InputMeters {
   private static final Logger log = LoggerFactory.getLogger(PipelineMetrics.class);
@@ -23,9 +24,15 @@ public final class PipelineMetrics implements InputMeters {
   private final MeterRegistry registry;
   private final Map<String, Counter> records = new ConcurrentHashMap<>();
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+  private final Map<String, Counter> folded = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = java.util.Objects.requireNonNull(registry, "registry");
+    for (String kind : List.of("function", "label_value")) {
+      folded.put(kind, Counter.builder("lambdascope.processor.folded")
+          .description("Items counted under other: past the functions a task keeps, or a function's label values")
+          .tag("kind", kind).register(registry));
+    }
   }
 
   public MeterRegistry registry() {
@@ -52,6 +59,14 @@ public final class PipelineMetrics implements InputMeters {
     c.increment();
     if (first[0]) {
       log.warn("skipping undecodable records on {} ({}): {}; further ones are only counted", topic, reason, detail);
+    }
+  }
+
+  @Override
+  public void folded(String kind) {
+    Counter c = folded.get(kind);
+    if (c != null) {
+      c.increment();
     }
   }
 

@@ -1,10 +1,12 @@
 package io.lambdascope.processor.metrics;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.findings.Finding;
 import io.lambdascope.processor.findings.Findings;
 import io.lambdascope.processor.state.FunctionState;
-import io.lambdascope.processor.state.StoreKeys;
+import io.lambdascope.processor.state.Histogram;
+import io.lambdascope.processor.state.PublishedFunctions;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -16,27 +18,34 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Exposes the aggregate stores as Prometheus metrics at scrape time: counters and histograms from
- * the series store, gauges from the function store, and findings (with the DLQ watcher's source queues).
+ * Exposes the functions' committed state as Prometheus metrics at scrape time: what each active task
+ * published after its last committed transaction (never a count a crash could take back), DLQ gauges
+ * from the watcher, and findings. Each known function shows its counters whose labels are known in
+ * advance at 0 until they count something: Prometheus' rate() and increase() cannot see the first
+ * increment of a series that appears at 1.
  */
 public final class StoreMetricsCollector implements MultiCollector {
-  private final StateView state;
+  private static final Comparator<FunctionId> ORDER = Comparator.comparing(FunctionId::tenant)
+      .thenComparing(FunctionId::account).thenComparing(FunctionId::region).thenComparing(FunctionId::name);
+
+  private final PublishedFunctions published;
   private final Supplier<DlqWatcher.Snapshot> dlq;
   private final Clock clock;
   private final long findingsWindowMs;
 
-  public StoreMetricsCollector(StateView state, Supplier<DlqWatcher.Snapshot> dlq, Clock clock, long findingsWindowMs) {
-    this.state = state;
+  public StoreMetricsCollector(PublishedFunctions published, Supplier<DlqWatcher.Snapshot> dlq, Clock clock,
+      long findingsWindowMs) {
+    this.published = published;
     this.dlq = dlq;
     this.clock = clock;
     this.findingsWindowMs = findingsWindowMs;
@@ -44,154 +53,133 @@ public final class StoreMetricsCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Map<MetricDefs, Map<String, long[]>> counters = new EnumMap<>(MetricDefs.class);
-    Map<MetricDefs, Map<String, SeriesValues.Histogram>> histograms = new EnumMap<>(MetricDefs.class);
-    state.forEachSeries((key, value) -> {
-      int sep = key.indexOf(StoreKeys.SEP);
-      MetricDefs def;
-      try {
-        def = MetricDefs.valueOf(sep < 0 ? key : key.substring(0, sep));
-      } catch (IllegalArgumentException e) {
-        return; // written by a newer version
+    Map<FunctionId, FunctionState> functions = functions();
+    Map<MetricDefs, List<CounterSnapshot.CounterDataPointSnapshot>> counters = new EnumMap<>(MetricDefs.class);
+    Map<MetricDefs, List<HistogramSnapshot.HistogramDataPointSnapshot>> histograms = new EnumMap<>(MetricDefs.class);
+    Map<MetricDefs, List<GaugeSnapshot.GaugeDataPointSnapshot>> gauges = new EnumMap<>(MetricDefs.class);
+    functions.forEach((id, fs) -> {
+      String[] identity = {id.tenant(), id.account(), id.region(), id.name()};
+      for (int t = 0; t < FunctionState.TRIGGERS.size(); t++) {
+        if (fs.triggerSeen(t)) {
+          for (int o = 0; o < FunctionState.OUTCOMES.size(); o++) {
+            counter(counters, MetricDefs.INVOCATIONS, identity, fs.invocations(t, o),
+                FunctionState.TRIGGERS.get(t), FunctionState.OUTCOMES.get(o));
+          }
+        }
       }
-      if (def.type() == MetricDefs.Type.COUNTER) {
-        counters.computeIfAbsent(def, d -> new TreeMap<>())
-            .computeIfAbsent(key, k -> new long[1])[0] += SeriesValues.counterValue(value);
-      } else {
-        SeriesValues.Histogram h = SeriesValues.Histogram.decode(value, def.buckets().length);
-        histograms.computeIfAbsent(def, d -> new TreeMap<>()).merge(key, h, SeriesValues.Histogram::plus);
+      for (int i = 0; i < FunctionState.INIT_TYPES.size(); i++) {
+        counter(counters, MetricDefs.COLDSTARTS, identity, fs.coldstarts(i), FunctionState.INIT_TYPES.get(i));
       }
-    });
-    Map<String, FunctionState> functions = new TreeMap<>();
-    state.forEachFunction(functions::put);
-    addZeroSeries(counters, functions.keySet());
-    List<MetricSnapshot> out = new ArrayList<>();
-    counters.forEach((def, series) -> {
-      CounterSnapshot.Builder b = CounterSnapshot.builder().name(def.modelName()).help(def.help());
-      series.forEach((key, v) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-          .labels(labels(def, key)).value(v[0]).build()));
-      out.add(b.build());
-    });
-    histograms.forEach((def, series) -> {
-      HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(def.modelName()).help(def.help());
-      double[] bounds = Arrays.copyOf(def.buckets(), def.buckets().length + 1);
-      bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
-      series.forEach((key, h) -> b.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-          .labels(labels(def, key))
-          .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.bucketCounts()))
-          .sum(h.sum())
-          .build()));
-      out.add(b.build());
-    });
+      fs.errors().forEach((k, v) -> counter(counters, MetricDefs.ERRORS, identity, v[0], k.first(), k.second()));
+      counter(counters, MetricDefs.TIMEOUTS, identity, fs.timeouts());
+      counter(counters, MetricDefs.THROTTLES, identity, fs.throttles());
+      fs.downstreamThrottles().forEach((k, v) ->
+          counter(counters, MetricDefs.DOWNSTREAM_THROTTLES, identity, v[0], k.first(), k.second()));
+      for (int i = 0; i < FunctionState.DUPLICATE_KINDS.size(); i++) {
+        counter(counters, MetricDefs.DUPLICATES, identity, fs.duplicates(i), FunctionState.DUPLICATE_KINDS.get(i));
+      }
+      counter(counters, MetricDefs.DROPPED_SPANS, identity, fs.droppedSpans());
+      counter(counters, MetricDefs.DROPPED_EVENTS, identity, fs.droppedEvents());
+      counter(counters, MetricDefs.UNINSTRUMENTED, identity, fs.uninstrumented());
+      fs.initFailures().forEach((k, v) -> counter(counters, MetricDefs.INIT_FAILURES, identity, v[0], k));
+      counter(counters, MetricDefs.BILLED_DURATION, identity, fs.billedDurationMs() / 1000.0);
 
-    GaugeSnapshot.Builder mem = gauge("faas_mem_usage_bytes", "Peak memory of the function's most recent invocation");
-    GaugeSnapshot.Builder maxMem = gauge("faas_max_memory_bytes", "Configured memory");
-    GaugeSnapshot.Builder timeout = gauge("faas_timeout_seconds", "Configured timeout");
-    int[] n = new int[3];
-    functions.forEach((fn, fs) -> {
-      Labels l = Labels.of("function", fn);
+      histogram(histograms, MetricDefs.INVOKE_DURATION, identity, fs.invokeDuration());
+      for (int i = 0; i < FunctionState.INIT_TYPES.size(); i++) {
+        histogram(histograms, MetricDefs.INIT_DURATION, identity, fs.initDuration(i), FunctionState.INIT_TYPES.get(i));
+      }
+      histogram(histograms, MetricDefs.RESTORE_DURATION, identity, fs.restoreDuration());
+      histogram(histograms, MetricDefs.DURATION_TIMEOUT_RATIO, identity, fs.timeoutRatio());
+      histogram(histograms, MetricDefs.MEMORY_LIMIT_RATIO, identity, fs.memoryRatio());
+
       if (fs.lastMemoryBytes() > 0) {
-        mem.dataPoint(point(l, fs.lastMemoryBytes()));
-        n[0]++;
+        gauge(gauges, MetricDefs.MEM_USAGE, identity, fs.lastMemoryBytes());
       }
       if (fs.maxMemoryBytes() > 0) {
-        maxMem.dataPoint(point(l, fs.maxMemoryBytes()));
-        n[1]++;
+        gauge(gauges, MetricDefs.MAX_MEMORY, identity, fs.maxMemoryBytes());
       }
       if (fs.timeoutMs() > 0) {
-        timeout.dataPoint(point(l, fs.timeoutMs() / 1000.0));
-        n[2]++;
+        gauge(gauges, MetricDefs.TIMEOUT, identity, fs.timeoutMs() / 1000.0);
       }
     });
-    addIf(out, mem, n[0]);
-    addIf(out, maxMem, n[1]);
-    addIf(out, timeout, n[2]);
 
-    // The DLQ gauges are the watcher's own (dlq.DlqMetrics); its snapshot feeds the findings here.
-    List<Finding> findings = Findings.evaluate(functions, dlq.get(), clock.millis(), findingsWindowMs);
-    GaugeSnapshot.Builder finding = gauge("lambdascope_finding", "1 while a finding holds");
-    Map<String, Boolean> seen = new HashMap<>();
-    for (Finding f : findings) {
-      if (seen.putIfAbsent(f.function() + "\u0000" + f.kind(), true) == null) {
-        finding.dataPoint(point(Labels.of("function", f.function(), "kind", f.kind()), 1));
+    DlqWatcher.Snapshot dlqSnapshot = dlq.get();
+    Set<String> seen = new HashSet<>();
+    for (Finding f : Findings.evaluate(functions, dlqSnapshot, clock.millis(), findingsWindowMs)) {
+      FunctionId id = f.id();
+      if (seen.add(id + "\u0000" + f.kind())) {
+        gauge(gauges, MetricDefs.FINDING, new String[] {id.tenant(), id.account(), id.region(), id.name()}, 1,
+            f.kind());
       }
     }
-    addIf(out, finding, seen.size());
+
+    List<MetricSnapshot> out = new ArrayList<>();
+    counters.forEach((def, points) -> {
+      CounterSnapshot.Builder b = CounterSnapshot.builder().name(def.modelName()).help(def.help());
+      points.forEach(b::dataPoint);
+      out.add(b.build());
+    });
+    histograms.forEach((def, points) -> {
+      HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(def.modelName()).help(def.help());
+      points.forEach(b::dataPoint);
+      out.add(b.build());
+    });
+    gauges.forEach((def, points) -> {
+      GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(def.modelName()).help(def.help());
+      points.forEach(b::dataPoint);
+      out.add(b.build());
+    });
     return new MetricSnapshots(out);
   }
 
   /** Findings for /api/findings, from the same state as the metric. */
   public List<Finding> findings() {
-    Map<String, FunctionState> functions = new TreeMap<>();
-    state.forEachFunction(functions::put);
-    return Findings.evaluate(functions, dlq.get(), clock.millis(), findingsWindowMs);
+    return Findings.evaluate(functions(), dlq.get(), clock.millis(), findingsWindowMs);
   }
 
-  /**
-   * Shows each known function's counters without free-form labels at 0 until they count something:
-   * Prometheus' rate() and increase() cannot see the first increment of a series that appears at 1.
-   * Derived from what this replica's stores hold (functions, triggers counted), so the zeros live on
-   * the replica that owns the function, and nothing extra is written.
-   */
-  private static void addZeroSeries(Map<MetricDefs, Map<String, long[]>> counters, Set<String> knownFunctions) {
-    Set<String> fns = new TreeSet<>(knownFunctions);
-    // A function with series but no function state (written by an older version) is known too.
-    counters.values().forEach(series -> series.keySet().forEach(key -> {
-      String[] parts = StoreKeys.split(key);
-      if (parts.length > 1) {
-        fns.add(parts[1]);
-      }
-    }));
-    for (String fn : fns) {
-      for (MetricDefs def : MetricDefs.PER_FUNCTION_COUNTERS) {
-        zero(counters, def, def.seriesKey(fn));
-      }
-      for (String kind : MetricDefs.DUPLICATE_KINDS) {
-        zero(counters, MetricDefs.DUPLICATES, MetricDefs.DUPLICATES.seriesKey(fn, kind));
-      }
+  private Map<FunctionId, FunctionState> functions() {
+    Map<FunctionId, FunctionState> functions = new TreeMap<>(ORDER);
+    published.forEach(functions::put);
+    return functions;
+  }
+
+  private static Labels labels(MetricDefs def, String[] identity, String[] extra) {
+    String[] names = new String[identity.length + extra.length];
+    String[] values = new String[names.length];
+    for (int i = 0; i < identity.length; i++) {
+      names[i] = MetricDefs.IDENTITY.get(i);
+      values[i] = identity[i];
     }
-    Map<String, long[]> invocations = counters.get(MetricDefs.INVOCATIONS);
-    if (invocations != null) {
-      for (String key : List.copyOf(invocations.keySet())) {
-        String[] parts = StoreKeys.split(key);
-        if (parts.length == 4) {
-          for (String outcome : MetricDefs.OUTCOMES) {
-            zero(counters, MetricDefs.INVOCATIONS, MetricDefs.INVOCATIONS.seriesKey(parts[1], parts[2], outcome));
-          }
-        }
-      }
-    }
-  }
-
-  private static void zero(Map<MetricDefs, Map<String, long[]>> counters, MetricDefs def, String seriesKey) {
-    counters.computeIfAbsent(def, d -> new TreeMap<>()).putIfAbsent(seriesKey, new long[1]);
-  }
-
-  private static GaugeSnapshot.Builder gauge(String name, String help) {
-    return GaugeSnapshot.builder().name(name).help(help);
-  }
-
-  private static GaugeSnapshot.GaugeDataPointSnapshot point(Labels labels, double value) {
-    return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
-  }
-
-  private static void addIf(List<MetricSnapshot> out, GaugeSnapshot.Builder b, int points) {
-    if (points > 0) {
-      out.add(b.build());
-    }
-  }
-
-  private static Labels labels(MetricDefs def, String seriesKey) {
-    String[] parts = StoreKeys.split(seriesKey);
-    String[] names = def.labelNames();
-    String[] values = Arrays.copyOfRange(parts, 1, parts.length);
-    if (values.length != names.length) {
-      values = Arrays.copyOf(values, names.length);
-      for (int i = 0; i < values.length; i++) {
-        values[i] = values[i] == null ? "" : values[i];
-      }
+    for (int i = 0; i < extra.length; i++) {
+      names[identity.length + i] = def.labels().get(i);
+      values[identity.length + i] = extra[i] == null ? "" : extra[i];
     }
     return Labels.of(names, values);
   }
 
+  private static void counter(Map<MetricDefs, List<CounterSnapshot.CounterDataPointSnapshot>> out, MetricDefs def,
+      String[] identity, double value, String... extra) {
+    out.computeIfAbsent(def, d -> new ArrayList<>()).add(CounterSnapshot.CounterDataPointSnapshot.builder()
+        .labels(labels(def, identity, extra)).value(value).build());
+  }
+
+  private static void histogram(Map<MetricDefs, List<HistogramSnapshot.HistogramDataPointSnapshot>> out,
+      MetricDefs def, String[] identity, Histogram h, String... extra) {
+    if (h == null) {
+      return;
+    }
+    double[] bounds = Arrays.copyOf(def.buckets(), def.buckets().length + 1);
+    bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+    out.computeIfAbsent(def, d -> new ArrayList<>()).add(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+        .labels(labels(def, identity, extra))
+        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.buckets()))
+        .sum(h.sum())
+        .build());
+  }
+
+  private static void gauge(Map<MetricDefs, List<GaugeSnapshot.GaugeDataPointSnapshot>> out, MetricDefs def,
+      String[] identity, double value, String... extra) {
+    out.computeIfAbsent(def, d -> new ArrayList<>()).add(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+        .labels(labels(def, identity, extra)).value(value).build());
+  }
 }

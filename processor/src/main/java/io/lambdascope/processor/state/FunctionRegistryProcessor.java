@@ -1,51 +1,72 @@
 package io.lambdascope.processor.state;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InvocationSpan;
 import io.lambdascope.processor.decode.PlatformEvent;
 import io.lambdascope.processor.decode.Telemetry;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Admits each record's function into the registry: past the task's maximum of functions a new name
- * becomes {@code other}; then the registry learns what the record says (an agent span, a joinable
- * platform report, or only that the function exists). Hands the record on under the bounded name.
+ * Admits each record's function into the registry (past the task's bound it is counted as its
+ * tenant's {@code other}), records what the record says about the function (an agent span, a
+ * joinable platform report) and about its environment (init events), and hands the record on
+ * under the admitted function, unless it is a platform event nothing further uses (such as
+ * platform.start or platform.runtimeDone). Its punctuator forgets functions and environments whose
+ * time is up.
  */
-public final class FunctionRegistryProcessor extends ContextualProcessor<String, Telemetry, String, Telemetry> {
-  private final int maxFunctions;
-  private final int maxLabelValues;
+public final class FunctionRegistryProcessor extends ContextualProcessor<FunctionId, Telemetry, FunctionId, Telemetry> {
+  private final FunctionRegistry.Settings settings;
+  private TaskState state;
   private FunctionRegistry functions;
-  private LabelBounds bounds;
+  private Environments environments;
 
-  public FunctionRegistryProcessor(int maxFunctions, int maxLabelValues) {
-    this.maxFunctions = maxFunctions;
-    this.maxLabelValues = maxLabelValues;
+  public FunctionRegistryProcessor(FunctionRegistry.Settings settings) {
+    this.settings = settings;
   }
 
   @Override
-  public void init(ProcessorContext<String, Telemetry> context) {
+  public void init(ProcessorContext<FunctionId, Telemetry> context) {
     super.init(context);
-    functions = new FunctionRegistry(context.getStateStore(FunctionRegistry.STORE_NAME));
-    bounds = new LabelBounds(context.getStateStore(LabelBounds.STORE_NAME), maxFunctions, maxLabelValues);
+    state = TaskState.functionsAndEnvironments(context, settings);
+    functions = state.functions();
+    environments = state.environments();
+    long every = Math.max(1_000, Math.min(60_000, settings.ttl().toMillis() / 4));
+    context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, now -> {
+      functions.expireDue(now);
+      environments.expireDue(now);
+    });
   }
 
   @Override
-  public void process(Record<String, Telemetry> record) {
+  public void process(Record<FunctionId, Telemetry> record) {
     Telemetry item = record.value();
-    String function = bounds.function(item.function());
-    if (!function.equals(item.function())) {
-      item = item.withFunction(function);
-    }
     long now = context().currentSystemTimeMs();
+    FunctionId id = functions.admit(item.id(), now);
+    FunctionState fs = functions.touch(id, now);
     if (item instanceof InvocationSpan span) {
-      functions.spanSeen(function, now, span.timeoutMs(), span.maxMemoryBytes());
+      fs.spanSeen(now, span.timeoutMs(), span.maxMemoryBytes());
     } else if (item instanceof PlatformEvent event) {
-      functions.markKnown(function);
       if (event.isJoinableReport()) {
-        functions.reportSeen(function, now, event.memorySizeBytes());
+        fs.reportSeen(now, event.memorySizeBytes());
+      } else if (event.isInitEvent()) {
+        environments.initEvent(id, event, now);
+      }
+      if (!event.usedDownstream()) {
+        return;
       }
     }
-    context().forward(record.withKey(function).withValue(item));
+    if (id != item.id()) {
+      item = item.withId(id); // the registry's own instance: later lookups compare by identity
+    }
+    context().forward(record.withKey(id).withValue(item));
+  }
+
+  @Override
+  public void close() {
+    state.detach();
   }
 }

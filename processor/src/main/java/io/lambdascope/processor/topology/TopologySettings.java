@@ -12,4 +12,6 @@ public record TopologySettings(
     Duration reportWait,
     Duration timeoutGrace,
     Duration findingsWindow,
-    Duration punctuateEvery) {}
+    Duration punctuateEvery,
+    Duration functionTtl,
+    Duration lateReportWindow) {}

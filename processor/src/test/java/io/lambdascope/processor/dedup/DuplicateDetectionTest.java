@@ -4,6 +4,7 @@ import static io.lambdascope.processor.topology.TopologyHarness.invocations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.Series;
 import io.lambdascope.processor.join.DecidedInvocation;
 import io.lambdascope.processor.topology.TopologyHarness;
 import java.time.Duration;
@@ -18,7 +19,7 @@ class DuplicateDetectionTest {
   @RegisterExtension final TopologyHarness h = new TopologyHarness(3, 4);
 
   private static String duplicates(String function, String kind) {
-    return "lambdascope_duplicates_total{function=\"" + function + "\",kind=\"" + kind + "\"}";
+    return Series.of("lambdascope_duplicates_total", function, "kind", kind);
   }
 
   @Test

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lambdascope.kafka.EmbeddedKafka;
 import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.Scrape;
-import io.lambdascope.processor.metrics.StateView;
+import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.Series;
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.metrics.StoreMetricsCollector;
 import io.lambdascope.processor.state.FunctionState;
+import io.lambdascope.processor.state.PublishedFunctions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -20,7 +23,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -135,15 +137,14 @@ class DlqWatcherTest {
 
       // The visibility finding, as /metrics shows it: from the source queue's settings.
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      FunctionState fn = FunctionState.empty().withSpanSeen(clock.millis(), 15_000, 512L << 20);
-      registry.getPrometheusRegistry().register(new StoreMetricsCollector(new StateView() {
-        @Override public void forEachSeries(BiConsumer<String, byte[]> consumer) { }
-        @Override public void forEachFunction(BiConsumer<String, FunctionState> consumer) {
-          consumer.accept("orders-fn", fn);
-        }
-      }, watcher::snapshot, clock, Duration.ofHours(1).toMillis()));
+      FunctionState fn = new FunctionState();
+      fn.spanSeen(clock.millis(), 15_000, 512L << 20);
+      FunctionId id = new FunctionId("default", ACCOUNT, "eu-west-1", "orders-fn");
+      registry.getPrometheusRegistry().register(new StoreMetricsCollector(PublishedFunctions.of(Map.of(id, fn)),
+          watcher::snapshot, clock, Duration.ofHours(1).toMillis()));
       Map<String, Double> findings = Scrape.parse(registry.scrape());
-      assertEquals(1, findings.get("lambdascope_finding{function=\"orders-fn\",kind=\"sqs_visibility_timeout\"}"),
+      assertEquals(1, findings.get(Series.of("lambdascope_finding", new Otlp.Identity("default", ACCOUNT, "eu-west-1", "orders-fn", "i", "$LATEST"), "kind",
+          "sqs_visibility_timeout")),
           findings.toString());
     }
     // Observing changed nothing: the first receive still sees receive count 1.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.Series;
 import io.lambdascope.processor.topology.TopologyHarness;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class FindingsTest {
     Map<String, Double> m = h.metrics();
     for (String kind : List.of("duration_near_timeout", "memory_near_limit", "duplicates_without_idempotency",
         "high_coldstart_ratio")) {
-      assertEquals(1, m.get("lambdascope_finding{function=\"slow\",kind=\"" + kind + "\"}"), kind + " in " + m);
+      assertEquals(1, m.get(Series.of("lambdascope_finding", "slow", "kind", kind)), kind + " in " + m);
     }
     assertEquals(4, m.keySet().stream().filter(k -> k.startsWith("lambdascope_finding{")).count(), m.toString());
     Map<String, Finding> byKind = h.findings().stream().collect(Collectors.toMap(Finding::kind, f -> f));

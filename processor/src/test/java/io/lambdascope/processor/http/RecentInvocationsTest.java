@@ -2,14 +2,15 @@ package io.lambdascope.processor.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.join.DecidedInvocation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecentInvocationsTest {
   private static DecidedInvocation inv(String id, String outcome) {
-    return new DecidedInvocation("f", id, null, 1000, "http", outcome, false, 0.1, Double.NaN, null, null, null,
-        List.of(), -1, -1, -1, "span", null);
+    return new DecidedInvocation(new FunctionId("t", "a", "r", "f"), null, null, id, null, 1000, "http", outcome,
+        false, null, 0.1, null, null, null, List.of(), -1, "span", null, null);
   }
 
   private static List<String> ids(RecentInvocations.Page page) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.Series;
 import io.lambdascope.processor.topology.TopologyHarness;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +32,9 @@ class InvocationJoinTest {
     Map<String, Double> m = h.metrics();
     assertEquals(1, m.get(invocations("f", "http", "error")));
     assertEquals(0.0, m.get(invocations("f", "http", "success")));
-    assertEquals(1, m.get("faas_errors_total{error_type=\"Runtime.ExitError\",function=\"f\"}"));
-    assertEquals(0.251, m.get("faas_invoke_duration_seconds_sum{function=\"f\"}"), 1e-9);
-    assertEquals(300L << 20, m.get("faas_mem_usage_bytes{function=\"f\"}"));
+    assertEquals(1, m.get(Series.of("faas_errors_total", "f", "error_type", "Runtime.ExitError", "faas_version", "$LATEST")));
+    assertEquals(0.251, m.get(Series.of("faas_invoke_duration_seconds_sum", "f")), 1e-9);
+    assertEquals(300L << 20, m.get(Series.of("faas_mem_usage_bytes", "f")));
     assertEquals("span+report", h.decided().get(1).basis());
   }
 
@@ -58,7 +59,7 @@ class InvocationJoinTest {
     h.log("f", Otlp.report("f", "r1", "timeout", 3000, -1, 10, null));
     h.advance(Duration.ofSeconds(11));
     assertEquals(1, h.metric(invocations("f", "other", "timeout")));
-    assertEquals(1, h.metric("faas_timeouts_total{function=\"f\"}"));
+    assertEquals(1, h.metric(Series.of("faas_timeouts_total", "f")));
     assertEquals("report", h.decided().get(h.decided().size() - 1).basis());
   }
 
@@ -73,7 +74,7 @@ class InvocationJoinTest {
     Map<String, Double> m = h.metrics();
     assertEquals(1, m.get(invocations("f", "other", "success")));
     assertEquals(0.0, m.get(invocations("f", "other", "timeout")), "shown at 0, never counted");
-    assertEquals(0.0, m.get("faas_timeouts_total{function=\"f\"}"));
+    assertEquals(0.0, m.get(Series.of("faas_timeouts_total", "f")));
     assertEquals(List.of("r1"), decidedIds());
   }
 
@@ -85,7 +86,7 @@ class InvocationJoinTest {
     assertTrue(h.decided().isEmpty(), "still within the grace");
     h.advance(Duration.ofSeconds(2));
     assertEquals(1, h.metric(invocations("f", "other", "timeout")));
-    assertEquals(1, h.metric("faas_timeouts_total{function=\"f\"}"));
+    assertEquals(1, h.metric(Series.of("faas_timeouts_total", "f")));
     DecidedInvocation i = h.decided().get(0);
     assertEquals("provisional-timeout", i.basis());
     assertEquals("at Handler.slow(Handler.java:42)", i.timeoutStack());
@@ -104,7 +105,7 @@ class InvocationJoinTest {
     h.span("f", Otlp.span("f", "r1").provisionalTimeout("stack").request());
     h.log("f", Otlp.report("f", "r1", "timeout", 3000, -1, 10, null));
     assertEquals(1, h.metric(invocations("f", "other", "timeout")));
-    assertEquals(3.0 + 0.001, h.metric("faas_invoke_duration_seconds_sum{function=\"f\"}"), 1e-9);
+    assertEquals(3.0 + 0.001, h.metric(Series.of("faas_invoke_duration_seconds_sum", "f")), 1e-9);
   }
 
   @Test
@@ -114,8 +115,8 @@ class InvocationJoinTest {
     h.span("f", record);
     Map<String, Double> m = h.metrics();
     assertEquals(1, m.get(invocations("f", "other", "success")));
-    assertEquals(0.0, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"redelivery\"}"));
-    assertEquals(0.0, m.get("lambdascope_duplicates_total{function=\"f\",kind=\"replay\"}"));
+    assertEquals(0.0, m.get(Series.of("lambdascope_duplicates_total", "f", "kind", "redelivery")));
+    assertEquals(0.0, m.get(Series.of("lambdascope_duplicates_total", "f", "kind", "replay")));
     assertEquals(List.of("a1"), decidedIds());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.Series;
 import io.lambdascope.processor.topology.TopologyHarness;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,14 +22,15 @@ class LabelBoundsTest {
     }
     h.span("f", Otlp.span("f", "again").error("com.example.Error0").request());
     Map<String, Double> m = h.metrics();
-    assertEquals(2, m.get("faas_errors_total{error_type=\"com.example.Error0\",function=\"f\"}"));
-    assertEquals(1, m.get("faas_errors_total{error_type=\"com.example.Error2\",function=\"f\"}"));
-    assertEquals(3, m.get("faas_errors_total{error_type=\"other\",function=\"f\"}"));
+    assertEquals(2, m.get(Series.of("faas_errors_total", "f", "error_type", "com.example.Error0", "faas_version", "$LATEST")));
+    assertEquals(1, m.get(Series.of("faas_errors_total", "f", "error_type", "com.example.Error2", "faas_version", "$LATEST")));
+    assertEquals(3, m.get(Series.of("faas_errors_total", "f", "error_type", "other", "faas_version", "$LATEST")));
+    assertEquals(3, m.get(Series.plain("lambdascope_processor_folded_total", "kind", "label_value")));
     long series = m.keySet().stream().filter(k -> k.startsWith("faas_errors_total{")).count();
     assertEquals(4, series, "3 values + other");
     // Another function has its own budget.
     h.span("g", Otlp.span("g", "x").error("com.example.Error5").request());
-    assertEquals(1, h.metrics().get("faas_errors_total{error_type=\"com.example.Error5\",function=\"g\"}"));
+    assertEquals(1, h.metrics().get(Series.of("faas_errors_total", "g", "error_type", "com.example.Error5", "faas_version", "$LATEST")));
   }
 
   @Test
@@ -37,8 +39,8 @@ class LabelBoundsTest {
       h.span("f", Otlp.span("f", "d" + i).downstreamThrottle("Service" + i, "Op" + i).request());
     }
     Map<String, Double> m = h.metrics();
-    assertEquals(1, m.get("lambdascope_downstream_throttles_total{function=\"f\",operation=\"Op2\",service=\"Service2\"}"));
-    assertEquals(2, m.get("lambdascope_downstream_throttles_total{function=\"f\",operation=\"other\",service=\"other\"}"));
+    assertEquals(1, m.get(Series.of("lambdascope_downstream_throttles_total", "f", "service", "Service2", "operation", "Op2")));
+    assertEquals(2, m.get(Series.of("lambdascope_downstream_throttles_total", "f", "service", "other", "operation", "other")));
   }
 
   @Test
@@ -51,20 +53,23 @@ class LabelBoundsTest {
     assertEquals(2, m.get(invocations("fn0", "other", "success")));
     assertEquals(1, m.get(invocations("fn3", "other", "success")));
     assertNull(m.get(invocations("fn4", "other", "success")));
-    assertEquals(2, m.get(invocations("other", "other", "success")), "fn4 and fn5");
+    Otlp.Identity other = new Otlp.Identity("default", "other", "other", "other", null, null);
+    assertEquals(2, m.get(Series.of("faas_invocations_total", other, "trigger", "other", "outcome", "success")),
+        "fn4 and fn5, as their tenant's other");
+    assertEquals(2, m.get(Series.plain("lambdascope_processor_folded_total", "kind", "function")));
     assertEquals(5, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{"))
         .filter(k -> k.contains("outcome=\"success\"")).count());
     assertEquals(15, m.keySet().stream().filter(k -> k.startsWith("faas_invocations_total{")).count(),
         "each outcome of each (function, trigger) seen");
-    assertNull(m.get("faas_timeouts_total{function=\"fn4\"}"), "folded into other, not known by its name");
-    assertEquals(0.0, m.get("faas_timeouts_total{function=\"other\"}"));
+    assertNull(m.get(Series.of("faas_timeouts_total", "fn4")), "folded into other, not known by its name");
+    assertEquals(0.0, m.get(Series.of("faas_timeouts_total", other)));
   }
 
   @Test
   void longLabelValuesAreCut() {
     String longType = "x".repeat(300);
     h.span("f", Otlp.span("f", "e").error(longType).request());
-    assertEquals(1, h.metrics().get("faas_errors_total{error_type=\"" + "x".repeat(128) + "\",function=\"f\"}"));
+    assertEquals(1, h.metrics().get(Series.of("faas_errors_total", "f", "error_type", "x".repeat(128), "faas_version", "$LATEST")));
   }
 
   @Test

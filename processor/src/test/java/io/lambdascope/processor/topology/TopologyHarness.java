@@ -5,12 +5,15 @@ import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.findings.Finding;
 import io.lambdascope.processor.http.RecentInvocations;
 import io.lambdascope.processor.join.DecidedInvocation;
-import io.lambdascope.processor.metrics.MetricSeries;
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.metrics.PipelineMetrics;
-import io.lambdascope.processor.metrics.StateView;
 import io.lambdascope.processor.metrics.StoreMetricsCollector;
-import io.lambdascope.processor.state.FunctionRegistry;
+import io.lambdascope.processor.decode.InputMetersConfig;
+import io.lambdascope.processor.decode.SkipFailedRecords;
+import io.lambdascope.processor.decode.SkipUndecodableRecords;
 import io.lambdascope.processor.state.FunctionState;
+import io.lambdascope.processor.state.Publication;
+import io.lambdascope.processor.state.PublishedFunctions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -28,22 +31,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole topology in a TopologyTestDriver, with a mock wall clock and /metrics as a scrape
- * renders it; a fresh driver and state directory for each test. Register it with
+ * renders it (the driver commits after every record, so what a record changed is published at
+ * once); a fresh driver and state directory for each test. Register it with
  * {@code @RegisterExtension}.
  */
 public final class TopologyHarness implements BeforeEachCallback, AfterEachCallback {
@@ -53,6 +53,8 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
 
   private final int maxLabelValues;
   private final int maxFunctions;
+  private Duration functionTtl = Duration.ofDays(7);
+  private Duration lateReportWindow = Duration.ofHours(1);
   private Path stateDir;
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], byte[]> spans;
@@ -60,6 +62,7 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
   private RecentInvocations recent;
   private PrometheusMeterRegistry registry;
   private StoreMetricsCollector collector;
+  private PublishedFunctions published;
   private long recordTime;
   private long wallMs;
 
@@ -67,6 +70,18 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
   public TopologyHarness(int maxLabelValues, int maxFunctions) {
     this.maxLabelValues = maxLabelValues;
     this.maxFunctions = maxFunctions;
+  }
+
+  /** The function TTL of the harness's topology (default 7 days). */
+  public TopologyHarness functionTtl(Duration ttl) {
+    this.functionTtl = ttl;
+    return this;
+  }
+
+  /** The late report window of the harness's topology (default 1 hour). */
+  public TopologyHarness lateReportWindow(Duration window) {
+    this.lateReportWindow = window;
+    return this;
   }
 
   @Override
@@ -77,13 +92,19 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
     recordTime = START.toEpochMilli();
     wallMs = 0;
     TopologySettings settings = new TopologySettings("otlp_spans", "otlp_logs", Duration.ofHours(24), maxLabelValues,
-        maxFunctions, WAIT, WAIT, Duration.ofHours(1), Duration.ofMillis(250));
+        maxFunctions, WAIT, WAIT, Duration.ofHours(1), Duration.ofMillis(250), functionTtl, lateReportWindow);
+    PipelineMetrics pipeline = new PipelineMetrics(registry);
+    published = new PublishedFunctions();
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(TelemetryTopology.build(settings, new PipelineMetrics(registry), recent), p, START);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUndecodableRecords.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedRecords.class.getName());
+    p.put(InputMetersConfig.KEY, pipeline);
+    driver = new TopologyTestDriver(TelemetryTopology.build(settings,
+        new TelemetryTopology.Outputs(pipeline, recent, Publication.atFlush(), published)), p, START);
     spans = driver.createInputTopic("otlp_spans", new ByteArraySerializer(), new ByteArraySerializer());
     logs = driver.createInputTopic("otlp_logs", new ByteArraySerializer(), new ByteArraySerializer());
     Clock clock = new Clock() {
@@ -91,17 +112,8 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
       @Override public Clock withZone(ZoneId zone) { return this; }
       @Override public Instant instant() { return START.plusMillis(wallMs); }
     };
-    collector = new StoreMetricsCollector(new StateView() {
-      @Override
-      public void forEachSeries(BiConsumer<String, byte[]> consumer) {
-        forEach(driver.getKeyValueStore(MetricSeries.STORE_NAME), consumer);
-      }
-
-      @Override
-      public void forEachFunction(BiConsumer<String, FunctionState> consumer) {
-        forEach(driver.getKeyValueStore(FunctionRegistry.STORE_NAME), consumer);
-      }
-    }, () -> DlqWatcher.Snapshot.EMPTY, clock, Duration.ofHours(1).toMillis());
+    collector = new StoreMetricsCollector(published, () -> DlqWatcher.Snapshot.EMPTY, clock,
+        Duration.ofHours(1).toMillis());
     registry.getPrometheusRegistry().register(collector);
   }
 
@@ -121,13 +133,11 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
     }
   }
 
-  private static <V> void forEach(KeyValueStore<String, V> store, BiConsumer<String, V> consumer) {
-    try (KeyValueIterator<String, V> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, V> kv = it.next();
-        consumer.accept(kv.key, kv.value);
-      }
-    }
+  /** The functions /metrics shows now (their committed state). */
+  public Map<FunctionId, FunctionState> functions() {
+    Map<FunctionId, FunctionState> out = new java.util.HashMap<>();
+    published.forEach(out::put);
+    return out;
   }
 
   /** A record on the spans topic, keyed by function (null: no key). */
@@ -179,9 +189,9 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
     return collector.findings();
   }
 
-  /** The series name of faas_invocations_total for these labels. */
+  /** The series name of faas_invocations_total for these labels, of a function of the default identity. */
   public static String invocations(String function, String trigger, String outcome) {
-    return "faas_invocations_total{function=\"" + function + "\",outcome=\"" + outcome + "\",trigger=\"" + trigger + "\"}";
+    return io.lambdascope.processor.Series.invocations(function, trigger, outcome);
   }
 
   private static byte[] key(String function) {
