@@ -9,9 +9,8 @@ import io.lambdascope.processor.Otlp;
 import io.lambdascope.processor.Processor;
 import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.Scrape;
+import io.lambdascope.processor.Series;
 import io.lambdascope.testing.SelfSignedTls;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -70,12 +69,15 @@ class HttpAccessTest {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      send(producer, "acme-orders", "acme", Otlp.span("acme-orders", "r1").timeoutMs(1000).duration(950));
-      send(producer, "globex-billing", "globex", Otlp.span("globex-billing", "r2").timeoutMs(1000).duration(990));
-      // One name under two tenants: until records carry their whole identity, neither tenant sees it.
-      send(producer, "shared", "acme", Otlp.span("shared", "r3"));
-      send(producer, "shared", "globex", Otlp.span("shared", "r4"));
-      send(producer, "unstamped", null, Otlp.span("unstamped", "r5"));
+      send(producer, who("acme", "acme-orders"), Otlp.span(who("acme", "acme-orders"), "r1").timeoutMs(1000)
+          .duration(950));
+      send(producer, who("globex", "globex-billing"), Otlp.span(who("globex", "globex-billing"), "r2")
+          .timeoutMs(1000).duration(990));
+      // One account, region and name under two tenants: two functions, each seen by its own tenant.
+      send(producer, who("acme", "shared"), Otlp.span(who("acme", "shared"), "r3"));
+      send(producer, who("globex", "shared"), Otlp.span(who("globex", "shared"), "r4"));
+      // An empty tenant stamp, as none at all: tenant unknown, which only operators see.
+      send(producer, who("", "unstamped"), Otlp.span(who("", "unstamped"), "r5"));
       producer.flush();
     }
     Scrape.await(Duration.ofSeconds(60), "five invocations decided",
@@ -92,17 +94,16 @@ class HttpAccessTest {
     }
   }
 
-  /** The span's request with {@code lambdascope.tenant} on its resource, as the collector writes it. */
-  private static void send(KafkaProducer<byte[], byte[]> producer, String function, String tenant,
-      Otlp.SpanBuilder span) throws Exception {
-    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(span.request());
-    if (tenant != null) {
-      ResourceSpans rs = request.getResourceSpans(0);
-      request = request.toBuilder().setResourceSpans(0, rs.toBuilder().setResource(rs.getResource().toBuilder()
-          .addAttributes(Otlp.str("lambdascope.tenant", tenant)))).build();
-    }
-    producer.send(new ProducerRecord<>("otlp_spans", function.getBytes(StandardCharsets.UTF_8),
-        request.toByteArray())).get();
+  /** A function of {@code tenant} in the default account and region. */
+  private static Otlp.Identity who(String tenant, String function) {
+    return new Otlp.Identity(tenant, Otlp.ACCOUNT, Otlp.REGION, function, "2026/01/01/[$LATEST]abc", "$LATEST");
+  }
+
+  /** The span's request as the collector writes it: the tenant stamped on the resource, keyed by identity. */
+  private static void send(KafkaProducer<byte[], byte[]> producer, Otlp.Identity who, Otlp.SpanBuilder span)
+      throws Exception {
+    String key = who.tenant() + "/" + who.account() + "/" + who.region() + "/" + who.function();
+    producer.send(new ProducerRecord<>("otlp_spans", key.getBytes(StandardCharsets.UTF_8), span.request())).get();
   }
 
   static HttpResponse<String> get(String path, String token) {
@@ -141,8 +142,8 @@ class HttpAccessTest {
   void aTenantSeesItsOwnInvocationsAndTheOperatorSeesAll() {
     assertEquals(Set.of("acme-orders/r1", "globex-billing/r2", "shared/r3", "shared/r4", "unstamped/r5"),
         invocations(OPERATOR, ""));
-    assertEquals(Set.of("acme-orders/r1"), invocations(ACME, ""));
-    assertEquals(Set.of("globex-billing/r2"), invocations(GLOBEX, ""));
+    assertEquals(Set.of("acme-orders/r1", "shared/r3"), invocations(ACME, ""));
+    assertEquals(Set.of("globex-billing/r2", "shared/r4"), invocations(GLOBEX, ""));
     assertEquals(Set.of(), invocations(ACME, "&function=globex-billing"), "asking by name does not help");
   }
 
@@ -175,8 +176,10 @@ class HttpAccessTest {
     HttpResponse<String> operator = get("/metrics", OPERATOR);
     assertEquals(200, operator.statusCode());
     Map<String, Double> m = Scrape.parse(operator.body());
-    assertEquals(1, m.get("faas_invocations_total{function=\"acme-orders\",outcome=\"success\",trigger=\"other\"}"),
-        m.toString());
+    assertEquals(1, m.get(Series.of("faas_invocations_total", who("acme", "shared"), "outcome", "success",
+        "trigger", "other")), m.toString());
+    assertEquals(1, m.get(Series.of("faas_invocations_total", who("globex", "shared"), "outcome", "success",
+        "trigger", "other")), m.toString());
     assertEquals(200, get("/health/live", null).statusCode());
     assertEquals(200, get("/health/ready", null).statusCode());
   }
