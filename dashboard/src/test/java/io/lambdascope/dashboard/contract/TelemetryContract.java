@@ -26,6 +26,8 @@ final class TelemetryContract {
   private static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|([^|]*)\\|");
   private static final Pattern BACKTICKED = Pattern.compile("`([a-z_][a-z0-9_]*)`");
   private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+  /** Section 4 writes the identity labels of function metrics as {@code …}, after naming them once. */
+  private static final Pattern IDENTITY = Pattern.compile("Identity labels \\(([^)]*)\\)\\s+are\\s+written\\s+`…`");
   private static final Pattern BUCKETS = Pattern.compile("`([a-z_]+)`: ([0-9][0-9., \\n]*[0-9])");
 
   /** Labels per metric name; {@code null} labels mean any (ALERTS carries each alert's labels). */
@@ -61,6 +63,14 @@ final class TelemetryContract {
     while (sections.find()) {
       starts.put(Integer.parseInt(sections.group(1)), sections.start());
     }
+    Set<String> identity = new LinkedHashSet<>();
+    Matcher identityLine = IDENTITY.matcher(markdown);
+    if (identityLine.find()) {
+      Matcher label = BACKTICKED.matcher(identityLine.group(1));
+      while (label.find()) {
+        identity.add(label.group(1));
+      }
+    }
     for (int section : new int[] {4, 5, 6}) {
       Integer start = starts.get(section);
       if (start == null && section == 6) {
@@ -73,6 +83,12 @@ final class TelemetryContract {
       Matcher row = ROW.matcher(markdown.substring(start, end));
       while (row.find()) {
         Set<String> labels = new LinkedHashSet<>(TARGET_LABELS);
+        if (row.group(3).contains("…")) {
+          if (identity.isEmpty()) {
+            throw new IllegalArgumentException("docs/telemetry.md writes identity labels as … without naming them");
+          }
+          labels.addAll(identity);
+        }
         Matcher label = BACKTICKED.matcher(row.group(3));
         while (label.find()) {
           labels.add(label.group(1));
