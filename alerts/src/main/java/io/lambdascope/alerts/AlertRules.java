@@ -18,7 +18,8 @@ public final class AlertRules {
 
   /** Rule files, one per area; a test keeps this list equal to the {@code alerts/rules/} folder. */
   public static final List<String> RULE_FILES =
-      List.of("invocations.yml", "dlq-duplicates.yml", "throttles.yml", "platform.yml", "resources.yml", "pipeline.yml");
+      List.of("invocations.yml", "dlq-duplicates.yml", "throttles.yml", "platform.yml", "resources.yml", "pipeline.yml",
+          "cost.yml");
 
   private static final String RULES_RESOURCE = "/io/lambdascope/alerts/rules/";
   private static final String ALERTMANAGER_EXAMPLE_RESOURCE = "/io/lambdascope/alerts/alertmanager.yml";

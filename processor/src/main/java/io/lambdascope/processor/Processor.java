@@ -106,7 +106,7 @@ public final class Processor implements AutoCloseable {
     TopologySettings settings = new TopologySettings(
         config.spansTopic(), config.logsTopic(), config.dedupWindow(), config.maxLabelValues(), config.maxFunctions(),
         config.reportWait(), config.timeoutGrace(), config.findingsWindow(), Duration.ofMillis(250),
-        config.functionTtl(), config.lateReportWindow());
+        config.functionTtl(), config.lateReportWindow(), config.cost());
     Properties properties = streamsProperties(config);
     properties.put(InputMetersConfig.KEY, pipeline);
     KafkaStreams streams = new KafkaStreams(
@@ -130,7 +130,7 @@ public final class Processor implements AutoCloseable {
       Supplier<DlqWatcher.Snapshot> dlq = () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot();
       registry.getPrometheusRegistry().register(new DlqMetrics(dlq));
       StoreMetricsCollector collector = new StoreMetricsCollector(published, dlq, Clock.systemUTC(),
-          config.findingsWindow().toMillis());
+          config.findingsWindow().toMillis(), config.cost());
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
       HttpApi api = new HttpApi(registry, collector::findings, recent,

@@ -6,6 +6,7 @@ import io.lambdascope.httpguard.Exposure;
 import io.lambdascope.httpguard.PemTls;
 import io.lambdascope.httpguard.TenantTokens;
 import io.lambdascope.processor.dlq.QueueRef;
+import io.lambdascope.processor.metrics.CostSettings;
 import io.lambdascope.settings.KafkaSettings;
 import io.lambdascope.settings.Setting;
 import io.lambdascope.settings.Settings;
@@ -38,6 +39,9 @@ public final class ProcessorConfig {
     /** Receives up to 10 messages with visibility timeout 0 and reads SentTimestamp. */
     PEEK
   }
+
+  /** A function's instruction set, in Lambda's words. */
+  public enum Architecture { X86_64, ARM64 }
 
   public static final Setting<String> METRICS_HOST =
       Setting.host("LAMBDASCOPE_METRICS_HOST", "127.0.0.1", "interface of the HTTP port");
@@ -116,6 +120,46 @@ public final class ProcessorConfig {
           "capacity of the recent-invocations view behind `/api/invocations`");
   public static final Setting<Duration> FINDINGS_WINDOW =
       Setting.duration("LAMBDASCOPE_FINDINGS_WINDOW", Duration.ofHours(1), "the window findings look back over");
+  public static final Setting<Duration> CONCURRENCY_WINDOW =
+      Setting.duration("LAMBDASCOPE_CONCURRENCY_WINDOW", Duration.ofSeconds(60),
+          "the fixed event-time window of the concurrency gauges (peak and average concurrent executions of "
+              + "the last complete window)");
+  public static final Setting<Duration> CONCURRENCY_LATENESS =
+      Setting.duration("LAMBDASCOPE_CONCURRENCY_LATENESS", Duration.ofSeconds(30),
+          "how long after a concurrency window's end (in the function's event time) its invocations may still "
+              + "arrive; later ones are left out of it; at most 10 windows");
+  public static final Setting<Architecture> DEFAULT_ARCHITECTURE =
+      Setting.choice("LAMBDASCOPE_DEFAULT_ARCHITECTURE", Architecture.class, Architecture.X86_64,
+          "architecture of functions whose spans carry no `host.arch` (x86_64 or arm64), for pricing");
+  public static final Setting<Double> PRICE_REQUEST_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_REQUEST_USD", 0.0000002, "USD per request")
+          .defaultText("0.0000002");
+  public static final Setting<Double> PRICE_DURATION_X86_64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_DURATION_X86_64_USD", 0.0000166667,
+          "USD per GB-second of on-demand duration, x86_64").defaultText("0.0000166667");
+  public static final Setting<Double> PRICE_DURATION_ARM64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_DURATION_ARM64_USD", 0.0000133334,
+          "USD per GB-second of on-demand duration, arm64").defaultText("0.0000133334");
+  public static final Setting<Double> PRICE_PROVISIONED_DURATION_X86_64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_PROVISIONED_DURATION_X86_64_USD", 0.0000097222,
+          "USD per GB-second of duration in provisioned-concurrency environments, x86_64")
+          .defaultText("0.0000097222");
+  public static final Setting<Double> PRICE_PROVISIONED_DURATION_ARM64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_PROVISIONED_DURATION_ARM64_USD", 0.0000077778,
+          "USD per GB-second of duration in provisioned-concurrency environments, arm64")
+          .defaultText("0.0000077778");
+  public static final Setting<Double> PRICE_PROVISIONED_CONCURRENCY_X86_64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_PROVISIONED_CONCURRENCY_X86_64_USD", 0.0000041667,
+          "USD per GB-second of allocated provisioned concurrency, x86_64 (exposed for the recording rule)")
+          .defaultText("0.0000041667");
+  public static final Setting<Double> PRICE_PROVISIONED_CONCURRENCY_ARM64_USD =
+      Setting.positiveNumber("LAMBDASCOPE_PRICE_PROVISIONED_CONCURRENCY_ARM64_USD", 0.0000033334,
+          "USD per GB-second of allocated provisioned concurrency, arm64 (exposed for the recording rule)")
+          .defaultText("0.0000033334");
+  public static final Setting<String> PRICES_READ_ON =
+      Setting.text("LAMBDASCOPE_PRICES_READ_ON", "2026-12-02",
+          "when the prices were read (label `read_on` of `lambdascope_price_usd`); the defaults are AWS's "
+              + "us-east-1 on-demand prices read on that day");
   public static final Setting<URI> SQS_ENDPOINT =
       Setting.url("LAMBDASCOPE_SQS_ENDPOINT", null,
               "SQS endpoint override for the DLQ watcher (ElasticMQ: `http://127.0.0.1:9324`)")
@@ -142,7 +186,10 @@ public final class ProcessorConfig {
           METRICS_ALLOW_UNAUTHENTICATED, METRICS_TLS_CERT, METRICS_TLS_KEY, METRICS_REQUEST_READ_TIMEOUT,
           METRICS_KEEP_ALIVE_TIMEOUT, APPLICATION_ID, STATE_DIR, STREAM_THREADS, COMMIT_INTERVAL, DEDUP_WINDOW,
           MAX_LABEL_VALUES, MAX_FUNCTIONS, REPORT_WAIT, TIMEOUT_GRACE, LATE_REPORT_WINDOW, FUNCTION_TTL,
-          STANDBY_REPLICAS, RECENT_INVOCATIONS, FINDINGS_WINDOW,
+          STANDBY_REPLICAS, RECENT_INVOCATIONS, FINDINGS_WINDOW, CONCURRENCY_WINDOW, CONCURRENCY_LATENESS,
+          DEFAULT_ARCHITECTURE, PRICE_REQUEST_USD, PRICE_DURATION_X86_64_USD, PRICE_DURATION_ARM64_USD,
+          PRICE_PROVISIONED_DURATION_X86_64_USD, PRICE_PROVISIONED_DURATION_ARM64_USD,
+          PRICE_PROVISIONED_CONCURRENCY_X86_64_USD, PRICE_PROVISIONED_CONCURRENCY_ARM64_USD, PRICES_READ_ON,
           SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
 
   // AWS's own variables, read from the environment only (no flags: the AWS SDK and CLI read them too).
@@ -182,6 +229,7 @@ public final class ProcessorConfig {
   private final int standbyReplicas;
   private final int recentInvocations;
   private final Duration findingsWindow;
+  private final CostSettings cost;
   private final URI sqsEndpoint;
   private final String sqsRegion;
   private final String sqsAccessKeyId;
@@ -223,6 +271,7 @@ public final class ProcessorConfig {
     this.standbyReplicas = b.standbyReplicas;
     this.recentInvocations = b.recentInvocations;
     this.findingsWindow = b.findingsWindow;
+    this.cost = cost(b);
     this.sqsEndpoint = b.sqsEndpoint;
     this.sqsRegion = b.sqsRegion;
     this.sqsAccessKeyId = b.sqsAccessKeyId;
@@ -236,6 +285,17 @@ public final class ProcessorConfig {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Concurrency window and lateness, default architecture and prices at their documented defaults. */
+  public static CostSettings defaultCost() {
+    return cost(new Builder());
+  }
+
+  private static CostSettings cost(Builder b) {
+    return new CostSettings(b.concurrencyWindow, b.concurrencyLateness, b.defaultArchitecture.ordinal(),
+        b.priceRequestUsd, b.priceDurationUsd, b.priceProvisionedDurationUsd, b.priceProvisionedConcurrencyUsd,
+        b.pricesReadOn);
   }
 
   /**
@@ -271,6 +331,14 @@ public final class ProcessorConfig {
         .standbyReplicas(s.get(STANDBY_REPLICAS))
         .recentInvocations(s.get(RECENT_INVOCATIONS))
         .findingsWindow(s.get(FINDINGS_WINDOW))
+        .concurrency(s.get(CONCURRENCY_WINDOW), s.get(CONCURRENCY_LATENESS))
+        .defaultArchitecture(s.get(DEFAULT_ARCHITECTURE))
+        .prices(s.get(PRICE_REQUEST_USD),
+            new double[] {s.get(PRICE_DURATION_X86_64_USD), s.get(PRICE_DURATION_ARM64_USD)},
+            new double[] {s.get(PRICE_PROVISIONED_DURATION_X86_64_USD), s.get(PRICE_PROVISIONED_DURATION_ARM64_USD)},
+            new double[] {s.get(PRICE_PROVISIONED_CONCURRENCY_X86_64_USD),
+                s.get(PRICE_PROVISIONED_CONCURRENCY_ARM64_USD)},
+            s.get(PRICES_READ_ON))
         .sqsRegion(s.find(SQS_REGION).orElseGet(() -> s.get(AWS_REGION)))
         .dlqQueues(s.get(DLQ_QUEUES))
         .sourceQueues(s.get(SQS_SOURCE_QUEUES))
@@ -310,6 +378,10 @@ public final class ProcessorConfig {
         + " late-report-window=" + Units.formatDuration(lateReportWindow)
         + " function-ttl=" + Units.formatDuration(functionTtl)
         + " standby-replicas=" + standbyReplicas
+        + " concurrency-window=" + Units.formatDuration(cost.concurrencyWindow())
+        + " lateness=" + Units.formatDuration(cost.concurrencyLateness())
+        + " default-architecture=" + DEFAULT_ARCHITECTURE.show(Architecture.values()[cost.defaultArchitecture()])
+        + " prices-read-on=" + cost.pricesReadOn()
         + " dlq=" + (dlqWatcherEnabled()
             ? "queues " + dlqQueues.keySet() + " sources " + sourceQueues
                 + " every " + Units.formatDuration(dlqPollInterval) + " age " + DLQ_AGE_MODE.show(dlqAgeMode)
@@ -381,6 +453,8 @@ public final class ProcessorConfig {
   public int standbyReplicas() { return standbyReplicas; }
   public int recentInvocations() { return recentInvocations; }
   public Duration findingsWindow() { return findingsWindow; }
+  /** Concurrency window and lateness, default architecture, prices. */
+  public CostSettings cost() { return cost; }
   /** SQS endpoint override (ElasticMQ), or null for the region's endpoint. */
   public URI sqsEndpoint() { return sqsEndpoint; }
   public String sqsRegion() { return sqsRegion; }
@@ -427,6 +501,17 @@ public final class ProcessorConfig {
     private int standbyReplicas = STANDBY_REPLICAS.defaultValue();
     private int recentInvocations = RECENT_INVOCATIONS.defaultValue();
     private Duration findingsWindow = FINDINGS_WINDOW.defaultValue();
+    private Duration concurrencyWindow = CONCURRENCY_WINDOW.defaultValue();
+    private Duration concurrencyLateness = CONCURRENCY_LATENESS.defaultValue();
+    private Architecture defaultArchitecture = DEFAULT_ARCHITECTURE.defaultValue();
+    private double priceRequestUsd = PRICE_REQUEST_USD.defaultValue();
+    private double[] priceDurationUsd =
+        {PRICE_DURATION_X86_64_USD.defaultValue(), PRICE_DURATION_ARM64_USD.defaultValue()};
+    private double[] priceProvisionedDurationUsd = {PRICE_PROVISIONED_DURATION_X86_64_USD.defaultValue(),
+        PRICE_PROVISIONED_DURATION_ARM64_USD.defaultValue()};
+    private double[] priceProvisionedConcurrencyUsd = {PRICE_PROVISIONED_CONCURRENCY_X86_64_USD.defaultValue(),
+        PRICE_PROVISIONED_CONCURRENCY_ARM64_USD.defaultValue()};
+    private String pricesReadOn = PRICES_READ_ON.defaultValue();
     private URI sqsEndpoint;
     private String sqsRegion = AWS_REGION.defaultValue();
     private String sqsAccessKeyId;
@@ -599,6 +684,41 @@ public final class ProcessorConfig {
       return this;
     }
 
+    /** The concurrency window and how late after its end invocations may still join it (at most 10 windows). */
+    public Builder concurrency(Duration window, Duration lateness) {
+      this.concurrencyWindow = CONCURRENCY_WINDOW.check(window);
+      this.concurrencyLateness = CONCURRENCY_LATENESS.check(lateness);
+      return this;
+    }
+
+    public Builder defaultArchitecture(Architecture architecture) {
+      this.defaultArchitecture = requireNonNull(architecture, "architecture");
+      return this;
+    }
+
+    /**
+     * USD per request; per GB-second by architecture (x86_64, arm64): on demand, in
+     * provisioned-concurrency environments, of allocated provisioned concurrency; and when they were read.
+     */
+    public Builder prices(double requestUsd, double[] durationUsd, double[] provisionedDurationUsd,
+        double[] provisionedConcurrencyUsd, String readOn) {
+      this.priceRequestUsd = PRICE_REQUEST_USD.check(requestUsd);
+      this.priceDurationUsd = perArchitecture(durationUsd, PRICE_DURATION_X86_64_USD, PRICE_DURATION_ARM64_USD);
+      this.priceProvisionedDurationUsd = perArchitecture(provisionedDurationUsd,
+          PRICE_PROVISIONED_DURATION_X86_64_USD, PRICE_PROVISIONED_DURATION_ARM64_USD);
+      this.priceProvisionedConcurrencyUsd = perArchitecture(provisionedConcurrencyUsd,
+          PRICE_PROVISIONED_CONCURRENCY_X86_64_USD, PRICE_PROVISIONED_CONCURRENCY_ARM64_USD);
+      this.pricesReadOn = nonEmpty(readOn, "readOn");
+      return this;
+    }
+
+    private static double[] perArchitecture(double[] prices, Setting<Double> x86, Setting<Double> arm) {
+      if (requireNonNull(prices, "prices").length != Architecture.values().length) {
+        throw new IllegalArgumentException("one price per architecture (x86_64, arm64): " + x86 + ", " + arm);
+      }
+      return new double[] {x86.check(prices[0]), arm.check(prices[1])};
+    }
+
     public Builder sqsEndpoint(URI endpoint) {
       this.sqsEndpoint = requireNonNull(endpoint, "endpoint");
       return this;
@@ -660,6 +780,11 @@ public final class ProcessorConfig {
       Exposure.requireTokensBeyondLoopback(metricsHost, METRICS_HOST, !metricsTenantsByToken.isEmpty(),
           METRICS_AUTH_TOKENS, metricsAllowUnauthenticated, METRICS_ALLOW_UNAUTHENTICATED);
       PemTls.check(metricsTlsCert, METRICS_TLS_CERT, metricsTlsKey, METRICS_TLS_KEY);
+      if (concurrencyLateness.compareTo(concurrencyWindow.multipliedBy(10)) > 0) {
+        // Bounds the windows kept open per function.
+        throw new IllegalArgumentException(CONCURRENCY_LATENESS + " is at most 10 times " + CONCURRENCY_WINDOW
+            + ": " + Units.formatDuration(concurrencyLateness) + " against " + Units.formatDuration(concurrencyWindow));
+      }
       return new ProcessorConfig(this);
     }
 

@@ -89,6 +89,7 @@ public final class Otlp {
     boolean arn = true;
     String customArn;
     String timeoutStack;
+    String hostArch;
     final List<Span.Event> events = new ArrayList<>();
 
     SpanBuilder(Identity who, String invocationId) {
@@ -103,6 +104,9 @@ public final class Otlp {
     public SpanBuilder error(String type) { outcome = "error"; errorType = type; return this; }
     public SpanBuilder provisionalTimeout(String stack) { outcome = "timeout"; provisional = true; timeoutStack = stack; return this; }
     public SpanBuilder duration(double ms) { durationMs = ms; return this; }
+    public SpanBuilder start(long epochNanos) { startNanos = epochNanos; return this; }
+    /** The resource's {@code host.arch}. */
+    public SpanBuilder hostArch(String arch) { hostArch = arch; return this; }
     public SpanBuilder timeoutMs(long ms) { timeoutMs = ms; return this; }
     public SpanBuilder memory(long peak, long max) { peakRss = peak; maxMemory = max; return this; }
     public SpanBuilder dropped(long n) { dropped = n; return this; }
@@ -174,7 +178,7 @@ public final class Otlp {
     }
 
     public byte[] request() {
-      return spans(who, maxMemory, span());
+      return spans(who, maxMemory, hostArch, span());
     }
   }
 
@@ -192,12 +196,20 @@ public final class Otlp {
   }
 
   public static byte[] spans(Identity who, long maxMemory, Span... spans) {
+    return spans(who, maxMemory, null, spans);
+  }
+
+  /** With the resource's {@code host.arch} (null: none). */
+  public static byte[] spans(Identity who, long maxMemory, String hostArch, Span... spans) {
     Resource.Builder r = Resource.newBuilder()
         .addAttributes(str("service.name", who.function())).addAttributes(str("faas.name", who.function()))
         .addAttributes(str("faas.version", who.version())).addAttributes(str("faas.instance", who.instance()))
         .addAttributes(num("faas.max_memory", maxMemory)).addAttributes(str("cloud.provider", "aws"))
         .addAttributes(str("cloud.platform", "aws_lambda")).addAttributes(str("cloud.region", who.region()))
         .addAttributes(str("lambdascope.tenant", who.tenant()));
+    if (hostArch != null) {
+      r.addAttributes(str("host.arch", hostArch));
+    }
     return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
         .setResource(r)
         .addScopeSpans(ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("io.lambdascope.agent"))

@@ -14,6 +14,7 @@ import java.util.List;
  *     earlier delivery, or null
  * @param knownDelivery set by the dedup step: this very delivery (trace and span id) was seen before
  *     (a record consumed twice, or a timeout's correction)
+ * @param architecture the resource's {@code host.arch}, or null (not kept while the invocation waits)
  */
 public record InvocationSpan(
     FunctionId id,
@@ -41,7 +42,8 @@ public record InvocationSpan(
     List<DedupRecord> records,
     List<DownstreamThrottle> downstreamThrottles,
     String duplicateKind,
-    boolean knownDelivery) implements Telemetry {
+    boolean knownDelivery,
+    String architecture) implements Telemetry {
 
   /** One {@code lambdascope.record} span event. deliveryCount is -1 when the source has none. */
   public record DedupRecord(String source, String key, String messageId, long deliveryCount) {}
@@ -54,7 +56,7 @@ public record InvocationSpan(
     return new InvocationSpan(newId, version, instance, invocationId, deliveryId, startEpochNanos,
         endEpochNanos, trigger, coldstart, initType, outcome, provisional, errorType, errorMessage, eventSource,
         timeoutMs, initDurationMs, peakRssBytes, maxMemoryBytes, droppedSpans, droppedEvents, timeoutStack, records,
-        downstreamThrottles, duplicateKind, knownDelivery);
+        downstreamThrottles, duplicateKind, knownDelivery, architecture);
   }
 
   /** The same span with what the dedup step found. */
@@ -62,7 +64,7 @@ public record InvocationSpan(
     return new InvocationSpan(id, version, instance, invocationId, deliveryId, startEpochNanos,
         endEpochNanos, trigger, coldstart, initType, outcome, provisional, errorType, errorMessage, eventSource,
         timeoutMs, initDurationMs, peakRssBytes, maxMemoryBytes, droppedSpans, droppedEvents, timeoutStack, records,
-        downstreamThrottles, repeatKind, known);
+        downstreamThrottles, repeatKind, known, architecture);
   }
 
   public double durationSeconds() {

@@ -235,7 +235,8 @@ public final class InvocationSpanDecoder {
         records.isEmpty() ? List.of() : List.copyOf(records),
         throttles.isEmpty() ? List.of() : List.copyOf(throttles),
         null,
-        false);
+        false,
+        resource.architecture());
   }
 
   /** Span.Event at [start, end): 2 name, 3 attributes. The kind, its attributes in {@code f}; null if not ours. */

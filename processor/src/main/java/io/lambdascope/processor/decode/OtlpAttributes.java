@@ -18,6 +18,7 @@ final class OtlpAttributes {
     private final String version;
     private final String instance;
     private final long maxMemory;
+    private final String architecture;
     /** The identity when the resource alone tells it (account and region, or an ARN, on the resource). */
     private final FunctionId resourceId;
     /** The last identity made with a span's ARN: spans of one resource carry the same one. */
@@ -26,7 +27,7 @@ final class OtlpAttributes {
     private record ArnId(String arn, FunctionId id) {}
 
     ResourceFacts(String tenant, String account, String region, String name, String arn, String version,
-        String instance, long maxMemory) {
+        String instance, long maxMemory, String architecture) {
       this.tenant = tenant;
       this.account = account;
       this.region = region;
@@ -35,6 +36,7 @@ final class OtlpAttributes {
       this.version = version;
       this.instance = instance;
       this.maxMemory = maxMemory;
+      this.architecture = architecture;
       this.resourceId = (account != null && region != null) || arn != null ? make(null) : null;
     }
 
@@ -52,6 +54,11 @@ final class OtlpAttributes {
 
     long maxMemory() {
       return maxMemory;
+    }
+
+    /** {@code host.arch}, or null. */
+    String architecture() {
+      return architecture;
     }
 
     /**

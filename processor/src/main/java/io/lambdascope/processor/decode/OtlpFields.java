@@ -22,6 +22,7 @@ final class OtlpFields {
     VERSION("faas.version"),
     INSTANCE("faas.instance"),
     MAX_MEMORY("faas.max_memory"),
+    HOST_ARCH("host.arch"),
     INVOCATION_ID("faas.invocation_id"),
     TRIGGER("faas.trigger"),
     COLDSTART("faas.coldstart"),

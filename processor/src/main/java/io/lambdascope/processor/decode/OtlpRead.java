@@ -74,7 +74,7 @@ final class OtlpRead {
   }
 
   private static final OtlpAttributes.ResourceFacts NO_RESOURCE =
-      new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1);
+      new OtlpAttributes.ResourceFacts(null, null, null, null, null, null, null, -1, null);
 
   /** Receives each attribute of interest: its key and where its {@code AnyValue} is. */
   interface Attributes {
@@ -157,6 +157,7 @@ final class OtlpRead {
     String version;
     String instance;
     long maxMemory = -1;
+    String architecture;
 
     @Override
     public void attribute(Key key, ProtoReader r, int s, int e) throws Malformed {
@@ -170,13 +171,14 @@ final class OtlpRead {
         case VERSION -> version = nonEmpty(OtlpFields.string(r, s, e));
         case INSTANCE -> instance = nonEmpty(OtlpFields.string(r, s, e));
         case MAX_MEMORY -> maxMemory = OtlpFields.number(r, s, e);
+        case HOST_ARCH -> architecture = nonEmpty(OtlpFields.string(r, s, e));
         default -> { }
       }
     }
 
     OtlpAttributes.ResourceFacts build() {
       return new OtlpAttributes.ResourceFacts(tenant, account, region, faasName != null ? faasName : serviceName, arn,
-          version, instance, maxMemory);
+          version, instance, maxMemory, architecture);
     }
   }
 

@@ -104,7 +104,8 @@ public record DecidedInvocation(
           : span == null ? -1 : span.peakRssBytes();
       figures = new ReportFigures(cold, initType, init, memory, maxMemory,
           report == null ? -1 : report.billedDurationMs(),
-          report == null || Double.isNaN(report.restoreDurationMs()) ? Double.NaN : report.restoreDurationMs() / 1000.0);
+          report == null || Double.isNaN(report.restoreDurationMs()) ? Double.NaN : report.restoreDurationMs() / 1000.0,
+          provisioned(env, span == null ? null : span.initType()), "timeout".equals(outcome));
     }
     List<String> keys = new ArrayList<>();
     String duplicateKind = null;
@@ -161,7 +162,8 @@ public record DecidedInvocation(
     long memory = report.maxMemoryUsedMb() > 0 ? report.maxMemoryUsedMb() * MIB : d.spanPeakRssBytes();
     long maxMemory = d.maxMemoryBytes() > 0 ? d.maxMemoryBytes() : report.memorySizeBytes();
     return new ReportFigures(d.coldstart(), d.initType(), init, memory, maxMemory, report.billedDurationMs(),
-        Double.isNaN(report.restoreDurationMs()) ? Double.NaN : report.restoreDurationMs() / 1000.0);
+        Double.isNaN(report.restoreDurationMs()) ? Double.NaN : report.restoreDurationMs() / 1000.0,
+        provisioned(env, d.coldstart() ? d.initType() : null), "timeout".equals(report.status()));
   }
 
   /** The figures of an invocation whose late report never came: the span's. */
@@ -172,7 +174,13 @@ public record DecidedInvocation(
           : d.spanInitDurationSeconds();
     }
     return new ReportFigures(d.coldstart(), d.initType(), init, d.spanPeakRssBytes(), d.maxMemoryBytes(), -1,
-        Double.NaN);
+        Double.NaN, false, false);
+  }
+
+  /** Whether the environment was initialized for provisioned concurrency: the platform's init type, else the span's. */
+  private static boolean provisioned(Environments.State env, String spanInitType) {
+    String t = env != null && env.initType() != null ? env.initType() : spanInitType;
+    return "provisioned-concurrency".equals(t);
   }
 
   /** The platform's {@code initializationType}, else the span's {@code lambdascope.init.type}, else unknown. */

@@ -153,7 +153,8 @@ public final class InvocationJoinProcessor extends ContextualProcessor<FunctionI
         // the figures only the report knows are still missing; the others were counted from the span.
         functions.touch(report.id(), now).addHalf(hash, FunctionState.REPORT_HALF, report.timeEpochNanos());
         ReportFigures figures = DecidedInvocation.lateFigures(
-            new Deferred(false, null, Double.NaN, -1, -1, report.instance()), report, null).reportOnly();
+            new Deferred(false, null, Double.NaN, -1, -1, report.instance()), report,
+            environments.get(report.id(), report.instance())).reportOnly();
         context().forward(new Record<>(report.id(), new JoinOutput.LateFigures(report.id(), figures), now));
         return;
       }

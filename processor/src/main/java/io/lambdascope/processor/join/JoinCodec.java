@@ -131,7 +131,7 @@ public final class JoinCodec implements ObjectStore.Codec<InvocationKey, Pending
     boolean known = r.bool();
     return new InvocationSpan(id, version, instance, invocationId, deliveryId, start, end, trigger, cold, initType,
         outcome, provisional, errorType, errorMessage, eventSource, timeout, init, rss, maxMem, droppedSpans,
-        droppedEvents, stack, List.copyOf(records), List.copyOf(throttles), duplicateKind, known);
+        droppedEvents, stack, List.copyOf(records), List.copyOf(throttles), duplicateKind, known, null);
   }
 
   static void writeEvent(Bin.Writer w, PlatformEvent e) {

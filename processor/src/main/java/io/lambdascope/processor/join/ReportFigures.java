@@ -8,7 +8,10 @@ package io.lambdascope.processor.join;
  * @param coldstart whether the invocation was counted as a cold start (its init duration belongs to it)
  * @param initType the {@code init_type} its cold start was counted under
  * @param memoryBytes peak memory: the report's {@code maxMemoryUsedMB}, else the span's peak RSS
- * @param maxMemoryBytes the configured memory the peak is a share of
+ * @param maxMemoryBytes the configured memory the peak is a share of (and the billed duration is billed at)
+ * @param provisioned the invocation ran in a provisioned-concurrency environment (its duration is
+ *     priced as provisioned duration)
+ * @param timedOut the invocation timed out (its billed duration was spent waiting on the deadline)
  */
 public record ReportFigures(
     boolean coldstart,
@@ -17,10 +20,13 @@ public record ReportFigures(
     long memoryBytes,
     long maxMemoryBytes,
     long billedDurationMs,
-    double restoreDurationSeconds) {
+    double restoreDurationSeconds,
+    boolean provisioned,
+    boolean timedOut) {
 
   /** Only what a report alone knows (billed, restore): for a report whose invocation's other figures are counted. */
   public ReportFigures reportOnly() {
-    return new ReportFigures(false, initType, Double.NaN, -1, -1, billedDurationMs, restoreDurationSeconds);
+    return new ReportFigures(false, initType, Double.NaN, -1, maxMemoryBytes, billedDurationMs, restoreDurationSeconds,
+        provisioned, timedOut);
   }
 }

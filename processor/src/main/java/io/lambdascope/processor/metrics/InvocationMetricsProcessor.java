@@ -15,16 +15,23 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Adds each decided invocation to its function's counters and histograms (docs/telemetry.md
  * section 4), free-form label values bounded per function; adds report figures when they come (with
- * the decision, or late). Hands the record on.
+ * the decision, or late); prices them and adds each invocation's interval to its function's
+ * concurrency windows. Hands the record on.
  */
 public final class InvocationMetricsProcessor
     extends ContextualProcessor<FunctionId, JoinOutput, FunctionId, JoinOutput> {
   private final FunctionRegistry.Settings settings;
+  private final CostSettings cost;
+  private final long windowMs;
+  private final long latenessMs;
   private TaskState state;
   private FunctionRegistry functions;
 
-  public InvocationMetricsProcessor(FunctionRegistry.Settings settings) {
+  public InvocationMetricsProcessor(FunctionRegistry.Settings settings, CostSettings cost) {
     this.settings = settings;
+    this.cost = cost;
+    this.windowMs = cost.concurrencyWindow().toMillis();
+    this.latenessMs = cost.concurrencyLateness().toMillis();
   }
 
   @Override
@@ -64,7 +71,11 @@ public final class InvocationMetricsProcessor
     } else if ("timeout".equals(inv.outcome())) {
       fs.countTimeout();
     }
+    fs.countRequest(cost.architecture(fs), cost.requestUsd());
     if (!Double.isNaN(inv.durationSeconds())) {
+      // The interval ends at the decision's timestamp (the span's end, else the report's time).
+      long end = inv.timestampMs();
+      fs.addExecution(end - Math.round(inv.durationSeconds() * 1000), end, windowMs, latenessMs);
       fs.observeInvokeDuration(inv.durationSeconds());
       if (inv.timeoutMs() > 0) {
         fs.observeTimeoutRatio(inv.durationSeconds() * 1000 / inv.timeoutMs());
@@ -86,12 +97,21 @@ public final class InvocationMetricsProcessor
     }
   }
 
-  private static void addFigures(FunctionState fs, ReportFigures f) {
+  private void addFigures(FunctionState fs, ReportFigures f) {
     if (f.coldstart() && !Double.isNaN(f.initDurationSeconds())) {
       fs.observeInitDuration(f.initType(), f.initDurationSeconds());
     }
     if (f.billedDurationMs() >= 0) {
       fs.addBilledDuration(f.billedDurationMs());
+      long memory = f.maxMemoryBytes() > 0 ? f.maxMemoryBytes() : fs.maxMemoryBytes();
+      if (memory > 0) {
+        int arch = cost.architecture(fs);
+        int component = f.provisioned() ? FunctionState.COST_PROVISIONED_DURATION : FunctionState.COST_DURATION;
+        fs.addBilledMemoryTime(arch, f.billedDurationMs(), memory, component, cost.price(arch, component));
+      }
+      if (f.timedOut()) {
+        fs.addTimeoutBilled(f.billedDurationMs());
+      }
     }
     if (!Double.isNaN(f.restoreDurationSeconds())) {
       fs.observeRestoreDuration(f.restoreDurationSeconds());

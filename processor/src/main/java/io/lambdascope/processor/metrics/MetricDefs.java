@@ -24,6 +24,11 @@ public enum MetricDefs {
       "error_type"),
   BILLED_DURATION("lambdascope_billed_duration_seconds_total", Type.COUNTER,
       "Billed duration, the sum of the platform reports' billedDurationMs"),
+  TIMEOUT_BILLED("lambdascope_timeout_billed_seconds_total", Type.COUNTER,
+      "Billed duration of invocations that timed out"),
+  GB_SECONDS("lambdascope_gb_seconds_total", Type.COUNTER,
+      "Billed duration times configured memory in GB (memorySizeMB/1024)", "architecture"),
+  COST("lambdascope_cost_usd_total", Type.COUNTER, "Cost at the configured prices", "architecture", "component"),
   INVOKE_DURATION("faas_invoke_duration_seconds", Type.HISTOGRAM, "Handler duration",
       FunctionState.INVOKE_DURATION_BUCKETS),
   INIT_DURATION("faas_init_duration_seconds", Type.HISTOGRAM, "Init duration of cold starts",
@@ -37,6 +42,13 @@ public enum MetricDefs {
   MEM_USAGE("faas_mem_usage_bytes", Type.GAUGE, "Peak memory of the function's most recent invocation"),
   MAX_MEMORY("faas_max_memory_bytes", Type.GAUGE, "Configured memory"),
   TIMEOUT("faas_timeout_seconds", Type.GAUGE, "Configured timeout"),
+  CONCURRENCY_MAX("lambdascope_concurrent_executions_max", Type.GAUGE,
+      "Peak overlap of invocations in the last complete concurrency window"),
+  CONCURRENCY_AVG("lambdascope_concurrent_executions_avg", Type.GAUGE,
+      "Invocation time inside the last complete concurrency window over its length"),
+  /** Not per function: no identity labels. */
+  PRICE("lambdascope_price_usd", Type.GAUGE,
+      "Configured price: per request (requests), else per GB-second", "component", "architecture", "read_on"),
   FINDING("lambdascope_finding", Type.GAUGE, "1 while a finding holds", "kind");
 
   public enum Type { COUNTER, HISTOGRAM, GAUGE }

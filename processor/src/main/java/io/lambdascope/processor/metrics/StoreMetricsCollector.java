@@ -1,9 +1,11 @@
 package io.lambdascope.processor.metrics;
 
+import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.findings.Finding;
 import io.lambdascope.processor.findings.Findings;
+import io.lambdascope.processor.state.ConcurrencyWindows;
 import io.lambdascope.processor.state.FunctionState;
 import io.lambdascope.processor.state.Histogram;
 import io.lambdascope.processor.state.PublishedFunctions;
@@ -42,13 +44,21 @@ public final class StoreMetricsCollector implements MultiCollector {
   private final Supplier<DlqWatcher.Snapshot> dlq;
   private final Clock clock;
   private final long findingsWindowMs;
+  private final CostSettings cost;
 
+  /** With the default concurrency window, architecture and prices. */
   public StoreMetricsCollector(PublishedFunctions published, Supplier<DlqWatcher.Snapshot> dlq, Clock clock,
       long findingsWindowMs) {
+    this(published, dlq, clock, findingsWindowMs, ProcessorConfig.defaultCost());
+  }
+
+  public StoreMetricsCollector(PublishedFunctions published, Supplier<DlqWatcher.Snapshot> dlq, Clock clock,
+      long findingsWindowMs, CostSettings cost) {
     this.published = published;
     this.dlq = dlq;
     this.clock = clock;
     this.findingsWindowMs = findingsWindowMs;
+    this.cost = cost;
   }
 
   @Override
@@ -57,6 +67,7 @@ public final class StoreMetricsCollector implements MultiCollector {
     Map<MetricDefs, List<CounterSnapshot.CounterDataPointSnapshot>> counters = new EnumMap<>(MetricDefs.class);
     Map<MetricDefs, List<HistogramSnapshot.HistogramDataPointSnapshot>> histograms = new EnumMap<>(MetricDefs.class);
     Map<MetricDefs, List<GaugeSnapshot.GaugeDataPointSnapshot>> gauges = new EnumMap<>(MetricDefs.class);
+    long now = clock.millis();
     functions.forEach((id, fs) -> {
       String[] identity = {id.tenant(), id.account(), id.region(), id.name()};
       for (int t = 0; t < FunctionState.TRIGGERS.size(); t++) {
@@ -83,6 +94,18 @@ public final class StoreMetricsCollector implements MultiCollector {
       counter(counters, MetricDefs.UNINSTRUMENTED, identity, fs.uninstrumented());
       fs.initFailures().forEach((k, v) -> counter(counters, MetricDefs.INIT_FAILURES, identity, v[0], k));
       counter(counters, MetricDefs.BILLED_DURATION, identity, fs.billedDurationMs() / 1000.0);
+      counter(counters, MetricDefs.TIMEOUT_BILLED, identity, fs.timeoutBilledMs() / 1000.0);
+      int arch = cost.architecture(fs);
+      for (int a = 0; a < FunctionState.ARCHITECTURES.size(); a++) {
+        if (a == arch || fs.architectureUsed(a)) {
+          String architecture = FunctionState.ARCHITECTURES.get(a);
+          counter(counters, MetricDefs.GB_SECONDS, identity, fs.gbSeconds(a), architecture);
+          for (int c = 0; c < FunctionState.COST_COMPONENTS.size(); c++) {
+            counter(counters, MetricDefs.COST, identity, fs.costUsd(a, c), architecture,
+                FunctionState.COST_COMPONENTS.get(c));
+          }
+        }
+      }
 
       histogram(histograms, MetricDefs.INVOKE_DURATION, identity, fs.invokeDuration());
       for (int i = 0; i < FunctionState.INIT_TYPES.size(); i++) {
@@ -101,7 +124,14 @@ public final class StoreMetricsCollector implements MultiCollector {
       if (fs.timeoutMs() > 0) {
         gauge(gauges, MetricDefs.TIMEOUT, identity, fs.timeoutMs() / 1000.0);
       }
+      ConcurrencyWindows.Figures window =
+          fs.concurrency().lastComplete(now, cost.concurrencyLateness().toMillis());
+      if (window != null) {
+        gauge(gauges, MetricDefs.CONCURRENCY_MAX, identity, window.max());
+        gauge(gauges, MetricDefs.CONCURRENCY_AVG, identity, window.average());
+      }
     });
+    prices(gauges);
 
     DlqWatcher.Snapshot dlqSnapshot = dlq.get();
     Set<String> seen = new HashSet<>();
@@ -130,6 +160,22 @@ public final class StoreMetricsCollector implements MultiCollector {
       out.add(b.build());
     });
     return new MetricSnapshots(out);
+  }
+
+  /** The configured prices, for dashboards and recording rules to price with. */
+  private void prices(Map<MetricDefs, List<GaugeSnapshot.GaugeDataPointSnapshot>> gauges) {
+    List<GaugeSnapshot.GaugeDataPointSnapshot> points = gauges.computeIfAbsent(MetricDefs.PRICE, d -> new ArrayList<>());
+    for (int a = 0; a < FunctionState.ARCHITECTURES.size(); a++) {
+      for (int c = 0; c <= FunctionState.COST_COMPONENTS.size(); c++) {
+        boolean allocation = c == FunctionState.COST_COMPONENTS.size();
+        points.add(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+            .labels(Labels.of("component",
+                allocation ? CostSettings.PROVISIONED_CONCURRENCY : FunctionState.COST_COMPONENTS.get(c),
+                "architecture", FunctionState.ARCHITECTURES.get(a), "read_on", cost.pricesReadOn()))
+            .value(allocation ? cost.provisionedConcurrencyUsdPerGbSecond()[a] : cost.price(a, c))
+            .build());
+      }
+    }
   }
 
   /** Findings for /api/findings, from the same state as the metric. */

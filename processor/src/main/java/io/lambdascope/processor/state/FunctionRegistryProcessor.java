@@ -49,6 +49,7 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
     FunctionState fs = functions.touch(id, now);
     if (item instanceof InvocationSpan span) {
       fs.spanSeen(now, span.timeoutMs(), span.maxMemoryBytes());
+      fs.architectureSeen(FunctionState.architectureIndex(span.architecture()));
     } else if (item instanceof PlatformEvent event) {
       if (event.isJoinableReport()) {
         fs.reportSeen(now, event.memorySizeBytes());

@@ -18,6 +18,13 @@ public final class FunctionState {
   public static final List<String> INIT_TYPES = List.of("on-demand", "provisioned-concurrency", "snap-start", "unknown");
   /** Values of {@code kind} on the duplicates counter, in the order {@code DuplicateKind} declares them. */
   public static final List<String> DUPLICATE_KINDS = List.of("redelivery", "retry", "replay");
+  /** Values of {@code architecture}: Lambda's names of its instruction sets. */
+  public static final List<String> ARCHITECTURES = List.of("x86_64", "arm64");
+  /** Values of {@code component} on the cost counter, in this order. */
+  public static final List<String> COST_COMPONENTS = List.of("requests", "duration", "provisioned_duration");
+  public static final int COST_REQUESTS = 0;
+  public static final int COST_DURATION = 1;
+  public static final int COST_PROVISIONED_DURATION = 2;
 
   public static final double[] INVOKE_DURATION_BUCKETS =
       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300, 900};
@@ -95,6 +102,13 @@ public final class FunctionState {
   private Histogram timeoutRatio;
   private Histogram memoryRatio;
 
+  // Cost and concurrency (written after everything above: state written before them reads as none).
+  private int architecture = -1;
+  private final long[] megabyteMs = new long[ARCHITECTURES.size()];
+  private final double[] costUsd = new double[ARCHITECTURES.size() * COST_COMPONENTS.size()];
+  private long timeoutBilledMs;
+  private ConcurrencyWindows concurrency = new ConcurrencyWindows();
+
   /** Not stored: the time-index bucket the registry filed this function under. */
   long indexedBucket = Long.MIN_VALUE;
 
@@ -143,6 +157,17 @@ public final class FunctionState {
 
   public long timeoutMs() {
     return timeoutMs;
+  }
+
+  /** The function's architecture as its spans say ({@code host.arch}; index in {@link #ARCHITECTURES}), or -1. */
+  public int architecture() {
+    return architecture;
+  }
+
+  public void architectureSeen(int index) {
+    if (index >= 0) {
+      architecture = index;
+    }
   }
 
   public long maxMemoryBytes() {
@@ -308,6 +333,32 @@ public final class FunctionState {
     billedDurationMs += ms;
   }
 
+  /** A request, priced. */
+  public void countRequest(int architecture, double priceUsd) {
+    costUsd[architecture * COST_COMPONENTS.size() + COST_REQUESTS] += priceUsd;
+  }
+
+  /**
+   * Billed duration at the configured memory: GB-seconds, and their cost under {@code component}
+   * ({@link #COST_DURATION} or {@link #COST_PROVISIONED_DURATION}).
+   */
+  public void addBilledMemoryTime(int architecture, long billedMs, long memoryBytes, int component,
+      double priceUsdPerGbSecond) {
+    long mbMs = billedMs * (memoryBytes >> 20);
+    megabyteMs[architecture] += mbMs;
+    costUsd[architecture * COST_COMPONENTS.size() + component] += mbMs / 1024.0 / 1000.0 * priceUsdPerGbSecond;
+  }
+
+  /** Billed duration of an invocation that timed out: time spent waiting on the deadline. */
+  public void addTimeoutBilled(long ms) {
+    timeoutBilledMs += ms;
+  }
+
+  /** An invocation's interval in event time, for concurrency; whether a part of it came too late. */
+  public boolean addExecution(long startMs, long endMs, long windowMs, long latenessMs) {
+    return concurrency.add(startMs, endMs, windowMs, latenessMs);
+  }
+
   public void observeInvokeDuration(double seconds) {
     if (invokeDuration == null) {
       invokeDuration = new Histogram(INVOKE_DURATION_BUCKETS.length);
@@ -415,6 +466,48 @@ public final class FunctionState {
     return memoryRatio;
   }
 
+  /** GB-seconds billed on an architecture: billed duration times configured memory (GiB, as Lambda bills). */
+  public double gbSeconds(int architecture) {
+    return megabyteMs[architecture] / 1024.0 / 1000.0;
+  }
+
+  /** Whether anything was billed or priced on an architecture. */
+  public boolean architectureUsed(int architecture) {
+    for (int c = 0; c < COST_COMPONENTS.size(); c++) {
+      if (costUsd[architecture * COST_COMPONENTS.size() + c] > 0) {
+        return true;
+      }
+    }
+    return megabyteMs[architecture] > 0;
+  }
+
+  public double costUsd(int architecture, int component) {
+    return costUsd[architecture * COST_COMPONENTS.size() + component];
+  }
+
+  public long timeoutBilledMs() {
+    return timeoutBilledMs;
+  }
+
+  public ConcurrencyWindows concurrency() {
+    return concurrency;
+  }
+
+  /**
+   * {@code host.arch} as an index in {@link #ARCHITECTURES}, or -1: the semantic conventions' {@code
+   * amd64} and {@code arm64}, Lambda's {@code x86_64}, and Java's {@code os.arch} {@code aarch64}.
+   */
+  public static int architectureIndex(String hostArch) {
+    if (hostArch == null) {
+      return -1;
+    }
+    return switch (hostArch) {
+      case "amd64", "x86_64" -> 0;
+      case "arm64", "aarch64" -> 1;
+      default -> -1;
+    };
+  }
+
   public static int initTypeIndex(String initType) {
     int i = initType == null ? -1 : INIT_TYPES.indexOf(initType);
     return i < 0 ? INIT_TYPES.size() - 1 : i;
@@ -466,6 +559,11 @@ public final class FunctionState {
     restoreDuration = f.restoreDuration == null ? null : f.restoreDuration.copy();
     timeoutRatio = f.timeoutRatio == null ? null : f.timeoutRatio.copy();
     memoryRatio = f.memoryRatio == null ? null : f.memoryRatio.copy();
+    architecture = f.architecture;
+    System.arraycopy(f.megabyteMs, 0, megabyteMs, 0, megabyteMs.length);
+    System.arraycopy(f.costUsd, 0, costUsd, 0, costUsd.length);
+    timeoutBilledMs = f.timeoutBilledMs;
+    concurrency = f.concurrency.copy();
   }
 
   /**
@@ -506,6 +604,15 @@ public final class FunctionState {
     for (int i = 0; i < COUNTERS; i++) {
       sum.current[i] += other.windowCountRaw(i);
     }
+    sum.architecture = later.architecture >= 0 ? later.architecture : sum.architecture;
+    for (int i = 0; i < megabyteMs.length; i++) {
+      sum.megabyteMs[i] += other.megabyteMs[i];
+    }
+    for (int i = 0; i < costUsd.length; i++) {
+      sum.costUsd[i] += other.costUsd[i];
+    }
+    sum.timeoutBilledMs += other.timeoutBilledMs;
+    sum.concurrency = concurrency.plus(other.concurrency);
     return sum;
   }
 
@@ -569,6 +676,16 @@ public final class FunctionState {
     writeOptional(w, restoreDuration);
     writeOptional(w, timeoutRatio);
     writeOptional(w, memoryRatio);
+    w.svar(architecture).var(megabyteMs.length);
+    for (long v : megabyteMs) {
+      w.var(v);
+    }
+    w.var(costUsd.length);
+    for (double v : costUsd) {
+      w.f64(v);
+    }
+    w.var(timeoutBilledMs);
+    concurrency.write(w);
     return w.toBytes();
   }
 
@@ -664,6 +781,27 @@ public final class FunctionState {
     f.restoreDuration = readOptional(r, RESTORE_DURATION_BUCKETS.length);
     f.timeoutRatio = readOptional(r, TIMEOUT_RATIO_BUCKETS.length);
     f.memoryRatio = readOptional(r, MEMORY_RATIO_BUCKETS.length);
+    if (r.atEnd()) {
+      return f; // written before cost and concurrency
+    }
+    long arch = r.svar();
+    f.architecture = arch < ARCHITECTURES.size() ? (int) arch : -1;
+    n = r.varInt();
+    for (int i = 0; i < n; i++) {
+      long v = r.var();
+      if (i < f.megabyteMs.length) {
+        f.megabyteMs[i] = v;
+      }
+    }
+    n = r.varInt();
+    for (int i = 0; i < n; i++) {
+      double v = r.f64();
+      if (i < f.costUsd.length) {
+        f.costUsd[i] = v;
+      }
+    }
+    f.timeoutBilledMs = r.var();
+    f.concurrency = ConcurrencyWindows.read(r);
     return f;
   }
 

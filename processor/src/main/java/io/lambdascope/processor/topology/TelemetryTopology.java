@@ -83,7 +83,7 @@ public final class TelemetryTopology {
     t.addProcessor(DETECT_DUPLICATES,
         () -> new DuplicateDetector(settings.dedupWindow(), settings.findingsWindow(), registry), COUNT_RECORDS);
     t.addProcessor(JOIN_INVOCATIONS, () -> new InvocationJoinProcessor(join), DETECT_DUPLICATES);
-    t.addProcessor(COUNT_INVOCATIONS, () -> new InvocationMetricsProcessor(registry), JOIN_INVOCATIONS);
+    t.addProcessor(COUNT_INVOCATIONS, () -> new InvocationMetricsProcessor(registry, settings.cost()), JOIN_INVOCATIONS);
     t.addProcessor(COUNT_FINDINGS_WINDOW, () -> new FindingsWindowProcessor(settings.findingsWindow(), registry),
         COUNT_INVOCATIONS);
     t.addProcessor(REMEMBER_RECENT, () -> new RecentInvocationsProcessor(outputs.recent()), COUNT_FINDINGS_WINDOW);

@@ -1,5 +1,6 @@
 package io.lambdascope.processor.topology;
 
+import io.lambdascope.processor.metrics.CostSettings;
 import java.time.Duration;
 
 /** The knobs of the processing itself (ProcessorConfig holds them among the rest). */
@@ -14,4 +15,5 @@ public record TopologySettings(
     Duration findingsWindow,
     Duration punctuateEvery,
     Duration functionTtl,
-    Duration lateReportWindow) {}
+    Duration lateReportWindow,
+    CostSettings cost) {}

@@ -2,6 +2,7 @@ package io.lambdascope.processor.topology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.dedup.DedupWindow;
@@ -13,6 +14,7 @@ import io.lambdascope.processor.join.InvocationKey;
 import io.lambdascope.processor.join.PendingInvocation;
 import io.lambdascope.processor.metrics.PipelineMetrics;
 import io.lambdascope.processor.state.Codecs;
+import io.lambdascope.processor.state.ConcurrencyWindows;
 import io.lambdascope.processor.state.Environments;
 import io.lambdascope.processor.state.FunctionState;
 import io.lambdascope.processor.state.Publication;
@@ -39,7 +41,7 @@ class StateCompatibilityTest {
   void oneSubTopologyWithTheseStores() {
     TopologySettings settings = new TopologySettings("otlp_spans", "otlp_logs", Duration.ofHours(24), 20, 1000,
         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofMillis(250), Duration.ofDays(7),
-        Duration.ofHours(1));
+        Duration.ofHours(1), io.lambdascope.processor.ProcessorConfig.defaultCost());
     TopologyDescription description = TelemetryTopology.build(settings, new TelemetryTopology.Outputs(
         new PipelineMetrics(new SimpleMeterRegistry()), new RecentInvocations(1), Publication.atFlush(),
         new PublishedFunctions())).describe();
@@ -82,18 +84,26 @@ class StateCompatibilityTest {
     f.observeRestoreDuration(0.2);
     f.observeTimeoutRatio(0.5);
     f.observeMemory(100L << 20, 512L << 20);
+    f.architectureSeen(1);
+    f.countRequest(1, 0.0000002);
+    f.addBilledMemoryTime(1, 1000, 1L << 30, FunctionState.COST_PROVISIONED_DURATION, 0.0000077778);
+    f.addTimeoutBilled(250);
+    f.addExecution(1_000, 61_500, 60_000, 30_000);
     return f;
   }
 
   @Test
   void functionStatesReadAndWriteTheseBytes() {
-    String written = "01a846d836c03ee0d403808080800480808064a846060100000000000000000000000501206a6176612e6c616e672e49"
+    String writtenBeforeCost = "01a846d836c03ee0d403808080800480808064a846060100000000000000000000000501206a6176612e6c616e672e49"
         + "6c6c6567616c5374617465457863657074696f6e0108244c4154455354000000100103000000000000002aa01f000000"
         + "0000000000000000000000000f00010000000000000000000000000001040000000001013fd3333333333333010b0000"
         + "00010000000000000000000300010001010203016501206a6176612e6c616e672e496c6c6567616c5374617465457863"
         + "657074696f6e08244c415445535401011252756e74696d652e457869744572726f7201010944796e616d6f4462085075"
         + "744974656d01013fb999999999999a0112000000000100000000000000000000000000013fc999999999999a010b0000"
         + "010000000000000000013fe00000000000000106000100000000013fc9000000000000010701000000000000";
+    String written = writtenBeforeCost
+        + "02020080c03e060000000000000000000000000000000000000000000000003e8ad7f29abcaf48000000000000"
+        + "00003ee04facb13b8645fa01e0d403bce00300000000000200f8cc030101e8070202dc0b01020002dc0b01";
     byte[] bytes = sampleFunction().encode();
     assertEquals(written, HEX.formatHex(bytes));
     FunctionState read = FunctionState.decode(HEX.parseHex(written));
@@ -102,6 +112,17 @@ class StateCompatibilityTest {
     assertEquals(101, read.billedDurationMs());
     assertEquals(FunctionState.SPAN_HALF | FunctionState.REPORT_HALF, read.decidedHalves(42L));
     assertEquals(4000L, read.decidedReportTime(42L));
+    assertEquals(1, read.architecture());
+    assertEquals(1.0, read.gbSeconds(1));
+    assertEquals(0.0000077778, read.costUsd(1, FunctionState.COST_PROVISIONED_DURATION));
+    assertEquals(250, read.timeoutBilledMs());
+    assertEquals(new ConcurrencyWindows.Figures(0, 1, 59.0 / 60), read.concurrency().lastComplete(100_000, 30_000),
+        "the window [0 s, 60 s), still open, complete by the clock at 100 s");
+    FunctionState before = FunctionState.decode(HEX.parseHex(writtenBeforeCost));
+    assertEquals(101, before.billedDurationMs(), "state written before cost and concurrency reads as it was");
+    assertEquals(-1, before.architecture());
+    assertEquals(0, before.timeoutBilledMs());
+    assertNull(before.concurrency().lastComplete(0, 30_000));
     byte[] key = Codecs.FUNCTION_STATE.key(ID);
     assertEquals("0561636d650d3132333435363738393031320a65752d776573742d31076f7264657273", HEX.formatHex(key));
     assertEquals(ID, Codecs.FUNCTION_STATE.key(key));
@@ -113,7 +134,7 @@ class StateCompatibilityTest {
         true, "on-demand", "timeout", true, "java.lang.Error", "boom", "sqs", 30000L, 120L, 1048576L, 536870912L, 2L,
         1L,
         "at X.y(X.java:1)", List.of(new InvocationSpan.DedupRecord("sqs", "m-1", "m-1", 2L)),
-        List.of(new InvocationSpan.DownstreamThrottle("DynamoDb", "PutItem")), "redelivery", false);
+        List.of(new InvocationSpan.DownstreamThrottle("DynamoDb", "PutItem")), "redelivery", false, null);
     PlatformEvent report = new PlatformEvent(ID, "$LATEST", "env-1", "platform.report", "req-1", 4000L, "error",
         "Runtime.ExitError", 250.5, 251L, Double.NaN, Double.NaN, 512L, 300L, null, null);
     String written = "018827e907010561636d650d3132333435363738393031320a65752d776573742d31076f726465727308244c41544553"

@@ -1,6 +1,7 @@
 package io.lambdascope.processor.topology;
 
 import io.lambdascope.processor.Otlp;
+import io.lambdascope.processor.ProcessorConfig;
 import io.lambdascope.processor.dlq.DlqWatcher;
 import io.lambdascope.processor.findings.Finding;
 import io.lambdascope.processor.http.RecentInvocations;
@@ -92,7 +93,8 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
     recordTime = START.toEpochMilli();
     wallMs = 0;
     TopologySettings settings = new TopologySettings("otlp_spans", "otlp_logs", Duration.ofHours(24), maxLabelValues,
-        maxFunctions, WAIT, WAIT, Duration.ofHours(1), Duration.ofMillis(250), functionTtl, lateReportWindow);
+        maxFunctions, WAIT, WAIT, Duration.ofHours(1), Duration.ofMillis(250), functionTtl, lateReportWindow,
+        ProcessorConfig.defaultCost());
     PipelineMetrics pipeline = new PipelineMetrics(registry);
     published = new PublishedFunctions();
     Properties p = new Properties();
@@ -113,7 +115,7 @@ public final class TopologyHarness implements BeforeEachCallback, AfterEachCallb
       @Override public Instant instant() { return START.plusMillis(wallMs); }
     };
     collector = new StoreMetricsCollector(published, () -> DlqWatcher.Snapshot.EMPTY, clock,
-        Duration.ofHours(1).toMillis());
+        Duration.ofHours(1).toMillis(), ProcessorConfig.defaultCost());
     registry.getPrometheusRegistry().register(collector);
   }
 

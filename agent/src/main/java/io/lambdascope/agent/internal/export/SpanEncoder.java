@@ -41,6 +41,8 @@ public final class SpanEncoder {
     private static final int MAX_ATTRIBUTE_BYTES = 4096;
 
     static final String SCOPE = "io.lambdascope.agent";
+    /** {@code host.arch} in the semantic conventions' words, or null: what the processor prices by. */
+    static final String HOST_ARCH = hostArch(System.getProperty("os.arch"));
 
     private SpanEncoder() {
     }
@@ -58,6 +60,9 @@ public final class SpanEncoder {
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.provider", "aws");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.platform", "aws_lambda");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.region", r.region);
+        if (HOST_ARCH != null) {
+            w.stringAttribute(RESOURCE_ATTRIBUTES, "host.arch", HOST_ARCH);
+        }
         if (accountId != null) {
             w.stringAttribute(RESOURCE_ATTRIBUTES, "cloud.account.id", accountId);
         }
@@ -65,6 +70,17 @@ public final class SpanEncoder {
         w.stringAttribute(RESOURCE_ATTRIBUTES, "telemetry.sdk.language", "java");
         w.stringAttribute(RESOURCE_ATTRIBUTES, "telemetry.sdk.version", agentVersion);
         return w.toByteArray();
+    }
+
+    /** Java's {@code os.arch} as {@code host.arch}: Lambda runs on x86_64 ({@code amd64}) or arm64. */
+    static String hostArch(String osArch) {
+        if ("amd64".equals(osArch) || "x86_64".equals(osArch)) {
+            return "amd64";
+        }
+        if ("aarch64".equals(osArch) || "arm64".equals(osArch)) {
+            return "arm64";
+        }
+        return null;
     }
 
     /** The {@code InstrumentationScope} message fields. */

@@ -89,6 +89,11 @@ class SpanEncoderTest {
         assertEquals("aws", resource.get("cloud.provider"));
         assertEquals("aws_lambda", resource.get("cloud.platform"));
         assertEquals("eu-west-1", resource.get("cloud.region"));
+        assertEquals(SpanEncoder.hostArch(System.getProperty("os.arch")), resource.get("host.arch"));
+        assertEquals("amd64", SpanEncoder.hostArch("amd64"));
+        assertEquals("amd64", SpanEncoder.hostArch("x86_64"));
+        assertEquals("arm64", SpanEncoder.hostArch("aarch64"));
+        assertEquals(null, SpanEncoder.hostArch("ppc64le"));
         assertEquals("lambdascope", resource.get("telemetry.sdk.name"));
         assertEquals("java", resource.get("telemetry.sdk.language"));
         assertEquals("0.1.0", resource.get("telemetry.sdk.version"));
