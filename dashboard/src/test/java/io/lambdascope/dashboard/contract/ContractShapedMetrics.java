@@ -40,7 +40,9 @@ final class ContractShapedMetrics implements AutoCloseable {
       Map.entry("topic", "otlp_spans"),
       Map.entry("reason", "overloaded"),
       Map.entry("signal", "traces"),
-      Map.entry("code", "200"));
+      Map.entry("code", "200"),
+      Map.entry("component", "duration"),
+      Map.entry("architecture", "x86_64"));
   private static final List<String> OUTCOMES = List.of("success", "error", "timeout");
   /** Bounds for a histogram whose bounds the contract does not list. */
   private static final List<String> BUCKETS = List.of("0.1", "1", "10");

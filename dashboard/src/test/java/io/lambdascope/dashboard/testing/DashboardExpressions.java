@@ -49,10 +49,7 @@ public final class DashboardExpressions {
       // Only SnapStart functions restore; the others never observe this histogram.
       Map.entry("SnapStart restore duration", "only functions with SnapStart restore from a snapshot"),
       // Prometheus keeps an ALERTS series only while the alert is pending or firing.
-      Map.entry("Lambdascope alerts", "ALERTS has firing Lambdascope alerts only while one fires"),
-      // Priced from the billed duration of timed-out invocations: none without a timeout and its report.
-      Map.entry("Cost of time waiting on the deadline",
-          "only once a timed-out invocation's platform report was billed in the time range"));
+      Map.entry("Lambdascope alerts", "ALERTS has firing Lambdascope alerts only while one fires"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VARIABLE =
