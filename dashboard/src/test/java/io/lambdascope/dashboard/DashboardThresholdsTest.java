@@ -39,6 +39,7 @@ class DashboardThresholdsTest {
       new String[] {"Near memory limit", "LambdaFunctionMemoryNearLimit.threshold"},
       new String[] {"Invocations near the memory limit", "LambdaFunctionMemoryNearLimit.threshold"},
       new String[] {"Platform throttles", "LambdaFunctionThrottled.threshold"},
+      new String[] {"Reserved concurrency in use", "LambdaFunctionNearReservedConcurrency.threshold"},
       new String[] {"DLQ growth", "LambdaDeadLetterQueueGrowing.threshold"},
       new String[] {"DLQ oldest message age", "LambdaDeadLetterQueueOldestMessageOld.threshold"},
       new String[] {"Processor lag", "LambdascopeProcessorLagHigh.threshold"},

@@ -11,6 +11,7 @@ import io.lambdascope.emulator.internal.FunctionRuntime;
 import io.lambdascope.emulator.internal.FunctionRuntimes;
 import io.lambdascope.emulator.internal.InvokeApiServer;
 import io.lambdascope.emulator.internal.Json;
+import io.lambdascope.emulator.internal.LambdaControlPlane;
 import io.lambdascope.emulator.internal.SqsEventSource;
 import io.lambdascope.emulator.internal.SqsThrottlingFront;
 import java.io.IOException;
@@ -136,7 +137,7 @@ public final class Emulator implements AutoCloseable {
       public AsyncInvoker async(String name) {
         return asyncInvokers.get(name);
       }
-    }, executor));
+    }, new LambdaControlPlane(definitions, config.region()), executor));
   }
 
   private Map<String, String> baseEnvironment() {
@@ -201,7 +202,10 @@ public final class Emulator implements AutoCloseable {
     return invokeApi.port();
   }
 
-  /** The Invoke API's base URL, for a LambdaClient's endpoint override. */
+  /**
+   * The Invoke API's base URL, for a LambdaClient's endpoint override: it also serves the control-plane reads
+   * (function configuration, concurrency, event source mappings, account settings) and STS GetCallerIdentity.
+   */
   public String invokeEndpoint() {
     return "http://" + config.host() + ":" + invokePort();
   }

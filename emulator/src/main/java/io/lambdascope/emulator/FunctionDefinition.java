@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param layers layer zips, unpacked in this order into the environment's {@code /opt}
  * @param reservedConcurrency the most environments that may run at once; sync calls beyond it get a 429
+ * @param provisionedConcurrency provisioned concurrency the control plane reports (0: none); the emulator does not
+ *     keep environments initialised for it
  * @param async how asynchronous invocations are retried and where they go when they fail for good
  * @param sqsTriggers SQS queues whose messages invoke the function (event source mappings)
  * @param schedules fixed-rate schedules (EventBridge {@code rate(...)} rules) that invoke it asynchronously
@@ -26,6 +28,7 @@ public record FunctionDefinition(
     int memoryMb,
     Duration timeout,
     int reservedConcurrency,
+    int provisionedConcurrency,
     Map<String, String> environment,
     AsyncConfig async,
     List<SqsTrigger> sqsTriggers,
@@ -52,6 +55,10 @@ public record FunctionDefinition(
     }
     if (reservedConcurrency < 1) {
       throw new IllegalArgumentException(name + ": reservedConcurrency must be >= 1, was " + reservedConcurrency);
+    }
+    if (provisionedConcurrency < 0 || provisionedConcurrency > reservedConcurrency) {
+      throw new IllegalArgumentException(name + ": provisionedConcurrency must be 0.." + reservedConcurrency
+          + " (at most the reserved concurrency, as Lambda requires), was " + provisionedConcurrency);
     }
     environment = Map.copyOf(requireNonNull(environment, "environment"));
     sqsTriggers = List.copyOf(requireNonNull(sqsTriggers, "sqsTriggers"));

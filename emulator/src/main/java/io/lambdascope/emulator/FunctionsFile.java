@@ -103,6 +103,7 @@ public final class FunctionsFile {
     int memory = f.path("memory").asInt(512);
     Duration timeout = duration(f.get("timeout"), Duration.ofSeconds(3), where + " timeout");
     int reserved = f.path("reservedConcurrency").asInt(10);
+    int provisioned = f.path("provisionedConcurrency").asInt(0);
     Map<String, String> environment = new LinkedHashMap<>();
     JsonNode env = f.get("environment");
     if (env != null) {
@@ -135,7 +136,7 @@ public final class FunctionsFile {
           duration(s.get("rate"), null, where + " schedule rate")));
     }
     return new FunctionDefinition(
-        name, jar, handler, layers, memory, timeout, reserved, environment, async, sqs, schedules);
+        name, jar, handler, layers, memory, timeout, reserved, provisioned, environment, async, sqs, schedules);
   }
 
   private static String text(JsonNode node, String field, String fallback, String where) {

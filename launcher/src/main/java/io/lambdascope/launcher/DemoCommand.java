@@ -117,6 +117,9 @@ final class DemoCommand implements Command {
         .with(ProcessorConfig.DLQ_QUEUES, deadLetterQueues)
         .with(ProcessorConfig.DLQ_POLL_INTERVAL,
             settings.find(ProcessorConfig.DLQ_POLL_INTERVAL).orElse(SettingsCatalog.DEMO_DLQ_POLL_INTERVAL))
+        // The functions' configuration from the emulator's Lambda control plane, as on AWS from Lambda's.
+        .with(ProcessorConfig.AWS_CONFIG_ENABLED, settings.find(ProcessorConfig.AWS_CONFIG_ENABLED).orElse(true))
+        .with(ProcessorConfig.LAMBDA_ENDPOINT, URI.create(emulator.invokeEndpoint()))
         .withProcessor();
     String metricsUrl = "http://127.0.0.1:" + services.processor().httpPort() + "/metrics";
     Banner.print(out, services);

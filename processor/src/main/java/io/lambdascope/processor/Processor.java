@@ -2,6 +2,9 @@ package io.lambdascope.processor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lambdascope.processor.awsconfig.ConfigMetrics;
+import io.lambdascope.processor.awsconfig.ConfigReader;
+import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.decode.InputMetersConfig;
 import io.lambdascope.processor.decode.SkipFailedRecords;
 import io.lambdascope.processor.decode.SkipUndecodableRecords;
@@ -71,12 +74,14 @@ public final class Processor implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final DlqWatcher dlqWatcher;
+  private final ConfigReader configReader;
   private final PrometheusMeterRegistry registry;
   private final RestoreLog restores;
   private boolean closed;
 
   private Processor(KafkaStreams streams, Vertx vertx, HttpServer server, DlqWatcher dlqWatcher,
-      PrometheusMeterRegistry registry, RestoreLog restores) {
+      ConfigReader configReader, PrometheusMeterRegistry registry, RestoreLog restores) {
+    this.configReader = configReader;
     this.restores = restores;
     this.streams = streams;
     this.vertx = vertx;
@@ -118,6 +123,7 @@ public final class Processor implements AutoCloseable {
     pipeline.bindConsumerLag(streams, List.of(config.spansTopic(), config.logsTopic()));
 
     DlqWatcher watcher = null;
+    ConfigReader reader = null;
     Vertx vertx = null;
     try {
       if (config.dlqWatcherEnabled()) {
@@ -129,7 +135,19 @@ public final class Processor implements AutoCloseable {
       DlqWatcher w = watcher;
       Supplier<DlqWatcher.Snapshot> dlq = () -> w == null ? DlqWatcher.Snapshot.EMPTY : w.snapshot();
       registry.getPrometheusRegistry().register(new DlqMetrics(dlq));
-      StoreMetricsCollector collector = new StoreMetricsCollector(published, dlq, Clock.systemUTC(),
+      Supplier<DlqWatcher.Snapshot> forFindings = dlq;
+      if (config.awsConfigEnabled()) {
+        // Each replica reads the functions it owns. Their event source mappings replace the watcher's source
+        // queues in the visibility finding: matched by account, region and name, with the configured timeout.
+        ConfigReader r = reader = new ConfigReader(config, () -> {
+          List<FunctionId> ids = new ArrayList<>();
+          published.forEach((id, fs) -> ids.add(id));
+          return ids;
+        }, Clock.systemUTC()).start();
+        registry.getPrometheusRegistry().register(new ConfigMetrics(r));
+        forFindings = () -> dlq.get().withSources(r.sources());
+      }
+      StoreMetricsCollector collector = new StoreMetricsCollector(published, forFindings, Clock.systemUTC(),
           config.findingsWindow().toMillis(), config.cost());
       registry.getPrometheusRegistry().register(collector);
       vertx = Vertx.vertx();
@@ -140,10 +158,13 @@ public final class Processor implements AutoCloseable {
       streams.start();
       log.info("processor listening on {}://{}:{}", config.metricsTlsCert() == null ? "http" : "https",
           config.metricsHost(), server.actualPort());
-      return new Processor(streams, vertx, server, watcher, registry, restores);
+      return new Processor(streams, vertx, server, watcher, reader, registry, restores);
     } catch (Exception e) {
       if (watcher != null) {
         watcher.close();
+      }
+      if (reader != null) {
+        reader.close();
       }
       if (vertx != null) {
         vertx.close();
@@ -173,7 +194,7 @@ public final class Processor implements AutoCloseable {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
-  /** Stops HTTP, the DLQ watcher and the streams application (committing what it processed). */
+  /** Stops HTTP, the DLQ watcher, the configuration reader and the streams application (committing what it processed). */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -188,6 +209,9 @@ public final class Processor implements AutoCloseable {
     }
     if (dlqWatcher != null) {
       dlqWatcher.close();
+    }
+    if (configReader != null) {
+      configReader.close();
     }
     long streamsStart = System.nanoTime();
     // Leaving the group hands the partitions to the other replicas at once (Kafka Streams otherwise

@@ -180,6 +180,23 @@ public final class ProcessorConfig {
       Setting.choice("LAMBDASCOPE_DLQ_AGE_MODE", DlqAgeMode.class, DlqAgeMode.OBSERVE,
           "how the oldest-message age is measured: observe or peek (docs/processor.md)");
 
+  public static final Setting<Boolean> AWS_CONFIG_ENABLED =
+      Setting.bool("LAMBDASCOPE_AWS_CONFIG_ENABLED", false,
+          "read each function's configuration (timeout, memory, reserved and provisioned concurrency, SQS event "
+              + "source mappings and their queues' visibility timeout) and the account's concurrency limit from the "
+              + "Lambda API (docs/processor.md)");
+  public static final Setting<Duration> AWS_CONFIG_REFRESH =
+      Setting.duration("LAMBDASCOPE_AWS_CONFIG_REFRESH", Duration.ofMinutes(5),
+          "how often the configuration reader reads a function's configuration again");
+  public static final Setting<Integer> AWS_CONFIG_CONCURRENCY =
+      Setting.integer("LAMBDASCOPE_AWS_CONFIG_CONCURRENCY", 4, 1, 64,
+          "functions the configuration reader reads at once (each read is a few Lambda and SQS calls)");
+  public static final Setting<URI> LAMBDA_ENDPOINT =
+      Setting.url("LAMBDASCOPE_LAMBDA_ENDPOINT", null,
+              "Lambda and STS endpoint override for the configuration reader (the emulator's Invoke API); SQS "
+                  + "calls go to `LAMBDASCOPE_SQS_ENDPOINT`")
+          .defaultText("AWS default");
+
   /** The processor's own settings, in the order docs/configuration.md lists them; it also reads {@link KafkaSettings#ALL}. */
   public static final List<Setting<?>> SETTINGS =
       List.of(METRICS_HOST, METRICS_PORT, METRICS_AUTH_TOKENS, METRICS_AUTH_TOKENS_FILE,
@@ -190,7 +207,8 @@ public final class ProcessorConfig {
           DEFAULT_ARCHITECTURE, PRICE_REQUEST_USD, PRICE_DURATION_X86_64_USD, PRICE_DURATION_ARM64_USD,
           PRICE_PROVISIONED_DURATION_X86_64_USD, PRICE_PROVISIONED_DURATION_ARM64_USD,
           PRICE_PROVISIONED_CONCURRENCY_X86_64_USD, PRICE_PROVISIONED_CONCURRENCY_ARM64_USD, PRICES_READ_ON,
-          SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE);
+          SQS_ENDPOINT, SQS_REGION, DLQ_QUEUES, SQS_SOURCE_QUEUES, DLQ_POLL_INTERVAL, DLQ_AGE_MODE,
+          AWS_CONFIG_ENABLED, AWS_CONFIG_REFRESH, AWS_CONFIG_CONCURRENCY, LAMBDA_ENDPOINT);
 
   // AWS's own variables, read from the environment only (no flags: the AWS SDK and CLI read them too).
   private static final Setting<String> AWS_REGION = Setting.text("AWS_REGION", "us-east-1", "AWS region");
@@ -239,6 +257,10 @@ public final class ProcessorConfig {
   private final Map<String, String> sourceQueues;
   private final Duration dlqPollInterval;
   private final DlqAgeMode dlqAgeMode;
+  private final boolean awsConfigEnabled;
+  private final Duration awsConfigRefresh;
+  private final int awsConfigConcurrency;
+  private final URI lambdaEndpoint;
 
   private ProcessorConfig(Builder b) {
     this.bootstrapServers = requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -281,6 +303,10 @@ public final class ProcessorConfig {
     this.sourceQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.sourceQueues));
     this.dlqPollInterval = b.dlqPollInterval;
     this.dlqAgeMode = b.dlqAgeMode;
+    this.awsConfigEnabled = b.awsConfigEnabled;
+    this.awsConfigRefresh = b.awsConfigRefresh;
+    this.awsConfigConcurrency = b.awsConfigConcurrency;
+    this.lambdaEndpoint = b.lambdaEndpoint;
   }
 
   public static Builder builder() {
@@ -343,8 +369,12 @@ public final class ProcessorConfig {
         .dlqQueues(s.get(DLQ_QUEUES))
         .sourceQueues(s.get(SQS_SOURCE_QUEUES))
         .dlqPollInterval(s.get(DLQ_POLL_INTERVAL))
-        .dlqAgeMode(s.get(DLQ_AGE_MODE));
+        .dlqAgeMode(s.get(DLQ_AGE_MODE))
+        .awsConfigEnabled(s.get(AWS_CONFIG_ENABLED))
+        .awsConfigRefresh(s.get(AWS_CONFIG_REFRESH))
+        .awsConfigConcurrency(s.get(AWS_CONFIG_CONCURRENCY));
     s.find(KafkaSettings.CONFIG).ifPresent(b::kafkaConfigFile);
+    s.find(LAMBDA_ENDPOINT).ifPresent(b::lambdaEndpoint);
     s.find(SQS_ENDPOINT).ifPresent(b::sqsEndpoint);
     if (s.isSet(AWS_ACCESS_KEY_ID) && s.isSet(AWS_SECRET_ACCESS_KEY)) {
       b.sqsCredentials(s.get(AWS_ACCESS_KEY_ID), s.get(AWS_SECRET_ACCESS_KEY), s.find(AWS_SESSION_TOKEN).orElse(null));
@@ -389,6 +419,10 @@ public final class ProcessorConfig {
                 + " region " + sqsRegion
                 + (sqsAccessKeyId == null ? " credentials: AWS default chain"
                     : " key " + mask(sqsAccessKeyId) + " secret ****" + (sqsSessionToken == null ? "" : " session-token ****"))
+            : "off")
+        + " aws-config=" + (awsConfigEnabled
+            ? "every " + Units.formatDuration(awsConfigRefresh) + " " + awsConfigConcurrency + " at once"
+                + (lambdaEndpoint == null ? "" : " endpoint " + lambdaEndpoint)
             : "off");
   }
 
@@ -469,6 +503,12 @@ public final class ProcessorConfig {
   public Map<String, String> sourceQueues() { return sourceQueues; }
   public Duration dlqPollInterval() { return dlqPollInterval; }
   public DlqAgeMode dlqAgeMode() { return dlqAgeMode; }
+  /** Whether the configuration reader runs (package awsconfig). */
+  public boolean awsConfigEnabled() { return awsConfigEnabled; }
+  public Duration awsConfigRefresh() { return awsConfigRefresh; }
+  public int awsConfigConcurrency() { return awsConfigConcurrency; }
+  /** Lambda and STS endpoint override of the configuration reader (the emulator), or null for AWS's. */
+  public URI lambdaEndpoint() { return lambdaEndpoint; }
 
   /** Builder; the defaults are those of the declarations above. */
   public static final class Builder {
@@ -521,6 +561,10 @@ public final class ProcessorConfig {
     private final Map<String, String> sourceQueues = new LinkedHashMap<>();
     private Duration dlqPollInterval = DLQ_POLL_INTERVAL.defaultValue();
     private DlqAgeMode dlqAgeMode = DLQ_AGE_MODE.defaultValue();
+    private boolean awsConfigEnabled = AWS_CONFIG_ENABLED.defaultValue();
+    private Duration awsConfigRefresh = AWS_CONFIG_REFRESH.defaultValue();
+    private int awsConfigConcurrency = AWS_CONFIG_CONCURRENCY.defaultValue();
+    private URI lambdaEndpoint;
 
     private Builder() {}
 
@@ -770,6 +814,26 @@ public final class ProcessorConfig {
 
     public Builder dlqAgeMode(DlqAgeMode mode) {
       this.dlqAgeMode = requireNonNull(mode, "mode");
+      return this;
+    }
+
+    public Builder awsConfigEnabled(boolean enabled) {
+      this.awsConfigEnabled = enabled;
+      return this;
+    }
+
+    public Builder awsConfigRefresh(Duration refresh) {
+      this.awsConfigRefresh = AWS_CONFIG_REFRESH.check(refresh);
+      return this;
+    }
+
+    public Builder awsConfigConcurrency(int concurrency) {
+      this.awsConfigConcurrency = AWS_CONFIG_CONCURRENCY.check(concurrency);
+      return this;
+    }
+
+    public Builder lambdaEndpoint(URI endpoint) {
+      this.lambdaEndpoint = requireNonNull(endpoint, "endpoint");
       return this;
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * The Lambda Invoke API (2015-03-31): {@code POST /2015-03-31/functions/{name}/invocations} with
  * {@code X-Amz-Invocation-Type} RequestResponse, Event or DryRun, answered the way the AWS SDK v2
- * {@code LambdaClient} expects (error types in {@code X-Amzn-ErrorType}, {@code X-Amz-Function-Error} on errors).
+ * {@code LambdaClient} expects (error types in {@code X-Amzn-ErrorType}, {@code X-Amz-Function-Error} on errors);
+ * on the same port, as Lambda's endpoint serves both, the control-plane reads of {@link LambdaControlPlane}.
  */
 public final class InvokeApiServer implements AutoCloseable {
   private static final String PREFIX = "/2015-03-31/functions/";
@@ -34,9 +35,12 @@ public final class InvokeApiServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Functions functions;
+  private final LambdaControlPlane controlPlane;
 
-  public InvokeApiServer(String host, int port, Functions functions, ExecutorService executor) throws IOException {
+  public InvokeApiServer(String host, int port, Functions functions, LambdaControlPlane controlPlane,
+      ExecutorService executor) throws IOException {
     this.functions = requireNonNull(functions, "functions");
+    this.controlPlane = requireNonNull(controlPlane, "controlPlane");
     this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -50,6 +54,20 @@ public final class InvokeApiServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
+      if (exchange.getRequestMethod().equals("GET") && LambdaControlPlane.handles(path)) {
+        answer(exchange, controlPlane.get(path, exchange.getRequestURI().getRawQuery()));
+        return;
+      }
+      if (exchange.getRequestMethod().equals("POST") && path.equals("/")) {
+        String form;
+        try (InputStream in = exchange.getRequestBody()) {
+          form = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        }
+        LambdaControlPlane.Answer sts = LambdaControlPlane.sts(form);
+        answer(exchange, sts != null ? sts
+            : LambdaControlPlane.error(400, "InvalidAction", "Only STS GetCallerIdentity is served at /"));
+        return;
+      }
       if (!path.startsWith(PREFIX) || !path.endsWith("/invocations")) {
         error(exchange, 404, "UnknownOperationException", "Unknown operation " + exchange.getRequestMethod() + " "
             + path, null);
@@ -142,6 +160,18 @@ public final class InvokeApiServer implements AutoCloseable {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
+    }
+  }
+
+  private static void answer(HttpExchange exchange, LambdaControlPlane.Answer a) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", a.contentType());
+    exchange.getResponseHeaders().set("X-Amzn-RequestId", UUID.randomUUID().toString());
+    if (a.errorType() != null) {
+      exchange.getResponseHeaders().set("X-Amzn-ErrorType", a.errorType());
+    }
+    exchange.sendResponseHeaders(a.status(), a.body().length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(a.body());
     }
   }
 

@@ -47,11 +47,27 @@ public final class DlqWatcher implements AutoCloseable {
   public record DlqStatus(String queue, String sourceQueue, String function, String accountId, String region,
       long messages, double oldestAgeSeconds, long lastSuccessMs) {}
 
-  /** One source queue as last seen; its visibility timeout feeds a finding. */
-  public record SourceStatus(String queue, String function, long visibilityTimeoutSeconds, String deadLetterQueue) {}
+  /**
+   * One source queue and the function that consumes it, as last seen; its visibility timeout feeds a finding. The
+   * watcher knows the function by name only ({@code accountId} and {@code region} "", {@code functionTimeoutMs} 0:
+   * the timeout the function's telemetry told); the configuration reader by its event source mapping (its
+   * account, region and configured timeout).
+   */
+  public record SourceStatus(String queue, String function, String accountId, String region,
+      long visibilityTimeoutSeconds, long functionTimeoutMs, String deadLetterQueue) {
+    /** A source queue as the watcher knows it: the consuming function by name. */
+    public SourceStatus(String queue, String function, long visibilityTimeoutSeconds, String deadLetterQueue) {
+      this(queue, function, "", "", visibilityTimeoutSeconds, 0, deadLetterQueue);
+    }
+  }
 
   public record Snapshot(List<DlqStatus> dlqs, List<SourceStatus> sources) {
     public static final Snapshot EMPTY = new Snapshot(List.of(), List.of());
+
+    /** The same DLQs with other source queues (the configuration reader's, which replace the watcher's). */
+    public Snapshot withSources(List<SourceStatus> replacement) {
+      return new Snapshot(dlqs, List.copyOf(replacement));
+    }
   }
 
   /** A DLQ to read this round, and what leads to it. */

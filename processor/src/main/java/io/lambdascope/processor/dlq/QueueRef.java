@@ -61,7 +61,7 @@ public record QueueRef(String name, String url, String accountId, String region)
   }
 
   /** {@code arn:<partition>:sqs:<region>:<account>:<name>}. */
-  static QueueRef fromArn(String arn) {
+  public static QueueRef fromArn(String arn) {
     String[] p = arn.split(":", -1);
     if (p.length != 6 || !p[0].equals("arn") || !p[2].equals("sqs") || p[3].isEmpty() || p[5].isEmpty()) {
       throw new IllegalArgumentException("not an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>): " + arn);

@@ -27,23 +27,28 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  * which ElasticMQ accepts, rather than a search of the chain that ends at the instance metadata
  * service.
  */
-final class SqsClients implements AutoCloseable {
+public final class SqsClients implements AutoCloseable {
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
   private final Map<String, SqsClient> byRegion = new ConcurrentHashMap<>();
 
-  SqsClients(ProcessorConfig config) {
+  public SqsClients(ProcessorConfig config) {
     this.endpoint = config.sqsEndpoint();
     this.credentials = credentials(config);
   }
 
   static AwsCredentialsProvider credentials(ProcessorConfig config) {
+    return credentials(config, config.sqsEndpoint());
+  }
+
+  /** The credentials for calls to {@code endpoint} (an override, or null for AWS's): see the class comment. */
+  public static AwsCredentialsProvider credentials(ProcessorConfig config, URI endpoint) {
     if (config.sqsAccessKeyId() != null) {
       return StaticCredentialsProvider.create(config.sqsSessionToken() == null
           ? AwsBasicCredentials.create(config.sqsAccessKeyId(), config.sqsSecretAccessKey())
           : AwsSessionCredentials.create(config.sqsAccessKeyId(), config.sqsSecretAccessKey(), config.sqsSessionToken()));
     }
-    if (config.sqsEndpoint() != null && isLoopback(config.sqsEndpoint())) {
+    if (endpoint != null && isLoopback(endpoint)) {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
     return DefaultCredentialsProvider.builder().build();
@@ -57,7 +62,7 @@ final class SqsClients implements AutoCloseable {
     }
   }
 
-  SqsClient client(String region) {
+  public SqsClient client(String region) {
     return byRegion.computeIfAbsent(region, r -> {
       SqsClientBuilder b = SqsClient.builder().region(Region.of(r)).credentialsProvider(credentials);
       if (endpoint != null) {

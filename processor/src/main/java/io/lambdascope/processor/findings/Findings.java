@@ -74,10 +74,14 @@ public final class Findings {
       }
     }
     for (DlqWatcher.SourceStatus s : dlq.sources()) {
-      // The watcher names the consuming function only: every function of that name this replica owns.
+      // The configuration reader names the consuming function by account, region and name (its event source
+      // mapping); the DLQ watcher by name only: then every function of that name this replica owns.
       for (Map.Entry<FunctionId, FunctionState> e : functions.entrySet()) {
-        if (e.getKey().name().equals(s.function())) {
-          visibility(out, e.getKey(), e.getValue(), s);
+        FunctionId id = e.getKey();
+        if (id.name().equals(s.function())
+            && (s.accountId().isEmpty() || s.accountId().equals(id.account()))
+            && (s.region().isEmpty() || s.region().equals(id.region()))) {
+          visibility(out, id, e.getValue(), s);
         }
       }
     }
@@ -85,14 +89,16 @@ public final class Findings {
   }
 
   private static void visibility(List<Finding> out, FunctionId fn, FunctionState fs, DlqWatcher.SourceStatus s) {
-    if (fs.timeoutMs() <= 0 || s.visibilityTimeoutSeconds() < 0) {
+    // The configured timeout when the configuration reader read it, else what the function's telemetry told.
+    long timeoutMs = s.functionTimeoutMs() > 0 ? s.functionTimeoutMs() : fs.timeoutMs();
+    if (timeoutMs <= 0 || s.visibilityTimeoutSeconds() < 0) {
       return; // its timeout is not known yet
     }
-    long required = (long) Math.ceil(6 * fs.timeoutMs() / 1000.0);
+    long required = (long) Math.ceil(6 * timeoutMs / 1000.0);
     if (s.visibilityTimeoutSeconds() < required) {
       out.add(new Finding(fn, VISIBILITY_TIMEOUT,
           "queue " + s.queue() + " has a visibility timeout of " + s.visibilityTimeoutSeconds()
-              + " s; the function's timeout is " + seconds(fs.timeoutMs()) + ", so messages can become visible "
+              + " s; the function's timeout is " + seconds(timeoutMs) + ", so messages can become visible "
               + "again while still being processed",
           "Set the queue's VisibilityTimeout to at least " + required + " s (6 x the function timeout, "
               + "AWS guidance for Lambda event sources), or lower the function timeout"));
