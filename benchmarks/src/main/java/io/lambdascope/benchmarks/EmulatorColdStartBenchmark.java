@@ -42,10 +42,9 @@ final class EmulatorColdStartBenchmark implements Benchmark {
     Workspace ws = context.workspace();
     ws.requireFile(ws.agentLayer(), "mvn -B -q -pl agent package -DskipTests");
     ws.requireFile(ws.otelAgentJar(), "built by the benchmarks module");
-    int rounds = context.pick(2, 10);
+    int rounds = context.pick(2, 20);
     try (OtlpSink sink = OtlpSink.start()) {
-      Map<String, String> otel = new LinkedHashMap<>(ColdStartBenchmark.otelEnv("none", null));
-      otel.put("JAVA_TOOL_OPTIONS", "-javaagent:" + ws.otelAgentJar());
+      Map<String, String> otel = EmulatorRig.otelEnvironment(ws, "none", null);
       List<Variant> variants =
           List.of(
               new Variant("none", "no agent", false, Map.of()),
@@ -137,8 +136,8 @@ final class EmulatorColdStartBenchmark implements Benchmark {
         .append(" rounds after one discarded warm-up round, the order rotated each round; ")
         .append(Fmt.num(seconds, 0))
         .append(" s. *Added*: median of the per-round differences to `none`.\n\n");
-    md.append("| variant | cold start, median ms | p25–p75 | added ms | first duration, median ms | CPU, median ms | added CPU ms | peak RSS, median MB | added RSS MB |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| variant | cold start, median ms | p25–p75 | added ms | added p25–p75 | first duration, median ms | CPU, median ms | added CPU ms | peak RSS, median MB | added RSS MB |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, Double> addedStart = new LinkedHashMap<>();
     Map<String, Double> addedCpu = new LinkedHashMap<>();
     Map<String, Double> addedRss = new LinkedHashMap<>();
@@ -152,6 +151,7 @@ final class EmulatorColdStartBenchmark implements Benchmark {
           .append(" | ").append(Fmt.num(start.median(), 0))
           .append(" | ").append(start.iqr(0))
           .append(" | ").append(Fmt.num(addedStart.get(v.name()), 0))
+          .append(" | ").append(added(samples, v.name(), Sample::callerMs).iqr(0))
           .append(" | ").append(Fmt.num(Stats.of(s.stream().map(Sample::durationMs).toList()).median(), 1))
           .append(" | ").append(Fmt.num(Stats.of(s.stream().map(Sample::cpuMs).toList()).median(), 0))
           .append(" | ").append(Fmt.num(addedCpu.get(v.name()), 0))
@@ -186,12 +186,17 @@ final class EmulatorColdStartBenchmark implements Benchmark {
   }
 
   private static double addedMedian(Map<String, List<Sample>> samples, String variant, ToDoubleFunction<Sample> f) {
+    return added(samples, variant, f).median();
+  }
+
+  /** The per-round differences to {@code none}. */
+  private static Stats added(Map<String, List<Sample>> samples, String variant, ToDoubleFunction<Sample> f) {
     List<Sample> none = samples.get("none");
     List<Sample> s = samples.get(variant);
     List<Double> diff = new ArrayList<>();
     for (int i = 0; i < s.size(); i++) {
       diff.add(f.applyAsDouble(s.get(i)) - f.applyAsDouble(none.get(i)));
     }
-    return Stats.of(diff).median();
+    return Stats.of(diff);
   }
 }

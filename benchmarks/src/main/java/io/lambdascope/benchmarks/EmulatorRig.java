@@ -31,6 +31,16 @@ final class EmulatorRig implements AutoCloseable {
   /** How users attach the agent (docs/agent.md): the layer and its exec wrapper. */
   static final String WRAPPER = "/opt/lambdascope-wrapper";
 
+  /**
+   * The OpenTelemetry Java agent attached as a function attaches it ({@code JAVA_TOOL_OPTIONS}), with its traces
+   * exporter ({@code none} or {@code otlp} to {@code endpoint}); metrics and logs exporters off.
+   */
+  static Map<String, String> otelEnvironment(Workspace ws, String tracesExporter, String endpoint) {
+    Map<String, String> env = new LinkedHashMap<>(ColdStartBenchmark.otelEnv(tracesExporter, endpoint));
+    env.put("JAVA_TOOL_OPTIONS", "-javaagent:" + ws.otelAgentJar());
+    return env;
+  }
+
   /** One function: its name, whether the agent's layer is added, and its own environment. */
   record Function(String name, boolean agentLayer, Map<String, String> environment) {}
 

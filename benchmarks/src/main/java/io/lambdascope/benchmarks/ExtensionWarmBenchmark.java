@@ -56,8 +56,7 @@ final class ExtensionWarmBenchmark implements Benchmark {
         LocalCollector otelCollector = LocalCollector.start(kafka.bootstrapServers(), Map.of());
         OtlpSink refusing = OtlpSink.refusing(503);
         SilentServer silent = SilentServer.start()) {
-      Map<String, String> otel = new LinkedHashMap<>(ColdStartBenchmark.otelEnv("otlp", otelCollector.endpoint()));
-      otel.put("JAVA_TOOL_OPTIONS", "-javaagent:" + ws.otelAgentJar());
+      Map<String, String> otel = EmulatorRig.otelEnvironment(ws, "otlp", otelCollector.endpoint());
       List<Variant> variants =
           List.of(
               new Variant("none", "no agent", false, Map.of()),

@@ -11,15 +11,20 @@ import org.junit.jupiter.api.Test;
 /** Freezing between invocations, when the next invocation comes while a telemetry delivery is under way. */
 class FreezeGateTest {
   private final AtomicInteger stops = new AtomicInteger();
-  private final FreezeGate gate = new FreezeGate(new FreezeGate.Signals() {
-    @Override
-    public void stop() {
-      stops.incrementAndGet();
-    }
+  private final FreezeGate gate = countingStops(stops);
 
-    @Override
-    public void resume() {}
-  }, true);
+  /** A gate whose processes are imaginary: each stop is counted in {@code stops}. */
+  static FreezeGate countingStops(AtomicInteger stops) {
+    return new FreezeGate(new FreezeGate.Signals() {
+      @Override
+      public void stop() {
+        stops.incrementAndGet();
+      }
+
+      @Override
+      public void resume() {}
+    }, true);
+  }
 
   @Test
   void aThawWhileTheFreezeWaitsForADeliveryKeepsTheEnvironmentRunning() throws Exception {
