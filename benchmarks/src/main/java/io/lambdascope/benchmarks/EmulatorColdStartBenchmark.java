@@ -182,6 +182,8 @@ final class EmulatorColdStartBenchmark implements Benchmark {
     for (Variant v : variants) {
       md.append("- `").append(v.name()).append("`: ").append(v.description()).append('\n');
     }
+    md.append("\nCommand: `benchmarks/run --only emulator-coldstart` (the emulator and the sink run in the harness ")
+        .append("JVM; each execution environment is processes of its own).\n");
     return md.toString();
   }
 

@@ -291,6 +291,8 @@ final class ExtensionWarmBenchmark implements Benchmark {
     for (Variant v : variants) {
       md.append("- `").append(v.name()).append("`: ").append(v.description()).append('\n');
     }
+    md.append("\nCommand: `benchmarks/run --only extension-warm` (the emulator, the collectors and their Kafka run in ")
+        .append("the harness JVM; each execution environment is processes of its own).\n");
     return md.toString();
   }
 
