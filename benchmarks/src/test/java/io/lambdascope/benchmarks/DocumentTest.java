@@ -54,4 +54,23 @@ class DocumentTest {
     String text = Document.read(dir.resolve("absent.md")).render("# h\n", List.of(named("three")));
     assertTrue(text.contains("benchmarks/run --only three"), text);
   }
+
+  @Test
+  void aSectionNoBenchmarkWritesIsKeptAfterTheSuitesOwn(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("benchmarks.md");
+    Files.writeString(
+        file,
+        "# old header\n\n<!-- bench:extension-cost -->\n## Measured elsewhere\n\nkept figures\n"
+            + "<!-- /bench:extension-cost -->\n\n<!-- bench:one -->\n## Title one\n\nold one\n<!-- /bench:one -->\n");
+
+    Document doc = Document.read(file);
+    doc.put("one", "## Title one\n\nnew one\n");
+    String text = doc.render("# new header\n", List.of(named("one"), named("two")));
+
+    assertTrue(text.contains("<!-- bench:extension-cost -->\n## Measured elsewhere\n\nkept figures\n"
+        + "<!-- /bench:extension-cost -->\n"), text);
+    assertTrue(text.indexOf("bench:two") < text.indexOf("bench:extension-cost"), text);
+    assertTrue(text.contains("new one"), text);
+    assertFalse(text.contains("old one"), text);
+  }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback OTLP/HTTP endpoint that answers every export with 200 and an empty response, and
  * counts the spans it got: what an agent costs when its collector is healthy and instant, and a
- * check that the agent under test really exported.
+ * check that the agent under test really exported. {@link #refusing} answers every request with
+ * one retryable status instead, as an overloaded collector does.
  */
 public final class OtlpSink implements AutoCloseable {
   private final HttpServer server;
@@ -25,16 +26,30 @@ public final class OtlpSink implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong spans = new AtomicLong();
   private final ConcurrentLinkedQueue<PlatformBatch> platform = new ConcurrentLinkedQueue<>();
+  private final int status;
 
   /** A Telemetry API batch as posted to {@code /v1/lambda/telemetry}, with the function it names. */
   public record PlatformBatch(String function, byte[] body) {}
 
-  private OtlpSink(HttpServer server, ExecutorService executor) {
+  private OtlpSink(HttpServer server, ExecutorService executor, int status) {
     this.server = server;
     this.executor = executor;
+    this.status = status;
   }
 
   public static OtlpSink start() throws IOException {
+    return start(200);
+  }
+
+  /** Answers every request with {@code status} (e.g. 503 or 429, without Retry-After) and keeps nothing. */
+  public static OtlpSink refusing(int status) throws IOException {
+    if (status < 400) {
+      throw new IllegalArgumentException("a refusing sink answers 4xx or 5xx, not " + status);
+    }
+    return start(status);
+  }
+
+  private static OtlpSink start(int status) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -44,7 +59,7 @@ public final class OtlpSink implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    OtlpSink sink = new OtlpSink(server, executor);
+    OtlpSink sink = new OtlpSink(server, executor, status);
     server.createContext("/", sink::handle);
     server.setExecutor(executor);
     server.start();
@@ -58,6 +73,10 @@ public final class OtlpSink implements AutoCloseable {
         body = in.readAllBytes();
       }
       requests.incrementAndGet();
+      if (status != 200) {
+        exchange.sendResponseHeaders(status, -1);
+        return;
+      }
       String path = exchange.getRequestURI().getPath();
       if (path.endsWith("/v1/traces")) {
         spans.addAndGet(countSpans(body));

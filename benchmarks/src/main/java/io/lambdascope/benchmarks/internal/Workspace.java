@@ -53,6 +53,11 @@ public record Workspace(
     return functionJar + ":" + testSupportJar + ":" + lambdaCoreJar;
   }
 
+  /** The agent's Lambda layer: the jar and its exec wrapper, as users publish it. */
+  public Path agentLayer() {
+    return root.resolve("agent/target/lambdascope-agent-layer.zip");
+  }
+
   public void requireFile(Path file, String hint) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("missing " + file + " (" + hint + ")");

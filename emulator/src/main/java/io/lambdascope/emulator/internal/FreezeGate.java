@@ -73,6 +73,9 @@ final class FreezeGate {
         }
         changed.awaitNanos(left);
       }
+      if (thaws != thaw) {
+        return; // the next invocation thawed the environment while the deliveries finished: it runs now
+      }
       if (stopProcesses && !closed && !stopped) {
         signals.stop();
         stopped = true;

@@ -26,15 +26,7 @@ class TelemetrySubscriptionTest {
   private final List<Batch> batches = new CopyOnWriteArrayList<>();
   private final AtomicInteger refuseNext = new AtomicInteger();
   private final AtomicInteger stops = new AtomicInteger();
-  private final FreezeGate gate = new FreezeGate(new FreezeGate.Signals() {
-    @Override
-    public void stop() {
-      stops.incrementAndGet();
-    }
-
-    @Override
-    public void resume() {}
-  }, true);
+  private final FreezeGate gate = FreezeGateTest.countingStops(stops);
   private final HttpClient http = HttpClient.newHttpClient();
   private HttpServer listener;
   private TelemetrySubscription subscription;

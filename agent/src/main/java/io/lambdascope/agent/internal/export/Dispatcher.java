@@ -32,6 +32,11 @@ public final class Dispatcher {
     private final CircuitBreaker breaker = new CircuitBreaker();
     private final boolean batch;
     private final long batchMaxAgeMillis;
+    /** A generous bound on one encoded span (stack, message and records are capped), for {@link #certainlyIdle}. */
+    static final int PENDING_SPAN_BYTES = 128 * 1024;
+    /** How far ahead {@link #certainlyIdle} looks: the sender encodes and flushes well within it. */
+    static final long IDLE_SLACK_MILLIS = 1_000;
+
     private final int maxSpans;
     private final int maxEvents;
     private final LongSupplier clock;
@@ -135,6 +140,41 @@ public final class Dispatcher {
             }
             breaker.success(); // 2xx, or a refusal: the collector is there
             return Flush.SENT;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a flush (not forced, breaker respected) would certainly send nothing, even after {@code pending}
+     * more spans are added: the breaker stays open for another second, or, in batch mode, the batch stays short
+     * of half full (counting each pending span at {@link #PENDING_SPAN_BYTES}) and of its age for another second.
+     * Decided without waiting and without I/O; a flush under way on another thread makes it false.
+     */
+    public boolean certainlyIdle(int pending) {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            long now = clock.getAsLong();
+            if (!breaker.allows(now + IDLE_SLACK_MILLIS)) {
+                return true;
+            }
+            if (!batch) {
+                return pending == 0 && spans.bufferedSpans() == 0 && events.size() == 0;
+            }
+            if (spans.bufferedSpans() + pending >= Math.max(1, maxSpans / 2)
+                    || events.size() >= Math.max(1, maxEvents / 2)
+                    || spans.bufferedBytes() + (long) pending * PENDING_SPAN_BYTES >= SpanExporter.MAX_BUFFERED_BYTES / 2
+                    || events.bytes() >= PlatformEvents.MAX_BYTES / 2) {
+                return false;
+            }
+            long oldestSpan = spans.oldestMillis();
+            long oldestEvent = events.oldestMillis();
+            long soon = now + IDLE_SLACK_MILLIS;
+            return !(oldestSpan >= 0 && soon - oldestSpan >= batchMaxAgeMillis
+                    || oldestEvent >= 0 && soon - oldestEvent >= batchMaxAgeMillis
+                    || pending > 0 && IDLE_SLACK_MILLIS >= batchMaxAgeMillis);
         } finally {
             lock.unlock();
         }

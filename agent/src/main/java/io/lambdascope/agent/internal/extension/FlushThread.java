@@ -52,6 +52,26 @@ final class FlushThread implements Runnable {
         return requested;
     }
 
+    /**
+     * For the extension's loop at the end of an invocation: when the flush would certainly send nothing (a batch
+     * not due, the breaker open), asks the sender to encode what the handler handed over and returns true without
+     * waiting for it, so the loop calls {@code next} at once; false, and nothing asked, otherwise. On a small share
+     * of a core, waking the sender and being woken back is most of the post-runtime phase when nothing is sent.
+     * The encoding may finish after {@code next} (or after the thaw): it is work in memory, never I/O.
+     */
+    boolean requestWithoutWaiting(long deadline) {
+        synchronized (this) {
+            if (requested != completed || warmUp) {
+                return false;
+            }
+        }
+        if (!dispatcher.certainlyIdle(outbox.pending())) {
+            return false;
+        }
+        request(deadline);
+        return true;
+    }
+
     /** Waits until the flush of {@code ticket} is done, at most until {@code untilNanos}; whether it is. */
     synchronized boolean await(long ticket, long untilNanos) {
         while (completed < ticket) {

@@ -238,7 +238,11 @@ public final class LambdaExtension implements Runnable {
         if (invokes == 1 && global) {
             reportIfUninstrumented();
         }
-        flushAndWait(Math.min(System.nanoTime() + flushTimeout, deadline - safety));
+        long flushEnd = Math.min(System.nanoTime() + flushTimeout, deadline - safety);
+        if (flusher != null && flusher.requestWithoutWaiting(flushEnd)) {
+            return true;
+        }
+        flushAndWait(flushEnd);
         return true;
     }
 

@@ -52,6 +52,13 @@ final class Outbox implements InvocationSink {
         waiter = thread;
     }
 
+    /** Invocations handed over and not yet taken by the sender. */
+    int pending() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
     long finishedCount() {
         synchronized (queue) {
             return finished;

@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * The client of Lambda's Extensions API (2020-01-01) and Telemetry API (2022-07-01) subscription, on
- * {@code AWS_LAMBDA_RUNTIME_API}: register, next, subscribe. One plain HTTP/1.1 request per connection on the
- * local Runtime API; {@code next} has no read timeout (AWS: it blocks until the next event, across freezes).
+ * {@code AWS_LAMBDA_RUNTIME_API}: register, next, subscribe. Plain HTTP/1.1 on the local Runtime API: one request
+ * per connection, but {@code next}, called once per invocation, keeps its connection for the following one (a
+ * connection set up and torn down per invocation was most of the extension's CPU); {@code next} has no read
+ * timeout (AWS: it blocks until the next event, across freezes). Only the extension's loop calls {@code next}.
  */
 public final class ExtensionsApi {
     /** The name an internal extension registers with (external ones use their file name). */
@@ -24,6 +26,9 @@ public final class ExtensionsApi {
     private final String hostPort;
     private final String host;
     private final int port;
+    /** The connection {@code next} keeps between calls, or null. */
+    private Socket nextSocket;
+    private InputStream nextIn;
 
     /** {@code runtimeApi}: the {@code host:port} of {@code AWS_LAMBDA_RUNTIME_API}. */
     public ExtensionsApi(String runtimeApi) {
@@ -76,8 +81,40 @@ public final class ExtensionsApi {
 
     /** Blocks until the next event (no timeout, as AWS asks); returns its JSON body. */
     public byte[] next(String extensionId) throws IOException {
-        Response r = exchange("GET", "/2020-01-01/extension/event/next",
-                "Lambda-Extension-Identifier: " + extensionId + "\r\n", null, 2_000, 0);
+        byte[] request = ("GET /2020-01-01/extension/event/next HTTP/1.1\r\nHost: " + hostPort
+                + "\r\nLambda-Extension-Identifier: " + extensionId + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        Response r = null;
+        if (nextSocket != null) {
+            try {
+                r = nextOnKeptConnection(request);
+            } catch (IOException closed) {
+                // Closed while idle (a server's idle limit, a freeze): the request never got an answer, so it is
+                // asked again, once, on a new connection.
+                closeNext();
+            }
+        }
+        if (r == null) {
+            Socket s = new Socket(Proxy.NO_PROXY);
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(host, port), 2_000);
+                s.setSoTimeout(0);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            nextSocket = s;
+            nextIn = new java.io.BufferedInputStream(s.getInputStream(), 8192);
+            try {
+                r = nextOnKeptConnection(request);
+            } catch (IOException e) {
+                closeNext();
+                throw e;
+            }
+        }
+        if (!r.keepAlive) {
+            closeNext();
+        }
         if (r.status != 200) {
             throw new IOException("next answered HTTP " + r.status + ": " + r.bodyText(200));
         }
@@ -104,15 +141,50 @@ public final class ExtensionsApi {
         }
     }
 
+    private Response nextOnKeptConnection(byte[] request) throws IOException {
+        OutputStream out = nextSocket.getOutputStream();
+        out.write(request);
+        out.flush();
+        HttpMessage m = HttpMessage.readHead(nextIn, 16 * 1024);
+        if (m == null) {
+            throw new IOException("the Runtime API closed the connection without answering");
+        }
+        int status = m.status();
+        String connection = m.header("connection");
+        boolean keepAlive = !m.http10() && (m.contentLength() >= 0 || m.chunked())
+                && (connection == null || !connection.toLowerCase(java.util.Locale.ROOT).contains("close"));
+        byte[] body = m.readBody(nextIn, MAX_RESPONSE_BYTES, !keepAlive);
+        return new Response(status, m.header("lambda-extension-identifier"), body, keepAlive);
+    }
+
+    private void closeNext() {
+        Socket s = nextSocket;
+        nextSocket = null;
+        nextIn = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // it is gone either way
+            }
+        }
+    }
+
     private static final class Response {
         final int status;
         final String extensionId;
         final byte[] body;
+        final boolean keepAlive;
 
         Response(int status, String extensionId, byte[] body) {
+            this(status, extensionId, body, false);
+        }
+
+        Response(int status, String extensionId, byte[] body, boolean keepAlive) {
             this.status = status;
             this.extensionId = extensionId;
             this.body = body;
+            this.keepAlive = keepAlive;
         }
 
         String bodyText(int max) {

@@ -200,6 +200,31 @@ class DispatcherTest {
     }
 
     @Test
+    void certainlyIdleOnlyWhenNoFlushCouldSendSoon() throws Exception {
+        Dispatcher batched = dispatcher(8, 100, true);
+        assertTrue(batched.certainlyIdle(1), "batch: one span to come, nothing buffered");
+        for (int n = 1; n <= 3; n++) {
+            batched.add(invocation(n), false);
+        }
+        assertTrue(batched.certainlyIdle(0), "3 of 8");
+        assertFalse(batched.certainlyIdle(1), "the pending span makes it half full");
+        clock.addAndGet(10_000 - Dispatcher.IDLE_SLACK_MILLIS);
+        assertFalse(batched.certainlyIdle(0), "due within the slack");
+        collector.close();
+
+        Dispatcher d = dispatcher(8, 8, false);
+        assertTrue(d.certainlyIdle(0), "per invocation, nothing at all");
+        assertFalse(d.certainlyIdle(1), "per invocation: a span to send");
+        collector.mode(SwitchableCollector.Mode.REFUSING);
+        for (int n = 1; n <= 3; n++) {
+            assertEquals(Dispatcher.Flush.FAILED, invoke(d, n));
+        }
+        assertTrue(d.certainlyIdle(1), "the breaker is open");
+        clock.addAndGet(CircuitBreaker.INITIAL_BACKOFF_MILLIS - Dispatcher.IDLE_SLACK_MILLIS);
+        assertFalse(d.certainlyIdle(1), "the trial comes within the slack");
+    }
+
+    @Test
     void theLastChanceIgnoresTheBreaker() throws Exception {
         Dispatcher d = dispatcher(8, 8, false);
         collector.mode(SwitchableCollector.Mode.REFUSING);
