@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class SettingsCatalogTest {
   private static final Pattern SECTION = Pattern.compile("^## (.+?)(?: \\((.+)\\))?$");
-  private static final Pattern ROW = Pattern.compile("^\\| `([A-Z_]+)` \\| `(--[a-z-]+)` \\| (.*?) \\| (.*) \\|$");
+  private static final Pattern ROW = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\| `(--[a-z0-9-]+)` \\| (.*?) \\| (.*) \\|$");
 
   /** One row of a table in docs/configuration.md, or the same four facts of a declaration. */
   private record Row(String name, String flag, String defaultText, String description) {
