@@ -49,7 +49,8 @@ class TelemetryInboxTest {
         deliver(inbox, "platform.report", "r1");
         long start = System.nanoTime();
         assertFalse(inbox.awaitInitReport(start + 100 * MILLIS));
-        assertTrue(System.nanoTime() - start >= 100 * MILLIS);
+        // Waits are in whole milliseconds: the last one may end less than a millisecond early.
+        assertTrue(System.nanoTime() - start >= 99 * MILLIS, "waited until the deadline");
         assertTrue(inbox.awaitReport("r1", start), "the invocation's report is told apart");
     }
 }
