@@ -42,8 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PlatformReportsEndToEndIT {
   private static final String PROBE = "io.lambdascope.examples.probe.ProbeFunction::handleRequest";
   private static final Duration WAIT = Duration.ofSeconds(60);
-  /** The processor's wait for a report: short, so that a frozen environment's last report comes late. */
-  private static final Duration REPORT_WAIT = Duration.ofSeconds(5);
+  /**
+   * The processor's wait for a report: shorter than the default, so that a frozen environment's last report comes
+   * late within the test's time, and long enough for a report that comes during the next invocation on a loaded
+   * machine.
+   */
+  private static final Duration REPORT_WAIT = Duration.ofSeconds(8);
   private static final double MIB = 1 << 20;
   private static final Map<String, String> PROBE_FN = Map.of("function", "probe");
 
