@@ -507,9 +507,10 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
    * Thaws the environment, delivers the buffered telemetry, stops the runtime (SIGTERM when an extension is
    * registered, within Lambda's 300 ms, 500 ms with an internal extension; SIGKILL otherwise or after that), sends
    * SHUTDOWN to the external extensions registered for it and gives them the rest of the 2000 ms, then kills what
-   * is left. A reset after a failure stops the runtime the same way: a runtime that reported its init error is
+   * is left. A reset after an init error stops the runtime the same way: a runtime that reported its init error is
    * exiting (the Java runtime interface client calls {@code System.exit}), and what its internal extensions still
-   * relay (that init's report) reaches them while it does. A reset after a timeout kills the runtime first.
+   * relay (that init's report) reaches them while it does. A reset after a timeout or another failure kills the
+   * runtime first.
    */
   void shutdown(ShutdownReason reason) {
     synchronized (lock) {
@@ -523,7 +524,11 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
       gate.thaw();
       List<ExtensionRegistry.Extension> extensions = registry.all();
       boolean internal = extensions.stream().anyMatch(x -> !x.external);
-      boolean graceful = reason != ShutdownReason.TIMEOUT;
+      boolean graceful;
+      synchronized (lock) {
+        graceful = reason == ShutdownReason.SPINDOWN
+            || reason == ShutdownReason.FAILURE && runtimeInitErrorType != null;
+      }
       if (graceful) {
         telemetry.flush(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MS));
       }
