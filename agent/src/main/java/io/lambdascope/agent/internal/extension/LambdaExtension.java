@@ -296,7 +296,10 @@ public final class LambdaExtension implements Runnable {
         dispatcher.flush(deadlineNanos, true, true);
     }
 
-    /** SIGTERM at spin-down: everything buffered goes out, with the last report if it comes in time. */
+    /**
+     * SIGTERM at spin-down, or the runtime's own exit: everything buffered goes out, with the last report (or, before
+     * any invocation, the init's report) if it comes in time.
+     */
     void shutdownFlush() {
         long start = System.nanoTime();
         long end = start + SHUTDOWN_BUDGET_MILLIS * 1_000_000L;
@@ -307,6 +310,9 @@ public final class LambdaExtension implements Runnable {
             String last = lastRequestId;
             if (subscribed && last != null) {
                 inbox.awaitReport(last, start + REPORT_WAIT_MILLIS * 1_000_000L);
+            } else if (subscribed) {
+                // The runtime exits before its first invocation (an init error): how init ended is the news.
+                inbox.awaitInitReport(start + REPORT_WAIT_MILLIS * 1_000_000L);
             }
             dispatcher.flush(end, true, true);
         } catch (Throwable t) {

@@ -8,13 +8,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What the Telemetry listener hands over: every event goes to the bounded {@link PlatformEvents} queue; a
  * {@code platform.runtimeDone} wakes the extension's loop (the invocation of an uninstrumented handler is over),
- * a {@code platform.report} wakes the shutdown hook (the last invocation's report is in).
+ * a {@code platform.report} wakes the shutdown hook (the last invocation's report is in), and so does a
+ * {@code platform.initReport} (how init ended, for a runtime that exits before any invocation: an init error).
  */
 final class TelemetryInbox implements TelemetryListener.Sink {
     private final PlatformEvents events;
     private volatile Thread waiter;
     private volatile String lastRuntimeDone;
     private String lastReport;
+    private boolean initReported;
     private volatile boolean refusalReported;
     private final boolean debug;
 
@@ -41,6 +43,11 @@ final class TelemetryInbox implements TelemetryListener.Sink {
                 lastReport = requestId;
                 notifyAll();
             }
+        } else if ("platform.initReport".equals(type)) {
+            synchronized (this) {
+                initReported = true;
+                notifyAll();
+            }
         }
     }
 
@@ -59,6 +66,16 @@ final class TelemetryInbox implements TelemetryListener.Sink {
     /** Waits until the report of {@code requestId} arrived or {@code deadlineNanos}; whether it did. */
     synchronized boolean awaitReport(String requestId, long deadlineNanos) {
         while (!requestId.equals(lastReport)) {
+            if (!Deadlines.waitOn(this, deadlineNanos)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits until a {@code platform.initReport} arrived or {@code deadlineNanos}; whether it did. */
+    synchronized boolean awaitInitReport(long deadlineNanos) {
+        while (!initReported) {
             if (!Deadlines.waitOn(this, deadlineNanos)) {
                 return false;
             }
