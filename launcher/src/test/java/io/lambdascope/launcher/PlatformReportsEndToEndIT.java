@@ -23,7 +23,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -192,8 +191,6 @@ class PlatformReportsEndToEndIT {
 
   @Test
   @Order(4)
-  @Disabled("the emulator SIGKILLs a runtime right after its init error, before the agent relays that init's report; "
-      + "letting it exit as at spin-down made it pass but broke DemoIT (cause not found yet)")
   void aFailedInitIsCountedOncePerExecutionEnvironment() throws Exception {
     // The handler class's initializer throws: the runtime interface client reports an init error (its type header
     // Runtime.BadFunctionCode, the platform's errorType; its body the exception's class) and exits. Lambda retries the

@@ -507,7 +507,10 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
    * Thaws the environment, delivers the buffered telemetry, stops the runtime (SIGTERM when an extension is
    * registered, within Lambda's 300 ms, 500 ms with an internal extension; SIGKILL otherwise or after that), sends
    * SHUTDOWN to the external extensions registered for it and gives them the rest of the 2000 ms, then kills what
-   * is left. A reset after a timeout or failure kills the runtime first.
+   * is left. A reset after an init error stops the runtime the same way: a runtime that reported its init error is
+   * exiting (the Java runtime interface client calls {@code System.exit}), and what its internal extensions still
+   * relay (that init's report) reaches them while it does. A reset after a timeout or another failure kills the
+   * runtime first.
    */
   void shutdown(ShutdownReason reason) {
     synchronized (lock) {
@@ -521,16 +524,21 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
       gate.thaw();
       List<ExtensionRegistry.Extension> extensions = registry.all();
       boolean internal = extensions.stream().anyMatch(x -> !x.external);
-      if (reason == ShutdownReason.SPINDOWN) {
+      boolean graceful;
+      synchronized (lock) {
+        graceful = reason == ShutdownReason.SPINDOWN
+            || reason == ShutdownReason.FAILURE && runtimeInitErrorType != null;
+      }
+      if (graceful) {
         telemetry.flush(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MS));
       }
       long start = System.nanoTime();
       long deadlineNanos = start + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_MS);
-      if (reason == ShutdownReason.SPINDOWN && !extensions.isEmpty()) {
+      if (graceful && !extensions.isEmpty()) {
         processes.terminateRuntime(internal ? RUNTIME_SHUTDOWN_INTERNAL_MS : RUNTIME_SHUTDOWN_MS);
       }
       processes.killRuntime();
-      if (reason != ShutdownReason.SPINDOWN) {
+      if (!graceful) {
         telemetry.flush(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MS));
         start = System.nanoTime();
         deadlineNanos = start + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_MS);
