@@ -10,6 +10,12 @@ final class Await {
 
   /** Polls {@code supplier} until {@code done} holds; fails with {@code what} and the last value. */
   static <T> T until(String what, Duration timeout, Supplier<T> supplier, Predicate<T> done) {
+    return until(what, timeout, supplier, String::valueOf, done);
+  }
+
+  /** As above; a timeout describes the last value seen with {@code describe}. */
+  static <T> T until(String what, Duration timeout, Supplier<T> supplier, java.util.function.Function<T, String> describe,
+      Predicate<T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = null;
     while (System.nanoTime() < deadline) {
@@ -24,6 +30,6 @@ final class Await {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + (last == null ? null : describe.apply(last)));
   }
 }

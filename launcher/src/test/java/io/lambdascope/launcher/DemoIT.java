@@ -95,6 +95,9 @@ class DemoIT {
             String body = Http.getOrNull("http://" + processor + "/metrics");
             return body == null ? null : PrometheusText.parse(body);
           },
+          t -> "timeouts " + t.sum("faas_timeouts_total") + ", duplicates " + t.sum("lambdascope_duplicates_total")
+              + ", orders-dlq " + t.sum("lambdascope_dlq_messages", Map.of("queue", "orders-dlq")) + ", orders-api "
+              + t.sum("faas_invocations_total", Map.of("function", "orders-api")) + " of " + sent.get("orders-api")[0],
           t -> t.sum("faas_timeouts_total") > 0 && t.sum("lambdascope_duplicates_total") > 0
               && t.sum("lambdascope_dlq_messages", Map.of("queue", "orders-dlq")) > 0
               && t.sum("faas_invocations_total", Map.of("function", "orders-api"))
