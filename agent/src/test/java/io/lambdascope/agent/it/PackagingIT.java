@@ -51,6 +51,8 @@ class PackagingIT {
             assertEquals("io.lambdascope.agent.LambdascopeAgent", manifest.getValue("Premain-Class"));
             assertEquals("io.lambdascope.agent.LambdascopeAgent", manifest.getValue("Agent-Class"));
             assertTrue(manifest.getValue("Implementation-Version").startsWith("0."));
+            // The bootstrap loader takes the agent's classes from its own jar (no bytecode verification at start).
+            assertEquals(FunctionProcess.agentJar().getFileName().toString(), manifest.getValue("Boot-Class-Path"));
         }
         assertEquals(List.of(), strays, "entries outside io/lambdascope/agent/ and META-INF/");
         assertTrue(relocatedAsm, "ASM is relocated under io.lambdascope.agent.shaded");

@@ -147,6 +147,7 @@ public final class LambdaExtension implements Runnable {
                 }
             }, "lambdascope-shutdown"));
         }
+        Invocations.agentVersion(); // off the first invocation's path
     }
 
     private TelemetryListener listen(InetAddress bind) throws IOException {

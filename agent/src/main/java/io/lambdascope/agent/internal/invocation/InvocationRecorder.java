@@ -38,9 +38,7 @@ final class InvocationRecorder implements TimeoutWatchdog.Listener {
         config = s;
         exporter = Invocations.dispatcher();
         watchdog = s.timeoutMarginMs() > 0 ? new TimeoutWatchdog(this) : null;
-        Package p = InvocationRecorder.class.getPackage();
-        String version = p == null ? null : p.getImplementationVersion();
-        agentVersion = version == null ? "unknown" : version;
+        agentVersion = Invocations.agentVersion();
     }
 
     static InvocationRecorder get() {

@@ -29,6 +29,7 @@ public final class Invocations {
     static volatile long entries;
     private static boolean registrationPending;
     private static Dispatcher dispatcher;
+    private static volatile String agentVersion;
 
     private Invocations() {
     }
@@ -56,6 +57,22 @@ public final class Invocations {
             dispatcher = new Dispatcher(settings());
         }
         return dispatcher;
+    }
+
+    /**
+     * The agent jar's Implementation-Version ("unknown" if absent), read once. The first read opens the jar: the
+     * bootstrap loader defines the agent's packages from its manifest only when asked, which takes milliseconds,
+     * so the extension reads it during init and the first invocation finds it done.
+     */
+    public static String agentVersion() {
+        String v = agentVersion;
+        if (v == null) {
+            Package p = Invocations.class.getPackage();
+            String version = p == null ? null : p.getImplementationVersion();
+            v = version == null ? "unknown" : version;
+            agentVersion = v;
+        }
+        return v;
     }
 
     /** The premain started the extension's registration; the handler's loading waits for it (bounded). */
