@@ -11,7 +11,7 @@ class EmbeddedKafkaReplicationLineTest {
   @Test
   void theSingleLocalBrokerGetsOneQuietLine() {
     CollectorConfig config = TestKafka.config("replication").build();
-    try (LogCapture logs = new LogCapture("io.lambdascope.collector.exporter.kafka.ReplicationCheck");
+    try (LogCapture logs = new LogCapture("io.lambdascope.kafka.durability.ReplicationCheck");
         Collector collector = Collector.start(config)) {
       assertEquals(List.of(new LogCapture.Line(Level.INFO, "Kafka topics " + config.topicSpans() + ", "
           + config.topicMetrics() + ", " + config.topicLogs() + ": replication factor 1, min.insync.replicas 1 on a "

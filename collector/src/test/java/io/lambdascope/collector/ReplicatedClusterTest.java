@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is killed with SIGKILL, and every span the collector acknowledged is in Kafka exactly once.
  */
 class ReplicatedClusterTest {
-  private static final String CHECK_LOGGER = "io.lambdascope.collector.exporter.kafka.ReplicationCheck";
+  private static final String CHECK_LOGGER = "io.lambdascope.kafka.durability.ReplicationCheck";
 
   @TempDir
   Path dir;

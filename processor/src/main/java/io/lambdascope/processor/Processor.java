@@ -309,7 +309,7 @@ public final class Processor implements AutoCloseable {
             + config.logsTopic() + " has " + logs + ": they must be equal, since a function's spans and platform "
             + "events must meet in one partition; add partitions to the smaller one");
       }
-      ReplicationCheck.run(admin, config, STORES, log);
+      ProcessorTopics.checkReplication(admin, config, STORES, log);
     } catch (CoPartitioningException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (Exception e) {

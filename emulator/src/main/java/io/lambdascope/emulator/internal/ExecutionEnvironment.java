@@ -76,7 +76,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
   private final Object lock = new Object();
   private final FreezeGate gate;
   private final TelemetryApi telemetry;
-  private final PlatformEvents events;
+  private final PlatformEventPublisher events;
   private final ExtensionRegistry registry;
   private final EnvironmentProcesses processes;
   private final RuntimeApiServer api;
@@ -126,7 +126,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
       }
     }, launch.freeze());
     this.telemetry = new TelemetryApi(launch.host(), gate, launch.http());
-    this.events = new PlatformEvents(telemetry, definition.name(), definition.memoryMb(), logStream);
+    this.events = new PlatformEventPublisher(telemetry, definition.name(), definition.memoryMb(), logStream);
     this.processes = new EnvironmentProcesses(environment(), launch.workDir(), log,
         "lambdascope-" + definition.name(), telemetry::publish, launch.signals());
     ref[0] = processes;
@@ -463,7 +463,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
       double initDurationMs) {
     events.report(invocation.requestId(), invocation.traceId(), status, errorType, durationMs,
         processes.maxMemoryUsedMb(), initDurationMs);
-    metrics.invoked(PlatformEvents.round(durationMs), !status.equals("success"));
+    metrics.invoked(PlatformEventPublisher.round(durationMs), !status.equals("success"));
   }
 
   private static void end(Invocation invocation, boolean reusable) {

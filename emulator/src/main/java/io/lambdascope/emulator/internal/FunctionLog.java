@@ -37,7 +37,7 @@ final class FunctionLog implements AutoCloseable {
       while ((line = in.readLine()) != null) {
         write(line);
         telemetry.accept(new TelemetrySubscription.Event(category,
-            PlatformEvents.event(Instant.now(), category, line)));
+            PlatformEventPublisher.event(Instant.now(), category, line)));
       }
     } catch (IOException e) {
       // the process is gone

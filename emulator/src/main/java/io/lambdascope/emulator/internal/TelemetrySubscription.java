@@ -203,7 +203,7 @@ final class TelemetrySubscription {
     record.put("reason", "Consumer seems to have fallen behind as it has not acknowledged receipt of logs.");
     droppedRecords = 0;
     droppedBytes = 0;
-    byte[] json = PlatformEvents.event(Instant.now(), "platform.logsDropped", record);
+    byte[] json = PlatformEventPublisher.event(Instant.now(), "platform.logsDropped", record);
     bufferedBytes += json.length;
     return new Event("platform", json);
   }

@@ -69,7 +69,7 @@ class TelemetrySubscriptionTest {
 
   private static TelemetrySubscription.Event event(int n, String padding) {
     return new TelemetrySubscription.Event("platform",
-        PlatformEvents.event(Instant.now(), "platform.test", Map.of("n", n, "padding", padding)));
+        PlatformEventPublisher.event(Instant.now(), "platform.test", Map.of("n", n, "padding", padding)));
   }
 
   private List<Integer> delivered() {
@@ -168,7 +168,7 @@ class TelemetrySubscriptionTest {
   void onlyTheSubscribedTypes() throws Exception {
     subscribe(1000, 262_144, 25);
     subscription.offer(new TelemetrySubscription.Event("function",
-        PlatformEvents.event(Instant.now(), "function", "a log line")));
+        PlatformEventPublisher.event(Instant.now(), "function", "a log line")));
     subscription.offer(event(7, ""));
     awaitDelivered(1);
     assertEquals(List.of(7), delivered());

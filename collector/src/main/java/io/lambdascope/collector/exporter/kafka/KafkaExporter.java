@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.Message;
 import io.lambdascope.collector.meters.CollectorMeters;
 import io.lambdascope.collector.signal.Signal;
+import io.lambdascope.kafka.durability.ReplicationCheck;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaExporter {
   private static final Logger log = LoggerFactory.getLogger(KafkaExporter.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+  /** Answered 2xx only once Kafka acknowledged, so what could be lost is an acknowledged span. */
+  private static final ReplicationCheck REPLICATION = new ReplicationCheck("span", "the collector answers 503", null);
 
   private final Admin admin;
   private final Producer<byte[], byte[]> producer;
@@ -61,7 +64,7 @@ public final class KafkaExporter {
     try {
       KafkaTopics.Described described = KafkaTopics.ensure(admin, topicNames, settings.partitions(),
           settings.replicationFactor(), settings.startTimeout());
-      ReplicationCheck.report(described.replication(), described.brokers(), settings.bootstrapServers());
+      REPLICATION.report(described.replication(), described.brokers(), settings.bootstrapServers());
       int maxMessageBytes = described.maxMessageBytes();
       String userMaxRequest = client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
       if (userMaxRequest != null) {

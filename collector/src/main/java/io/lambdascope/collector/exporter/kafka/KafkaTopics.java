@@ -1,5 +1,6 @@
 package io.lambdascope.collector.exporter.kafka;
 
+import io.lambdascope.kafka.durability.TopicReplication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ final class KafkaTopics {
    * @param replication each topic's replication factor and {@code min.insync.replicas}
    * @param brokers brokers in the cluster
    */
-  record Described(int maxMessageBytes, List<ReplicationCheck.TopicReplication> replication, int brokers) {}
+  record Described(int maxMessageBytes, List<TopicReplication> replication, int brokers) {}
 
   private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
   /** The broker default of {@code message.max.bytes}, when a topic does not say. */
@@ -69,13 +70,13 @@ final class KafkaTopics {
         Map<ConfigResource, Config> configs =
             admin.describeConfigs(resources).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
         int min = Integer.MAX_VALUE;
-        List<ReplicationCheck.TopicReplication> replicationOf = new ArrayList<>();
+        List<TopicReplication> replicationOf = new ArrayList<>();
         for (String t : topics) {
           Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t));
           min = Math.min(min, intConfig(c, "max.message.bytes", BROKER_DEFAULT_MAX_MESSAGE));
           int factor = descriptions.get(t).partitions().stream()
               .mapToInt(p -> p.replicas().size()).min().orElse(0);
-          replicationOf.add(new ReplicationCheck.TopicReplication(t, factor, intConfig(c, "min.insync.replicas", 1)));
+          replicationOf.add(new TopicReplication(t, factor, intConfig(c, "min.insync.replicas", 1)));
         }
         return new Described(min == Integer.MAX_VALUE ? BROKER_DEFAULT_MAX_MESSAGE : min, replicationOf, brokers);
       } catch (ExecutionException e) {

@@ -1,6 +1,6 @@
 package io.lambdascope.collector.exporter.kafka;
 
-import io.lambdascope.collector.signal.OtlpAttributes;
+import io.lambdascope.collector.signal.KeyValues;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ final class ResourceStamp {
         b.removeAttributes(i);
       }
     }
-    b.addAttributes(OtlpAttributes.string(TENANT, tenant));
+    b.addAttributes(KeyValues.string(TENANT, tenant));
     return b.build();
   }
 

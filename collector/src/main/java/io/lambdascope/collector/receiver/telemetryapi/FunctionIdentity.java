@@ -3,7 +3,7 @@ package io.lambdascope.collector.receiver.telemetryapi;
 import static java.util.Objects.requireNonNull;
 
 import io.lambdascope.collector.admission.Rejection;
-import io.lambdascope.collector.signal.OtlpAttributes;
+import io.lambdascope.collector.signal.KeyValues;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -71,20 +71,20 @@ public record FunctionIdentity(String name, String version, String account, Stri
   /** The resource of the batch's log records (docs/telemetry.md section 2). */
   Resource resource() {
     Resource.Builder r = Resource.newBuilder()
-        .addAttributes(OtlpAttributes.string("faas.name", name))
-        .addAttributes(OtlpAttributes.string("service.name", name));
+        .addAttributes(KeyValues.string("faas.name", name))
+        .addAttributes(KeyValues.string("service.name", name));
     add(r, "faas.version", version);
     add(r, "cloud.account.id", account);
     add(r, "cloud.region", region);
     add(r, "faas.instance", instance);
-    return r.addAttributes(OtlpAttributes.string("cloud.provider", "aws"))
-        .addAttributes(OtlpAttributes.string("cloud.platform", "aws_lambda"))
+    return r.addAttributes(KeyValues.string("cloud.provider", "aws"))
+        .addAttributes(KeyValues.string("cloud.platform", "aws_lambda"))
         .build();
   }
 
   private static void add(Resource.Builder r, String key, String value) {
     if (value != null) {
-      r.addAttributes(OtlpAttributes.string(key, value));
+      r.addAttributes(KeyValues.string(key, value));
     }
   }
 }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdascope.collector.admission.Rejection;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiEvent.PlatformRecord;
 import io.lambdascope.collector.receiver.telemetryapi.TelemetryApiEvent.ReportMetrics;
-import io.lambdascope.collector.signal.OtlpAttributes;
+import io.lambdascope.collector.signal.KeyValues;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -71,7 +71,7 @@ public final class TelemetryApiEventsToLogs {
         .setObservedTimeUnixNano(observedNanos)
         .setEventName(event.type())
         .setBody(AnyValue.newBuilder().setStringValue(body(event.record())));
-    log.addAttributes(OtlpAttributes.string("event.name", event.type()));
+    log.addAttributes(KeyValues.string("event.name", event.type()));
     PlatformRecord r = MAPPER.convertValue(event.record(), PlatformRecord.class);
     if (r != null) {
       addString(log, "faas.invocation_id", r.requestId());
@@ -119,19 +119,19 @@ public final class TelemetryApiEventsToLogs {
 
   private static void addString(LogRecord.Builder log, String key, String value) {
     if (value != null && !value.isEmpty()) {
-      log.addAttributes(OtlpAttributes.string(key, value));
+      log.addAttributes(KeyValues.string(key, value));
     }
   }
 
   private static void addDouble(LogRecord.Builder log, String key, Double value) {
     if (value != null) {
-      log.addAttributes(OtlpAttributes.doubleValue(key, value));
+      log.addAttributes(KeyValues.doubleValue(key, value));
     }
   }
 
   private static void addInt(LogRecord.Builder log, String key, Double value) {
     if (value != null) {
-      log.addAttributes(OtlpAttributes.intValue(key, Math.round(value)));
+      log.addAttributes(KeyValues.intValue(key, Math.round(value)));
     }
   }
 

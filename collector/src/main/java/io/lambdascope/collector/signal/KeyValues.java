@@ -3,9 +3,9 @@ package io.lambdascope.collector.signal;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 
-/** OTLP attributes the collector writes itself. */
-public final class OtlpAttributes {
-  private OtlpAttributes() {}
+/** Builders of the OTLP attributes ({@code KeyValue}s) the collector writes itself. */
+public final class KeyValues {
+  private KeyValues() {}
 
   public static KeyValue string(String key, String value) {
     return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();

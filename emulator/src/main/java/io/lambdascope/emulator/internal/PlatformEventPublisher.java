@@ -10,13 +10,13 @@ import java.util.Map;
  * (schema 2022-12-13), published to the environment's subscribers ({@link TelemetryApi}). Lambda emits them
  * whether or not anyone subscribed; without a subscriber they reach nobody.
  */
-final class PlatformEvents {
+final class PlatformEventPublisher {
   private final TelemetryApi telemetry;
   private final String functionName;
   private final int memoryMb;
   private final String instanceId;
 
-  PlatformEvents(TelemetryApi telemetry, String functionName, int memoryMb, String instanceId) {
+  PlatformEventPublisher(TelemetryApi telemetry, String functionName, int memoryMb, String instanceId) {
     this.telemetry = telemetry;
     this.functionName = functionName;
     this.memoryMb = memoryMb;
