@@ -82,6 +82,10 @@ class HttpAccessTest {
     }
     Scrape.await(Duration.ofSeconds(60), "five invocations decided",
         () -> invocations(OPERATOR, "").size() == 5);
+    // /metrics and /api/findings show committed state, a commit after the ring of recent invocations.
+    Scrape.await(Duration.ofSeconds(60), "five invocations committed", () -> Scrape.parse(get("/metrics", OPERATOR).body())
+        .entrySet().stream().filter(e -> e.getKey().startsWith("faas_invocations_total{"))
+        .mapToDouble(Map.Entry::getValue).sum() == 5);
   }
 
   @AfterAll
