@@ -8,6 +8,9 @@ import io.lambdascope.collector.admission.Reservation;
 import io.lambdascope.collector.meters.CollectorMeters;
 import io.lambdascope.collector.signal.Signal;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,6 +25,10 @@ final class IngestExchange {
   private static final JsonFormat.Printer JSON_PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final HttpServerRequest req;
+  /** How much of an unwanted body is read and dropped after the answer, and for how long, before closing. */
+  private static final long DRAIN_BYTES = 4L << 20;
+  private static final long DRAIN_MS = 2_000;
+
   private final Signal signal;
   private final ContentFormat format;
   private final long contentLength;
@@ -147,8 +154,28 @@ final class IngestExchange {
       req.exceptionHandler(t -> { });
       req.endHandler(v -> resp.end(body));
     } else {
+      // The rest of the body is not wanted. Closing while it still arrives would reset the connection, and the
+      // client could lose this answer with it: answer, drop what still comes (a bounded amount, for a bounded
+      // time), then close.
       resp.putHeader(HttpHeaders.CONNECTION, "close");
-      resp.end(body).onComplete(v -> req.connection().close());
+      HttpConnection connection = req.connection();
+      long[] dropped = {0};
+      req.exceptionHandler(t -> { });
+      req.handler(b -> {
+        dropped[0] += b.length();
+        if (dropped[0] > DRAIN_BYTES) {
+          connection.close();
+        }
+      });
+      req.endHandler(v -> connection.close());
+      Context context = Vertx.currentContext();
+      resp.end(body).onComplete(v -> {
+        if (context == null) {
+          connection.close();
+        } else {
+          context.owner().setTimer(DRAIN_MS, id -> connection.close());
+        }
+      });
     }
   }
 
