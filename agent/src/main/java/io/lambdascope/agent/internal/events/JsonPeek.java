@@ -64,32 +64,30 @@ public final class JsonPeek {
     }
 
     /**
-     * The elements of a JSON array, parsed, with where each one lies in {@code bytes} ({@code bounds[2i]} to
-     * {@code bounds[2i+1]}, exclusive); null when the document is not a valid JSON array. {@code bytes} must hold
+     * Scans a Telemetry API batch, a JSON array of event objects, without building it: checks that it is valid
+     * JSON, and returns where each element lies, its top-level {@code type} and its {@code record.requestId}
+     * (null when absent or not strings); null when the document is not a valid JSON array or an element is not an
+     * object. Allocates only those strings and the result, whatever the events hold. {@code bytes} must hold
      * exactly {@code length} bytes.
      */
-    public static Elements parseArray(byte[] bytes, int length) {
+    public static Events scanEvents(byte[] bytes, int length) {
         JsonPeek parser = new JsonPeek(bytes, length);
         try {
+            Events events = new Events();
             parser.skipWhitespace();
             parser.expect('[');
-            List<Object> values = new ArrayList<>();
-            int[] bounds = new int[16];
             parser.skipWhitespace();
             if (parser.b[parser.p] == ']') {
                 parser.p++;
             } else {
                 while (true) {
                     parser.skipWhitespace();
-                    if (2 * values.size() + 2 > bounds.length) {
-                        int[] bigger = new int[bounds.length * 2];
-                        System.arraycopy(bounds, 0, bigger, 0, bounds.length);
-                        bounds = bigger;
+                    if (parser.b[parser.p] != '{') {
+                        return null;
                     }
-                    bounds[2 * values.size()] = parser.p;
-                    Object value = parser.value(1);
-                    bounds[2 * values.size() + 1] = parser.p;
-                    values.add(value);
+                    int start = parser.p;
+                    parser.event(events);
+                    events.end(start, parser.p);
                     parser.skipWhitespace();
                     if (parser.b[parser.p] == ',') {
                         parser.p++;
@@ -100,20 +98,23 @@ public final class JsonPeek {
                 }
             }
             parser.skipWhitespace();
-            return parser.p == parser.end ? new Elements(values, bounds) : null;
+            return parser.p == parser.end ? events : null;
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    /** A parsed JSON array and the byte range of each element. */
-    public static final class Elements {
-        public final List<Object> values;
-        private final int[] bounds;
+    /** What {@link #scanEvents} found: per element, its byte range, its type and its record's request id. */
+    public static final class Events {
+        private int count;
+        private int[] bounds = new int[16];
+        private String[] types = new String[8];
+        private String[] requestIds = new String[8];
+        private String type;
+        private String requestId;
 
-        Elements(List<Object> values, int[] bounds) {
-            this.values = values;
-            this.bounds = bounds;
+        public int size() {
+            return count;
         }
 
         public int start(int i) {
@@ -123,6 +124,247 @@ public final class JsonPeek {
         public int end(int i) {
             return bounds[2 * i + 1];
         }
+
+        /** The element's {@code type} if it is a string, else null. */
+        public String type(int i) {
+            return types[i];
+        }
+
+        /** The element's {@code record.requestId} if it is a string, else null. */
+        public String requestId(int i) {
+            return requestIds[i];
+        }
+
+        private void end(int start, int end) {
+            if (count == types.length) {
+                types = java.util.Arrays.copyOf(types, count * 2);
+                requestIds = java.util.Arrays.copyOf(requestIds, count * 2);
+                bounds = java.util.Arrays.copyOf(bounds, count * 4);
+            }
+            bounds[2 * count] = start;
+            bounds[2 * count + 1] = end;
+            types[count] = type;
+            requestIds[count] = requestId;
+            type = null;
+            requestId = null;
+            count++;
+        }
+    }
+
+    /** One event object of a batch: {@code type} and {@code record.requestId} are read, the rest skipped. */
+    private void event(Events into) {
+        p++;
+        skipWhitespace();
+        if (b[p] == '}') {
+            p++;
+            return;
+        }
+        while (true) {
+            skipWhitespace();
+            int key = key();
+            skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            if (key == KEY_TYPE && b[p] == '"') {
+                into.type = string();
+            } else if (key == KEY_RECORD && b[p] == '{') {
+                record(into);
+            } else {
+                skip(2);
+            }
+            skipWhitespace();
+            if (b[p] == ',') {
+                p++;
+            } else {
+                expect('}');
+                return;
+            }
+        }
+    }
+
+    private void record(Events into) {
+        p++;
+        skipWhitespace();
+        if (b[p] == '}') {
+            p++;
+            return;
+        }
+        while (true) {
+            skipWhitespace();
+            int key = key();
+            skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            if (key == KEY_REQUEST_ID && b[p] == '"') {
+                into.requestId = string();
+            } else {
+                skip(3);
+            }
+            skipWhitespace();
+            if (b[p] == ',') {
+                p++;
+            } else {
+                expect('}');
+                return;
+            }
+        }
+    }
+
+    private static final int KEY_OTHER = 0;
+    private static final int KEY_TYPE = 1;
+    private static final int KEY_RECORD = 2;
+    private static final int KEY_REQUEST_ID = 3;
+
+    /** Reads an object key; which of the keys a batch scan looks for it is (escaped keys decoded first). */
+    private int key() {
+        if (b[p] != '"') {
+            throw new IllegalArgumentException("key expected");
+        }
+        int start = p + 1;
+        int q = start;
+        while (b[q] != '"' && b[q] != '\\') {
+            q++;
+        }
+        if (b[q] == '\\') {
+            String k = string();
+            return "type".equals(k) ? KEY_TYPE : "record".equals(k) ? KEY_RECORD
+                    : "requestId".equals(k) ? KEY_REQUEST_ID : KEY_OTHER;
+        }
+        p = q + 1;
+        return is(start, q, "type") ? KEY_TYPE : is(start, q, "record") ? KEY_RECORD
+                : is(start, q, "requestId") ? KEY_REQUEST_ID : KEY_OTHER;
+    }
+
+    private boolean is(int start, int end, String ascii) {
+        if (end - start != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (b[start + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Skips one value, checking its syntax as {@link #value} does, without building anything. */
+    private void skip(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("too deep");
+        }
+        skipWhitespace();
+        switch (b[p]) {
+            case '{':
+                p++;
+                skipWhitespace();
+                if (b[p] == '}') {
+                    p++;
+                    return;
+                }
+                while (true) {
+                    skipWhitespace();
+                    if (b[p] != '"') {
+                        throw new IllegalArgumentException("key expected");
+                    }
+                    skipString();
+                    skipWhitespace();
+                    expect(':');
+                    skip(depth + 1);
+                    skipWhitespace();
+                    if (b[p] == ',') {
+                        p++;
+                    } else {
+                        expect('}');
+                        return;
+                    }
+                }
+            case '[':
+                p++;
+                skipWhitespace();
+                if (b[p] == ']') {
+                    p++;
+                    return;
+                }
+                while (true) {
+                    skip(depth + 1);
+                    skipWhitespace();
+                    if (b[p] == ',') {
+                        p++;
+                    } else {
+                        expect(']');
+                        return;
+                    }
+                }
+            case '"':
+                skipString();
+                return;
+            case 't':
+                literal("true");
+                return;
+            case 'f':
+                literal("false");
+                return;
+            case 'n':
+                literal("null");
+                return;
+            default:
+                skipNumber();
+        }
+    }
+
+    private void skipString() {
+        p++;
+        while (b[p] != '"') {
+            if (b[p] == '\\') {
+                if (b[p + 1] == 'u') {
+                    for (int i = 2; i < 6; i++) {
+                        if (Character.digit(b[p + i], 16) < 0) {
+                            throw new IllegalArgumentException("bad escape");
+                        }
+                    }
+                    p += 6;
+                } else {
+                    p += 2;
+                }
+            } else {
+                p++;
+            }
+        }
+        p++;
+    }
+
+    /** A JSON number: {@code -? digits (. digits)? ([eE] [+-]? digits)?}. */
+    private void skipNumber() {
+        if (p < end && b[p] == '-') {
+            p++;
+        }
+        int digits = digits();
+        if (digits == 0) {
+            throw new IllegalArgumentException("value expected");
+        }
+        if (p < end && b[p] == '.') {
+            p++;
+            if (digits() == 0) {
+                throw new IllegalArgumentException("bad number");
+            }
+        }
+        if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+            p++;
+            if (p < end && (b[p] == '+' || b[p] == '-')) {
+                p++;
+            }
+            if (digits() == 0) {
+                throw new IllegalArgumentException("bad number");
+            }
+        }
+    }
+
+    private int digits() {
+        int start = p;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            p++;
+        }
+        return p - start;
     }
 
     /** Parses a JSON document; null if it is not valid JSON (the inspector then sees a direct invocation). */
