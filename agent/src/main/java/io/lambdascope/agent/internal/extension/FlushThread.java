@@ -7,6 +7,7 @@ import io.lambdascope.agent.internal.invocation.Invocation;
 import io.lambdascope.agent.internal.lambda.MemoryProbe;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The extension's sender: encodes the handed-over invocations and flushes the dispatcher, on its own thread, so
@@ -23,6 +24,16 @@ final class FlushThread implements Runnable {
     private long deadlineNanos;
     private long warmUpDeadlineNanos;
     private boolean warmUp;
+    /** This sender's thread: parks when idle, so that the outbox's hand-over can wake it directly. */
+    private volatile Thread thread;
+    /** Armed: the next hand-over starts a flush on this thread, without the loop in between. */
+    private boolean armed;
+    private long armedFlushNanos;
+    private long armedEndNanos;
+    private Thread armedBy;
+    /** The ticket of the flush the hand-over started (0: none yet), and when it started. */
+    private long armedTicket;
+    private long armedStartNanos;
 
     FlushThread(Dispatcher dispatcher, Outbox outbox) {
         this.dispatcher = dispatcher;
@@ -33,23 +44,71 @@ final class FlushThread implements Runnable {
         FlushThread f = new FlushThread(dispatcher, outbox);
         Thread t = new Thread(f, "lambdascope-flush");
         t.setDaemon(true);
+        f.thread = t;
         t.start();
         return f;
     }
 
     /** Opens the collector connection while the first invocation runs. */
-    synchronized void warmUp(long deadline) {
-        warmUp = true;
-        warmUpDeadlineNanos = deadline;
-        notifyAll();
+    void warmUp(long deadline) {
+        synchronized (this) {
+            warmUp = true;
+            warmUpDeadlineNanos = deadline;
+        }
+        LockSupport.unpark(thread);
     }
 
     /** Asks for a flush within {@code deadline}; returns the ticket to {@link #await}. */
-    synchronized long request(long deadline) {
-        deadlineNanos = deadline;
-        requested++;
-        notifyAll();
-        return requested;
+    long request(long deadline) {
+        long ticket;
+        synchronized (this) {
+            deadlineNanos = deadline;
+            ticket = ++requested;
+        }
+        LockSupport.unpark(thread);
+        return ticket;
+    }
+
+    /**
+     * For the extension's loop when an INVOKE arrives and the flush will send: the handler's hand-over wakes this
+     * thread, which encodes and sends at once (within {@code flushNanos} of the hand-over and before
+     * {@code endNanos}) and then unparks {@code loop}. The loop is not woken in between: on a small share of a
+     * core, one thread woken instead of two, while the runtime posts its response. The caller then makes the
+     * outbox wake this thread ({@link #thread}) and waits with {@link #armedFlush}.
+     */
+    synchronized void arm(long flushNanos, long endNanos, Thread loop) {
+        armed = true;
+        armedFlushNanos = flushNanos;
+        armedEndNanos = endNanos;
+        armedBy = loop;
+        armedTicket = 0;
+    }
+
+    /** The sender's thread, for the outbox to wake when armed. */
+    Thread thread() {
+        return thread;
+    }
+
+    /** Armed and no hand-over seen: nothing started; the loop goes on as if it had never armed. */
+    static final long NOT_STARTED = -1;
+    /** The armed flush is done. */
+    static final long DONE = 0;
+
+    /**
+     * Where the armed flush is: {@link #DONE}, {@link #NOT_STARTED}, or the nanoTime by which it ends (it is
+     * under way). With {@code disarm}, a flush not started yet never will be.
+     */
+    synchronized long armedFlush(boolean disarm) {
+        if (armedTicket == 0) {
+            if (disarm) {
+                armed = false;
+            }
+            return NOT_STARTED;
+        }
+        if (completed >= armedTicket) {
+            return DONE;
+        }
+        return Math.min(armedStartNanos + armedFlushNanos, armedEndNanos);
     }
 
     /**
@@ -89,19 +148,32 @@ final class FlushThread implements Runnable {
             long deadline;
             boolean warm;
             long warmDeadline;
-            synchronized (this) {
-                while (requested == completed && !warmUp) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        // a daemon: keep serving
+            Thread wake;
+            while (true) {
+                synchronized (this) {
+                    if (armed && outbox.pending() > 0) {
+                        armed = false;
+                        armedStartNanos = System.nanoTime();
+                        if (requested == completed) {
+                            deadlineNanos = Math.min(armedStartNanos + armedFlushNanos, armedEndNanos);
+                            requested++;
+                        }
+                        armedTicket = requested; // a flush asked for meanwhile takes the hand-over along
+                    }
+                    if (requested != completed || warmUp) {
+                        break;
                     }
                 }
+                LockSupport.park(this); // woken by request, warmUp, or the outbox when armed
+                Thread.interrupted(); // a daemon: keep serving
+            }
+            synchronized (this) {
                 ticket = requested;
                 deadline = deadlineNanos;
                 warm = warmUp;
                 warmDeadline = warmUpDeadlineNanos;
                 warmUp = false;
+                wake = ticket == armedTicket ? armedBy : null;
             }
             try {
                 if (warm) {
@@ -119,6 +191,9 @@ final class FlushThread implements Runnable {
                         completed = ticket;
                     }
                     notifyAll();
+                }
+                if (wake != null) {
+                    LockSupport.unpark(wake);
                 }
             }
         }

@@ -230,6 +230,9 @@ public final class LambdaExtension implements Runnable {
         }
         long finishedBefore = outbox.finishedCount();
         long entriesBefore = Invocations.entries();
+        if (invokes > 1 && flusher != null && expectsHandOver() && flushWillSend()) {
+            return handOverToSender(e.requestId, finishedBefore, entriesBefore, start, deadline - safety);
+        }
         // As long as the handler may run: a span handed over near the deadline gets what time is left, and the
         // watchdog has sent the provisional record before.
         boolean ended = awaitInvocationEnd(e.requestId, finishedBefore, deadline - safety);
@@ -247,13 +250,69 @@ public final class LambdaExtension implements Runnable {
         return true;
     }
 
+    private boolean expectsHandOver() {
+        return global ? HandlerStatus.instrumented() && !hookMissed : expectHandOver;
+    }
+
+    /** Whether the flush at this invocation's end will send (no batch waiting to be due, no open breaker). */
+    private boolean flushWillSend() {
+        return !dispatcher.certainlyIdle(1);
+    }
+
+    /**
+     * The invocation's end when the flush will send: the handler's hand-over wakes the sender, not this thread;
+     * the sender encodes, sends and then wakes this thread, which calls {@code next}. Without a hand-over (the
+     * runtime done without the hooks, or the deadline) it goes on as {@link #handle} does otherwise.
+     */
+    private boolean handOverToSender(String requestId, long finishedBefore, long entriesBefore, long start,
+                                     long end) {
+        Thread self = Thread.currentThread();
+        long flushTimeout = settings.flushTimeoutMs() * 1_000_000L;
+        flusher.arm(flushTimeout, end, self);
+        outbox.setWaiter(flusher.thread());
+        try {
+            if (outbox.pending() > 0) {
+                LockSupport.unpark(flusher.thread()); // handed over before the outbox could wake the sender
+            }
+            while (true) {
+                long state = flusher.armedFlush(false);
+                if (state == FlushThread.DONE) {
+                    return true;
+                }
+                long waitEnd = state == FlushThread.NOT_STARTED ? end : state;
+                if (state == FlushThread.NOT_STARTED && subscribed && inbox.runtimeDone(requestId)
+                        && flusher.armedFlush(true) == FlushThread.NOT_STARTED) {
+                    break; // the runtime is done and handed nothing over
+                }
+                long left = waitEnd - System.nanoTime();
+                if (left <= 0) {
+                    if (state != FlushThread.NOT_STARTED || flusher.armedFlush(true) != FlushThread.NOT_STARTED) {
+                        return true; // the flush goes on after next (or after the thaw); its data stays buffered
+                    }
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            outbox.setWaiter(self);
+        }
+        // Disarmed, nothing started: what a hand-over after this point brings goes with the flush below.
+        boolean ended = outbox.hasFinished(requestId, finishedBefore)
+                || subscribed && inbox.runtimeDone(requestId);
+        if (!ended && !subscribed && Invocations.entries() == entriesBefore) {
+            hookMissed = true;
+        }
+        flushAndWait(Math.min(System.nanoTime() + flushTimeout, end));
+        return true;
+    }
+
     /**
      * Waits until the handler handed the invocation over, or the platform said the runtime is done with it, or
      * {@code waitEnd}; whether the invocation is known to have ended. Without a subscription and without hooks
      * there is nothing to wait for.
      */
     private boolean awaitInvocationEnd(String requestId, long finishedBefore, long waitEnd) {
-        boolean hooks = global ? HandlerStatus.instrumented() && !hookMissed : expectHandOver;
+        boolean hooks = expectsHandOver();
         while (true) {
             if (outbox.hasFinished(requestId, finishedBefore)) {
                 return true;
