@@ -175,6 +175,21 @@ final class EmulatorRig implements AutoCloseable {
     return byName;
   }
 
+  /** {@link Machine#threadSchedStats} of the function's environment processes, summed by thread name. */
+  Map<String, long[]> threadSchedStats(String function) throws IOException {
+    Map<String, long[]> byName = new java.util.TreeMap<>();
+    for (ProcessHandle p : emulator.environmentProcesses(function)) {
+      Machine.threadSchedStats(p.pid()).forEach((name, v) -> byName.merge(name, v, (a, b) -> {
+        long[] sum = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+          sum[i] = a[i] + b[i];
+        }
+        return sum;
+      }));
+    }
+    return byName;
+  }
+
   /** Waits until every environment of {@code function} is spun down (idle reclaim), at most {@code limit}. */
   void awaitSpunDown(String function, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();

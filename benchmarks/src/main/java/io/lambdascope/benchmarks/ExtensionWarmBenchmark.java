@@ -98,12 +98,15 @@ final class ExtensionWarmBenchmark implements Benchmark {
       Map<String, Map<String, Double>> cpuBefore = new LinkedHashMap<>();
       Map<String, Double> processCpuBefore = new LinkedHashMap<>();
       Map<String, Map<String, Double>> cpuPerInvocation = new LinkedHashMap<>();
+      Map<String, Map<String, long[]>> schedBefore = new LinkedHashMap<>();
+      Map<String, Map<String, double[]>> schedPerInvocation = new LinkedHashMap<>();
       try (EmulatorRig rig = EmulatorRig.start(ws, functions, Duration.ofHours(1))) {
         for (int round = 0; round <= rounds; round++) {
           if (round == 1) {
             for (Variant v : variants) {
               cpuBefore.put(v.name(), rig.threadCpuMs(function(v)));
               processCpuBefore.put(v.name(), rig.cpuMs(function(v)));
+              schedBefore.put(v.name(), rig.threadSchedStats(function(v)));
             }
           }
           List<Variant> order = new ArrayList<>(variants);
@@ -136,6 +139,17 @@ final class ExtensionWarmBenchmark implements Benchmark {
           // The whole process, ended threads included, under a name no thread has.
           threads.put(PROCESS, (rig.cpuMs(function(v)) - processCpuBefore.get(v.name())) / n);
           cpuPerInvocation.put(v.name(), threads);
+          Map<String, long[]> schedFrom = schedBefore.get(v.name());
+          Map<String, double[]> sched = new java.util.TreeMap<>();
+          rig.threadSchedStats(function(v)).forEach((thread, now) -> {
+            long[] from = schedFrom.getOrDefault(thread, new long[3]);
+            double[] per = new double[3];
+            for (int i = 0; i < 3; i++) {
+              per[i] = Math.max(0, now[i] - from[i]) / (double) n;
+            }
+            sched.put(thread, per);
+          });
+          schedPerInvocation.put(v.name(), sched);
         }
       } // spin-down: SHUTDOWN for the environments, the agent's last flush
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -143,7 +157,8 @@ final class ExtensionWarmBenchmark implements Benchmark {
       delivered.put("healthy", awaitAccepted(perInvocation, sent.get("healthy")));
       delivered.put("healthy-batch", awaitAccepted(batched, sent.get("healthy-batch")));
       delivered.put("otel", awaitAccepted(otelCollector, sent.get("otel")));
-      return render(variants, samples, sent, delivered, cpuPerInvocation, warmup, rounds, perBlock, seconds);
+      return render(variants, samples, sent, delivered, cpuPerInvocation, schedPerInvocation, warmup, rounds,
+          perBlock, seconds);
     }
   }
 
@@ -171,6 +186,7 @@ final class ExtensionWarmBenchmark implements Benchmark {
       Map<String, Integer> sent,
       Map<String, double[]> delivered,
       Map<String, Map<String, Double>> cpu,
+      Map<String, Map<String, double[]>> sched,
       int warmup,
       int rounds,
       int perBlock,
@@ -285,6 +301,45 @@ final class ExtensionWarmBenchmark implements Benchmark {
           .append(" | ").append(v.name().equals("none") ? "" : Fmt.num(total - noneCpu, 2))
           .append(" | ").append(top)
           .append(" |\n");
+    }
+
+    md.append("\n**The agent's threads, exactly**, per measured invocation, from the scheduler's own accounting ")
+        .append("(`/proc/<pid>/task/<tid>/schedstat`, nanoseconds, summed by thread name, over the measured rounds): ")
+        .append("*CPU*, time on a CPU; *waited*, time runnable but waiting for a CPU (what a loaded machine adds); ")
+        .append("*runs*, times the thread was put on a CPU (each wake-up counts, and each preemption). The ")
+        .append("`lambdascope-tel` figures cover both Telemetry listener threads (accept and connection). `java` ")
+        .append("runs the handler and posts the response; its figures are the baseline to read the agent's ")
+        .append("against.\n\n");
+    md.append("| variant | thread | CPU µs | waited µs | runs |\n|---|---|---:|---:|---:|\n");
+    for (Variant v : variants) {
+      Map<String, double[]> threads = sched.get(v.name());
+      if (threads == null || threads.isEmpty()) {
+        continue;
+      }
+      double[] agent = new double[3];
+      for (Map.Entry<String, double[]> e : threads.entrySet()) {
+        boolean ours = e.getKey().startsWith("lambdascope-");
+        if (!ours && !e.getKey().equals("java")) {
+          continue;
+        }
+        double[] t = e.getValue();
+        if (ours) {
+          for (int i = 0; i < 3; i++) {
+            agent[i] += t[i];
+          }
+        }
+        if (t[0] < 1_000 && ours) {
+          continue; // under 1 µs per invocation: a thread that sleeps through the measured rounds
+        }
+        md.append("| ").append(v.name()).append(" | `").append(e.getKey()).append("` | ")
+            .append(Fmt.num(t[0] / 1_000, 0)).append(" | ").append(Fmt.num(t[1] / 1_000, 0)).append(" | ")
+            .append(Fmt.num(t[2], 1)).append(" |\n");
+      }
+      if (!v.name().equals("none") && agent[2] > 0) {
+        md.append("| ").append(v.name()).append(" | all `lambdascope-*` | **")
+            .append(Fmt.num(agent[0] / 1_000, 0)).append("** | ").append(Fmt.num(agent[1] / 1_000, 0))
+            .append(" | ").append(Fmt.num(agent[2], 1)).append(" |\n");
+      }
     }
 
     md.append("\nVariants:\n\n");

@@ -85,6 +85,33 @@ public final class Machine {
     return byName;
   }
 
+  /**
+   * The scheduler's exact accounting of a process's threads so far, summed by thread name as in
+   * {@link #threadCpuSeconds}: {@code [0]} nanoseconds on a CPU, {@code [1]} nanoseconds runnable but waiting
+   * for one, {@code [2]} times the thread was put on a CPU (each wake-up, and each preemption, counts), from
+   * {@code /proc/<pid>/task/<tid>/schedstat}; empty when the kernel keeps no schedstat.
+   */
+  public static Map<String, long[]> threadSchedStats(long pid) throws IOException {
+    Map<String, long[]> byName = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        String comm;
+        String[] f;
+        try {
+          comm = Files.readString(task.resolve("comm")).trim();
+          f = Files.readString(task.resolve("schedstat")).trim().split(" ");
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile, or no schedstat
+        }
+        long[] sums = byName.computeIfAbsent(comm.replaceAll("\\d+", "#"), k -> new long[3]);
+        for (int i = 0; i < 3; i++) {
+          sums[i] += Long.parseLong(f[i]);
+        }
+      }
+    }
+    return byName;
+  }
+
   public static double cpuSeconds(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     // Fields after the command name, which may contain spaces, are counted from its closing ')'.
