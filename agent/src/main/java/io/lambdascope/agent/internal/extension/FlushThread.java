@@ -74,14 +74,20 @@ final class FlushThread implements Runnable {
      * thread, which encodes and sends at once (within {@code flushNanos} of the hand-over and before
      * {@code endNanos}) and then unparks {@code loop}. The loop is not woken in between: on a small share of a
      * core, one thread woken instead of two, while the runtime posts its response. The caller then makes the
-     * outbox wake this thread ({@link #thread}) and waits with {@link #armedFlush}.
+     * outbox wake this thread ({@link #thread}) and waits with {@link #armedFlush}. Only an idle sender is
+     * armed (false otherwise, and nothing changed): one still busy with an earlier flush (a silent collector, a
+     * hang) would not take the hand-over, and the loop, which the hand-over no longer wakes, would wait for it.
      */
-    synchronized void arm(long flushNanos, long endNanos, Thread loop) {
+    synchronized boolean arm(long flushNanos, long endNanos, Thread loop) {
+        if (requested != completed || warmUp) {
+            return false;
+        }
         armed = true;
         armedFlushNanos = flushNanos;
         armedEndNanos = endNanos;
         armedBy = loop;
         armedTicket = 0;
+        return true;
     }
 
     /** The sender's thread, for the outbox to wake when armed. */

@@ -230,8 +230,9 @@ public final class LambdaExtension implements Runnable {
         }
         long finishedBefore = outbox.finishedCount();
         long entriesBefore = Invocations.entries();
-        if (invokes > 1 && flusher != null && expectsHandOver() && flushWillSend()) {
-            return handOverToSender(e.requestId, finishedBefore, entriesBefore, start, deadline - safety);
+        if (invokes > 1 && flusher != null && expectsHandOver() && flushWillSend()
+                && flusher.arm(flushTimeout, deadline - safety, Thread.currentThread())) {
+            return handOverToSender(e.requestId, finishedBefore, entriesBefore, deadline - safety);
         }
         // As long as the handler may run: a span handed over near the deadline gets what time is left, and the
         // watchdog has sent the provisional record before.
@@ -260,15 +261,15 @@ public final class LambdaExtension implements Runnable {
     }
 
     /**
-     * The invocation's end when the flush will send: the handler's hand-over wakes the sender, not this thread;
-     * the sender encodes, sends and then wakes this thread, which calls {@code next}. Without a hand-over (the
-     * runtime done without the hooks, or the deadline) it goes on as {@link #handle} does otherwise.
+     * The invocation's end when the flush will send and the sender is armed: the handler's hand-over wakes the
+     * sender, not this thread; the sender encodes, sends and then wakes this thread, which calls {@code next}.
+     * The wait is bounded as otherwise: by the flush's own deadline once it started, by {@code end} before.
+     * Without a hand-over (the runtime done without the hooks, or the deadline) it goes on as {@link #handle}
+     * does otherwise.
      */
-    private boolean handOverToSender(String requestId, long finishedBefore, long entriesBefore, long start,
-                                     long end) {
+    private boolean handOverToSender(String requestId, long finishedBefore, long entriesBefore, long end) {
         Thread self = Thread.currentThread();
         long flushTimeout = settings.flushTimeoutMs() * 1_000_000L;
-        flusher.arm(flushTimeout, end, self);
         outbox.setWaiter(flusher.thread());
         try {
             if (outbox.pending() > 0) {

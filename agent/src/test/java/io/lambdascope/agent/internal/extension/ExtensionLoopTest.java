@@ -327,6 +327,20 @@ class ExtensionLoopTest {
     }
 
     @Test
+    void aHandlerWithHooksThatHandsNothingOverEndsWithTheRuntimeDoneEvent() throws Exception {
+        // From the second invocation on, the sender waits for the hand-over and the loop sleeps: the platform's
+        // runtimeDone must still end the wait when the hooks never run.
+        LambdaApiDouble api = api();
+        CaptureServer collector = collector();
+        LambdaExtension ext = extension(env(api), collector.endpoint(), new Resolver(Resolver.SYSTEM), true);
+        FakeRuntime.start(api.address(), ext.outbox(),
+                requestId -> requestId.equals("lost-1") ? FakeRuntime.finished(requestId) : null);
+        assertInTime(invoke(api, 3, "lost-"));
+        collector.awaitPlatformEvent("platform.runtimeDone", "lost-2", Duration.ofSeconds(10));
+        assertEquals(List.of("lost-1"), ids(collector));
+    }
+
+    @Test
     void withoutASubscriptionTheHandOverAloneEndsTheWait() throws Exception {
         LambdaApiDouble api = api();
         api.refuseSubscriptions(true);
