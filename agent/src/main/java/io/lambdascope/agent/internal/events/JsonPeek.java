@@ -86,7 +86,7 @@ public final class JsonPeek {
                         return null;
                     }
                     int start = parser.p;
-                    parser.event(events);
+                    parser.event(events, false);
                     events.end(start, parser.p);
                     parser.skipWhitespace();
                     if (parser.b[parser.p] == ',') {
@@ -151,63 +151,52 @@ public final class JsonPeek {
         }
     }
 
-    /** One event object of a batch: {@code type} and {@code record.requestId} are read, the rest skipped. */
-    private void event(Events into) {
-        p++;
-        skipWhitespace();
-        if (b[p] == '}') {
-            p++;
+    /**
+     * One event object of a batch ({@code inRecord} false), or its {@code record} (true): {@code type} and
+     * {@code record.requestId} are read, the rest skipped.
+     */
+    private void event(Events into, boolean inRecord) {
+        if (opensEmpty('}')) {
             return;
         }
-        while (true) {
+        do {
             skipWhitespace();
             int key = key();
             skipWhitespace();
             expect(':');
             skipWhitespace();
-            if (key == KEY_TYPE && b[p] == '"') {
+            if (!inRecord && key == KEY_TYPE && b[p] == '"') {
                 into.type = string();
-            } else if (key == KEY_RECORD && b[p] == '{') {
-                record(into);
-            } else {
-                skip(2);
-            }
-            skipWhitespace();
-            if (b[p] == ',') {
-                p++;
-            } else {
-                expect('}');
-                return;
-            }
-        }
-    }
-
-    private void record(Events into) {
-        p++;
-        skipWhitespace();
-        if (b[p] == '}') {
-            p++;
-            return;
-        }
-        while (true) {
-            skipWhitespace();
-            int key = key();
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
-            if (key == KEY_REQUEST_ID && b[p] == '"') {
+            } else if (!inRecord && key == KEY_RECORD && b[p] == '{') {
+                event(into, true);
+            } else if (inRecord && key == KEY_REQUEST_ID && b[p] == '"') {
                 into.requestId = string();
             } else {
-                skip(3);
+                skip(inRecord ? 3 : 2);
             }
-            skipWhitespace();
-            if (b[p] == ',') {
-                p++;
-            } else {
-                expect('}');
-                return;
-            }
+        } while (more('}'));
+    }
+
+    /** Steps over an opening bracket; true (and past {@code close}) when nothing is inside. */
+    private boolean opensEmpty(char close) {
+        p++;
+        skipWhitespace();
+        if (b[p] == close) {
+            p++;
+            return true;
         }
+        return false;
+    }
+
+    /** After a member or an element: true when a comma says another follows, false at {@code close}. */
+    private boolean more(char close) {
+        skipWhitespace();
+        if (b[p] == ',') {
+            p++;
+            return true;
+        }
+        expect(close);
+        return false;
     }
 
     private static final int KEY_OTHER = 0;
@@ -255,13 +244,10 @@ public final class JsonPeek {
         skipWhitespace();
         switch (b[p]) {
             case '{':
-                p++;
-                skipWhitespace();
-                if (b[p] == '}') {
-                    p++;
+                if (opensEmpty('}')) {
                     return;
                 }
-                while (true) {
+                do {
                     skipWhitespace();
                     if (b[p] != '"') {
                         throw new IllegalArgumentException("key expected");
@@ -270,31 +256,16 @@ public final class JsonPeek {
                     skipWhitespace();
                     expect(':');
                     skip(depth + 1);
-                    skipWhitespace();
-                    if (b[p] == ',') {
-                        p++;
-                    } else {
-                        expect('}');
-                        return;
-                    }
-                }
+                } while (more('}'));
+                return;
             case '[':
-                p++;
-                skipWhitespace();
-                if (b[p] == ']') {
-                    p++;
+                if (opensEmpty(']')) {
                     return;
                 }
-                while (true) {
+                do {
                     skip(depth + 1);
-                    skipWhitespace();
-                    if (b[p] == ',') {
-                        p++;
-                    } else {
-                        expect(']');
-                        return;
-                    }
-                }
+                } while (more(']'));
+                return;
             case '"':
                 skipString();
                 return;
