@@ -230,7 +230,8 @@ public final class LambdaExtension implements Runnable {
         }
         long finishedBefore = outbox.finishedCount();
         long entriesBefore = Invocations.entries();
-        if (invokes > 1 && flusher != null && expectsHandOver() && flushWillSend()
+        // Armed only with nothing left over in the outbox: the first hand-over the sender sees is this one's.
+        if (invokes > 1 && flusher != null && expectsHandOver() && outbox.pending() == 0 && flushWillSend()
                 && flusher.arm(flushTimeout, deadline - safety, Thread.currentThread())) {
             return handOverToSender(e.requestId, finishedBefore, entriesBefore, deadline - safety);
         }
