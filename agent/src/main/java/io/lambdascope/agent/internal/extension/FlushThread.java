@@ -95,10 +95,12 @@ final class FlushThread implements Runnable {
         return thread;
     }
 
+    // Below any nanoTime a running JVM reads (it would have to have run for about 292 years), so apart from
+    // the flush's end, which armedFlush returns otherwise.
     /** Armed and no hand-over seen: nothing started; the loop goes on as if it had never armed. */
-    static final long NOT_STARTED = -1;
+    static final long NOT_STARTED = Long.MIN_VALUE;
     /** The armed flush is done. */
-    static final long DONE = 0;
+    static final long DONE = Long.MIN_VALUE + 1;
 
     /**
      * Where the armed flush is: {@link #DONE}, {@link #NOT_STARTED}, or the nanoTime by which it ends (it is
