@@ -147,7 +147,6 @@ public final class LambdaExtension implements Runnable {
                 }
             }, "lambdascope-shutdown"));
         }
-        Invocations.agentVersion(); // off the first invocation's path
     }
 
     private TelemetryListener listen(InetAddress bind) throws IOException {

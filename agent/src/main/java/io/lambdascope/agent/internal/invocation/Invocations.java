@@ -1,6 +1,7 @@
 package io.lambdascope.agent.internal.invocation;
 
 import io.lambdascope.agent.internal.AgentSettings;
+import io.lambdascope.agent.internal.AgentVersion;
 import io.lambdascope.agent.internal.Deadlines;
 import io.lambdascope.agent.internal.Diagnostics;
 import io.lambdascope.agent.internal.export.Dispatcher;
@@ -29,7 +30,6 @@ public final class Invocations {
     static volatile long entries;
     private static boolean registrationPending;
     private static Dispatcher dispatcher;
-    private static volatile String agentVersion;
 
     private Invocations() {
     }
@@ -59,20 +59,9 @@ public final class Invocations {
         return dispatcher;
     }
 
-    /**
-     * The agent jar's Implementation-Version ("unknown" if absent), read once. The first read opens the jar: the
-     * bootstrap loader defines the agent's packages from its manifest only when asked, which takes milliseconds,
-     * so the extension reads it during init and the first invocation finds it done.
-     */
+    /** The agent's version (a constant written in at build time). */
     public static String agentVersion() {
-        String v = agentVersion;
-        if (v == null) {
-            Package p = Invocations.class.getPackage();
-            String version = p == null ? null : p.getImplementationVersion();
-            v = version == null ? "unknown" : version;
-            agentVersion = v;
-        }
-        return v;
+        return AgentVersion.VALUE;
     }
 
     /** The premain started the extension's registration; the handler's loading waits for it (bounded). */
