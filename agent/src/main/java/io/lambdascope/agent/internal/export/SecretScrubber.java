@@ -10,17 +10,18 @@ package io.lambdascope.agent.internal.export;
  * <pre>
  * \b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b                    -> ***
  * (?i)\b([a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|credentials?)
- *      [a-z0-9_-]*"?\s*[=:]\s*"?)([^\s"'&amp;,;)}\]]+)                                -> $1***
+ *      [a-z0-9_-]*"?\s*[=:]\s*"?)([^\s"'&amp;,;)}\]]+)                             -> $1***
  * (?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}                                  -> $1 ***
  * [A-Za-z0-9+/_-]{32,}={0,2}, when it mixes digits, upper- and lower-case letters  -> ***
  * </pre>
  * Word boundaries ({@code \b}) count ASCII letters, digits and {@code _} as word characters, as java.util.regex
- * does since Java 19. Compiling those patterns took about 10 ms of a cold JVM's CPU (and lambdas spun at run time), paid on the
- * first invocation, where the timeout path is warmed up.
+ * does since Java 19. Compiling those patterns took about 10 ms of a cold JVM's CPU (and lambdas spun at run
+ * time), paid on the first invocation, where the timeout path is warmed up.
  */
 public final class SecretScrubber {
     private static final String MASK = "***";
-    private static final String[] ACCESS_KEY_PREFIXES = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"};
+    private static final String[] ACCESS_KEY_PREFIXES =
+        {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"};
     private static final int ACCESS_KEY_LENGTH = 20;
     /** Lower case; {@code credential} covers {@code credentials?}. */
     private static final String[] SECRET_NAMES = {"password", "passwd", "pwd", "secret", "token", "apikey",

@@ -36,9 +36,10 @@ class SecretScrubberTest {
     void masksExactlyWhatTheRegularExpressionsMask() {
         // Pieces that start, end and break the four patterns, joined at random: the scanners must agree with the
         // expressions they replace on every string (ASCII: word boundaries differ for other letters across JDKs).
-        String[] pieces = {"password", "PassWd", "pwd", "secret", "TOKEN", "api_key", "api-Key", "apikey", "access_key",
-            "Access-Key", "credentials", "credential", "Bearer", "basic", "BASIC", "AKIA", "ASIA", "AROA", "AKIAIOSFODNN7",
-            "EXAMPLE", "ABCDEFGH", "0123456789", "=", "==", ":", "\"", "'", " ", "  ", "\t", "\n", "\u000B", "-", "_",
+        String[] pieces = {"password", "PassWd", "pwd", "secret", "TOKEN", "api_key", "api-Key", "apikey",
+            "access_key", "Access-Key", "credentials", "credential", "Bearer", "basic", "BASIC", "AKIA", "ASIA",
+            "AROA", "AKIAIOSFODNN7", "EXAMPLE", "ABCDEFGH", "0123456789", "=", "==", ":", "\"", "'", " ", "  ",
+            "\t", "\n", "\u000B", "-", "_",
             "&", ",", ";", ")", "}", "]", "(", "{", ".", "~", "+", "/", "x", "Q", "7", "db", "wJalrXUtnFEMI/K7MDENG",
             "bPxRfiCYEXAMPLEKEY", "abcdefghijklmnop", "ABCDEFGHIJKLMNOP", "a1B2c3D4e5F6g7H8", "at com.x.Y.z(Y.java:1)"};
         Random random = new Random(42);
@@ -55,7 +56,8 @@ class SecretScrubberTest {
 
     /** The expressions the scrubber was first written with: the specification its scanners are held to. */
     private static final class Reference {
-        static final Pattern ACCESS_KEY = Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b");
+        static final Pattern ACCESS_KEY =
+                Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b");
         static final Pattern ASSIGNMENT = Pattern.compile(
                 "(?i)\\b([a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|credentials?)"
                         + "[a-z0-9_-]*\"?\\s*[=:]\\s*\"?)([^\\s\"'&,;)}\\]]+)");
