@@ -121,10 +121,17 @@ public final class HandlerTransformer implements ClassFileTransformer {
         return result.bytes();
     }
 
-    /** Called from {@link #transform}: the JVM's transformer list is copied on write, so removing here is safe. */
+    /**
+     * Called from {@link #transform}: the JVM's transformer list is copied on write, so removing here is safe. A
+     * failure only leaves the transformer in place; the class just rewritten keeps its hooks.
+     */
     private void removeIfDone() {
         if (inst != null && handlerDone && !exceptionPending) {
-            inst.removeTransformer(this);
+            try {
+                inst.removeTransformer(this);
+            } catch (Throwable t) {
+                System.err.println("lambdascope: the class file transformer stays registered: " + t);
+            }
         }
     }
 
