@@ -75,7 +75,8 @@ public final class HandlerTransformer implements ClassFileTransformer {
             if (targetClass != null) {
                 if (className.equals(targetClass) || isInheritedTarget(className)) {
                     HandlerStatus.seen();
-                    // The handler loads during init: the extension must have registered before init ends.
+                    // The handler loads during init: the extension must have registered, and subscribed to the
+                    // platform's events, before init ends (or fails, in the handler's initializer).
                     Invocations.awaitRegistration();
                     return instrumentHandler(loader, classfileBuffer, true);
                 }
