@@ -49,7 +49,7 @@ public final class LambdascopeAgent {
                     Invocations.awaitRegistration();
                 }
             }
-            inst.addTransformer(new HandlerTransformer(settings.handler(), settings.throttles()), false);
+            inst.addTransformer(new HandlerTransformer(settings.handler(), settings.throttles(), inst), false);
         } catch (Throwable t) {
             System.err.println("lambdascope: agent disabled: " + t);
         }

@@ -67,7 +67,11 @@ public final class LambdaExtension implements Runnable {
         this.global = global;
     }
 
-    /** From the premain, on Lambda: registration runs on its own thread; loading the handler waits for it. */
+    /**
+     * From the premain, on Lambda: registration and subscription run on their own thread while the runtime starts;
+     * loading the handler waits for both (bounded), so that init can neither end nor fail before the listener is
+     * subscribed: the platform's report of a failed init reaches only a subscribed listener.
+     */
     public static void start(AgentSettings settings) {
         Invocations.registrationStarted();
         try {
@@ -91,6 +95,11 @@ public final class LambdaExtension implements Runnable {
         } catch (Throwable t) {
             // Registered: Lambda now waits for our next, so whatever failed, the loop must run.
             Diagnostics.hookFailed(t);
+        } finally {
+            if (global) {
+                // From here on the handler only hands its invocations over: the loop sends them.
+                Invocations.registrationSettled(outbox, account);
+            }
         }
         loop();
     }
@@ -112,10 +121,6 @@ public final class LambdaExtension implements Runnable {
         }
         id = r.id;
         account = r.accountId;
-        if (global) {
-            // From here on the handler only hands its invocations over: the loop sends them.
-            Invocations.registrationSettled(outbox, account);
-        }
         return true;
     }
 
@@ -147,7 +152,6 @@ public final class LambdaExtension implements Runnable {
                 }
             }, "lambdascope-shutdown"));
         }
-        Invocations.agentVersion(); // off the first invocation's path
     }
 
     private TelemetryListener listen(InetAddress bind) throws IOException {

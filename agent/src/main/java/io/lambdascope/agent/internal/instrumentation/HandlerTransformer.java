@@ -2,6 +2,7 @@ package io.lambdascope.agent.internal.instrumentation;
 
 import io.lambdascope.agent.internal.invocation.Invocations;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 
 /**
@@ -10,6 +11,11 @@ import java.security.ProtectionDomain;
  * right after it); without it, classes whose header directly names a Lambda handler interface match. The AWS
  * SDK's {@code AwsServiceException} is matched by exact name for throttle recording. Any failure leaves the
  * class untouched.
+ *
+ * <p>Once the named handler has its hooks, and the SDK's exception either got its hook too or is not on the
+ * handler's class path, the transformer removes itself: while one is registered the JVM hands every class it
+ * loads to it (and reads each class it maps from the CDS archive back from the runtime image to do so), and a
+ * cold start loads about a thousand classes after the handler.
  */
 public final class HandlerTransformer implements ClassFileTransformer {
     private static final String DEFAULT_METHOD = "handleRequest";
@@ -20,13 +26,25 @@ public final class HandlerTransformer implements ClassFileTransformer {
     /** Superclasses to follow when the named handler class inherits its handler method (rare; tiny). */
     private volatile String[] inheritedTargets = new String[0];
     private volatile boolean warned;
+    /** Where to remove this transformer from once it has nothing left to do, or null to keep it. */
+    private final Instrumentation inst;
+    private volatile boolean handlerDone;
+    /** True while AwsServiceException may still load and need its hook. */
+    private volatile boolean exceptionPending;
 
     /**
      * @param handler the Lambda handler string ({@code pkg.Class::method} or {@code pkg.Class}), or null to
      *                match classes that implement a handler interface directly
      */
     public HandlerTransformer(String handler, boolean throttles) {
+        this(handler, throttles, null);
+    }
+
+    /** As above, removing itself from {@code inst} once the handler (and the SDK's exception) got their hooks. */
+    public HandlerTransformer(String handler, boolean throttles, Instrumentation inst) {
         this.throttles = throttles;
+        this.inst = inst;
+        this.exceptionPending = throttles;
         if (handler == null) {
             targetClass = null;
             targetMethod = DEFAULT_METHOD;
@@ -47,12 +65,18 @@ public final class HandlerTransformer implements ClassFileTransformer {
         }
         try {
             if (throttles && className.equals(ServiceExceptionInstrumenter.CLASS_NAME)) {
-                return hooksVisible(loader) ? ServiceExceptionInstrumenter.instrument(classfileBuffer) : null;
+                byte[] bytes = hooksVisible(loader) ? ServiceExceptionInstrumenter.instrument(classfileBuffer) : null;
+                if (bytes != null) {
+                    exceptionPending = false;
+                    removeIfDone();
+                }
+                return bytes;
             }
             if (targetClass != null) {
                 if (className.equals(targetClass) || isInheritedTarget(className)) {
                     HandlerStatus.seen();
-                    // The handler loads during init: the extension must have registered before init ends.
+                    // The handler loads during init: the extension must have registered, and subscribed to the
+                    // platform's events, before init ends (or fails, in the handler's initializer).
                     Invocations.awaitRegistration();
                     return instrumentHandler(loader, classfileBuffer, true);
                 }
@@ -84,10 +108,32 @@ public final class HandlerTransformer implements ClassFileTransformer {
         HandlerInstrumenter.Result result = HandlerInstrumenter.instrumentHandler(bytes, targetMethod, named);
         if (result.bytes() != null) {
             HandlerStatus.rewritten();
+            if (named) {
+                if (exceptionPending
+                        && loader.getResource(ServiceExceptionInstrumenter.CLASS_NAME + ".class") == null) {
+                    exceptionPending = false; // no AWS SDK v2 where the handler lives: no exception to hook
+                }
+                handlerDone = true;
+                removeIfDone();
+            }
         } else if (named && result.superName() != null && !result.superName().equals("java/lang/Object")) {
             addInheritedTarget(result.superName());
         }
         return result.bytes();
+    }
+
+    /**
+     * Called from {@link #transform}: the JVM's transformer list is copied on write, so removing here is safe. A
+     * failure only leaves the transformer in place; the class just rewritten keeps its hooks.
+     */
+    private void removeIfDone() {
+        if (inst != null && handlerDone && !exceptionPending) {
+            try {
+                inst.removeTransformer(this);
+            } catch (Throwable t) {
+                System.err.println("lambdascope: the class file transformer stays registered: " + t);
+            }
+        }
     }
 
     private boolean isInheritedTarget(String className) {

@@ -1,6 +1,7 @@
 package io.lambdascope.agent.internal.invocation;
 
 import io.lambdascope.agent.internal.AgentSettings;
+import io.lambdascope.agent.internal.AgentVersion;
 import io.lambdascope.agent.internal.Deadlines;
 import io.lambdascope.agent.internal.Diagnostics;
 import io.lambdascope.agent.internal.export.Dispatcher;
@@ -11,7 +12,10 @@ import io.lambdascope.agent.internal.export.Dispatcher;
  * invocation (in {@link InvocationRecorder}), the dispatcher on first use, not at JVM start.
  */
 public final class Invocations {
-    /** How long loading the handler may wait for the extension's registration (it should take milliseconds). */
+    /**
+     * How long loading the handler may wait for the extension's registration and Telemetry API subscription (they
+     * should take milliseconds).
+     */
     static final long REGISTRATION_WAIT_MILLIS = 2_000;
 
     private static final ThreadLocal<Invocation> CURRENT = new ThreadLocal<>();
@@ -29,7 +33,6 @@ public final class Invocations {
     static volatile long entries;
     private static boolean registrationPending;
     private static Dispatcher dispatcher;
-    private static volatile String agentVersion;
 
     private Invocations() {
     }
@@ -59,23 +62,12 @@ public final class Invocations {
         return dispatcher;
     }
 
-    /**
-     * The agent jar's Implementation-Version ("unknown" if absent), read once. The first read opens the jar: the
-     * bootstrap loader defines the agent's packages from its manifest only when asked, which takes milliseconds,
-     * so the extension reads it during init and the first invocation finds it done.
-     */
+    /** The agent's version (a constant written in at build time). */
     public static String agentVersion() {
-        String v = agentVersion;
-        if (v == null) {
-            Package p = Invocations.class.getPackage();
-            String version = p == null ? null : p.getImplementationVersion();
-            v = version == null ? "unknown" : version;
-            agentVersion = v;
-        }
-        return v;
+        return AgentVersion.VALUE;
     }
 
-    /** The premain started the extension's registration; the handler's loading waits for it (bounded). */
+    /** The premain started the extension's set-up; the handler's loading waits for it (bounded). */
     public static void registrationStarted() {
         synchronized (REGISTRATION) {
             registrationPending = true;
@@ -83,8 +75,8 @@ public final class Invocations {
     }
 
     /**
-     * The extension registered ({@code extensionSink} takes the finished invocations from now on) or gave up
-     * (null: direct mode stays).
+     * The extension registered and tried to subscribe ({@code extensionSink} takes the finished invocations from
+     * now on), or gave up registering (null: direct mode stays).
      */
     public static void registrationSettled(InvocationSink extensionSink, String account) {
         if (account != null) {
@@ -102,7 +94,7 @@ public final class Invocations {
         sink = null;
     }
 
-    /** Waits, at most {@link #REGISTRATION_WAIT_MILLIS}, for a registration the premain started. */
+    /** Waits, at most {@link #REGISTRATION_WAIT_MILLIS}, for the extension set-up the premain started. */
     public static void awaitRegistration() {
         synchronized (REGISTRATION) {
             long end = System.nanoTime() + REGISTRATION_WAIT_MILLIS * 1_000_000L;
