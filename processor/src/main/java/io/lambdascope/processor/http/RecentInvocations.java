@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -21,13 +20,10 @@ public final class RecentInvocations {
 
   private final int capacity;
   private final ArrayDeque<Entry> ring;
-  /**
-   * The ring's entries by identity (open addressing, linear probing), so a task re-processing after
-   * an aborted transaction adds nothing twice; with each slot's identity hash beside it. Grows with
-   * the ring, at most to twice its capacity.
-   */
-  private Entry[] slots;
-  private int[] hashes;
+  /** Identities in the ring: a task re-processing after an aborted transaction adds nothing twice. */
+  private final java.util.Set<Identity> identities = new java.util.HashSet<>();
+  /** The identities of the ring's entries, in the ring's order. */
+  private final ArrayDeque<Identity> order = new ArrayDeque<>();
   private long nextSeq = 1;
 
   public RecentInvocations(int capacity) {
@@ -36,88 +32,43 @@ public final class RecentInvocations {
     }
     this.capacity = capacity;
     this.ring = new ArrayDeque<>(Math.min(capacity, 4096));
-    int size = Integer.highestOneBit(Math.min(capacity, 4096) * 2 - 1) << 1;
-    this.slots = new Entry[size];
-    this.hashes = new int[size];
   }
 
   public synchronized void add(DecidedInvocation invocation) {
-    int hash = identityHash(invocation);
-    int mask = slots.length - 1;
-    for (int i = hash & mask; slots[i] != null; i = (i + 1) & mask) {
-      if (hashes[i] == hash && sameInvocation(slots[i].invocation(), invocation)) {
-        return;
-      }
+    Identity identity = identity(invocation);
+    if (!identities.add(identity)) {
+      return;
     }
     if (ring.size() == capacity) {
-      Entry oldest = ring.removeFirst();
-      remove(oldest, identityHash(oldest.invocation()));
-    } else if ((ring.size() + 1) * 2 > slots.length) {
-      grow();
+      ring.removeFirst();
+      identities.remove(order.removeFirst());
     }
-    Entry entry = new Entry(nextSeq++, invocation);
-    ring.addLast(entry);
-    insert(entry, hash);
+    ring.addLast(new Entry(nextSeq++, invocation));
+    order.addLast(identity);
   }
 
-  /** What makes an invocation the same one again: function, request id, delivery and time. */
-  private static int identityHash(DecidedInvocation i) {
-    long h = i.id().hashCode();
-    h = h * 0x9E3779B97F4A7C15L + (i.invocationId() == null ? 0 : i.invocationId().hashCode());
-    h = h * 0x9E3779B97F4A7C15L + (i.deliveryId() == null ? 0 : i.deliveryId().hashCode());
-    h = (h * 0x9E3779B97F4A7C15L + i.timestampMs()) * 0xC2B2AE3D27D4EB4FL;
-    return (int) (h ^ (h >>> 32));
+  /** What makes an invocation the same one again; its hash made once (an entry leaves the set long after it came). */
+  private record Identity(Object function, String invocationId, String deliveryId, long timestampMs, int hash) {
+    Identity(Object function, String invocationId, String deliveryId, long timestampMs) {
+      this(function, invocationId, deliveryId, timestampMs,
+          java.util.Objects.hash(function, invocationId, deliveryId, timestampMs));
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity i && i.hash == hash && i.timestampMs == timestampMs
+          && java.util.Objects.equals(i.invocationId, invocationId) && java.util.Objects.equals(i.deliveryId, deliveryId)
+          && i.function.equals(function);
+    }
   }
 
-  private static boolean sameInvocation(DecidedInvocation a, DecidedInvocation b) {
-    return a.timestampMs() == b.timestampMs() && Objects.equals(a.invocationId(), b.invocationId())
-        && Objects.equals(a.deliveryId(), b.deliveryId()) && a.id().equals(b.id());
-  }
-
-  private void insert(Entry entry, int hash) {
-    int mask = slots.length - 1;
-    int i = hash & mask;
-    while (slots[i] != null) {
-      i = (i + 1) & mask;
-    }
-    slots[i] = entry;
-    hashes[i] = hash;
-  }
-
-  /** Removes the entry, shifting back the entries probed past it (no tombstones). */
-  private void remove(Entry entry, int hash) {
-    int mask = slots.length - 1;
-    int i = hash & mask;
-    while (slots[i] != entry) {
-      i = (i + 1) & mask;
-    }
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      if (slots[j] == null) {
-        break;
-      }
-      int home = hashes[j] & mask;
-      boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (!staysPut) {
-        slots[i] = slots[j];
-        hashes[i] = hashes[j];
-        i = j;
-      }
-    }
-    slots[i] = null;
-  }
-
-  private void grow() {
-    Entry[] old = slots;
-    int[] oldHashes = hashes;
-    slots = new Entry[old.length * 2];
-    hashes = new int[old.length * 2];
-    for (int i = 0; i < old.length; i++) {
-      if (old[i] != null) {
-        insert(old[i], oldHashes[i]);
-      }
-    }
+  private static Identity identity(DecidedInvocation i) {
+    return new Identity(i.id(), i.invocationId(), i.deliveryId(), i.timestampMs());
   }
 
   /**
