@@ -6,6 +6,8 @@ import io.lambdascope.processor.state.Fingerprint;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -14,17 +16,27 @@ import org.apache.kafka.streams.state.WindowStore;
  * (trace and span id). Each key is filed at the start of the window-long segment its delivery fell
  * in, so a lookup is two point reads (this segment and the one before), never a range scan; whole
  * segments expire by stream time, without tombstones. A key is remembered for at least the dedup
- * window and at most three times it.
+ * window and at most three times it. Bloom filters of each segment's keys ({@link KeyFilters}) spare
+ * most lookups of a key never seen the store.
  */
 public final class DedupWindow {
   public static final String STORE_NAME = "dedup-window";
 
   private final WindowStore<Bytes, byte[]> store;
   private final long windowMs;
+  private final KeyFilters filters;
 
+  /** Over the task's store, once it is restored: its keys are read once into the filters. */
   public DedupWindow(WindowStore<Bytes, byte[]> store, Duration window) {
     this.store = store;
     this.windowMs = window.toMillis();
+    this.filters = new KeyFilters(windowMs);
+    try (KeyValueIterator<Windowed<Bytes>, byte[]> all = store.all()) {
+      while (all.hasNext() && !filters.overflown()) {
+        Windowed<Bytes> key = all.next().key;
+        filters.add(key.key().get(), key.window().start());
+      }
+    }
   }
 
   /** What the window store keeps: two windows, in segments of one window each (Kafka Streams' default split). */
@@ -49,8 +61,9 @@ public final class DedupWindow {
   /** The first delivery of the key within the window before {@code ts}, or 0 if none. */
   public long firstDelivery(Bytes key, long ts) {
     long segment = Math.floorDiv(ts, windowMs) * windowMs;
-    byte[] v = store.fetch(key, segment);
-    if (v == null && segment - windowMs >= 0) {
+    byte[] k = key.get();
+    byte[] v = filters.mightContain(k, segment) ? store.fetch(key, segment) : null;
+    if (v == null && segment - windowMs >= 0 && filters.mightContain(k, segment - windowMs)) {
       v = store.fetch(key, segment - windowMs);
     }
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();
@@ -59,5 +72,6 @@ public final class DedupWindow {
   public void remember(Bytes key, long deliveryHash, long ts) {
     long segment = Math.floorDiv(ts, windowMs) * windowMs;
     store.put(key, ByteBuffer.allocate(8).putLong(deliveryHash).array(), segment);
+    filters.add(key.get(), segment);
   }
 }
