@@ -30,7 +30,7 @@ public final class DedupWindow {
   public DedupWindow(WindowStore<Bytes, byte[]> store, Duration window) {
     this.store = store;
     this.windowMs = window.toMillis();
-    this.filters = new KeyFilters(windowMs);
+    this.filters = new KeyFilters(windowMs, KeyFilters.Budget.PROCESS);
     try (KeyValueIterator<Windowed<Bytes>, byte[]> all = store.all()) {
       while (all.hasNext() && !filters.overflown()) {
         Windowed<Bytes> key = all.next().key;
@@ -56,6 +56,11 @@ public final class DedupWindow {
   /** The key under which a span without dedup records is remembered: its request id, in a source of its own. */
   public static Bytes deliveryKey(byte[] prefix, String invocationId) {
     return Bytes.wrap(Fingerprint.of(prefix, "", invocationId));
+  }
+
+  /** The task is closing: its filters go back to the process's budget. */
+  public void close() {
+    filters.release();
   }
 
   /** The first delivery of the key within the window before {@code ts}, or 0 if none. */

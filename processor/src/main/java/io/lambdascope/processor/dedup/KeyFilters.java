@@ -14,18 +14,40 @@ import java.util.TreeMap;
  * that says "maybe" sends the lookup to the store. A key is added when it is filed; the filters of a
  * task are built from its store when the task starts (after restoration), so they cover every key
  * the store holds. A key filed in a transaction that is then aborted stays in them: a false
- * "maybe", never a false "absent". Bounded: past {@link #MAX_FILTERS} filters of
- * {@link #KEYS_PER_FILTER} keys a task stops filtering and every lookup goes to the store.
+ * "maybe", never a false "absent". Bounded for the whole process ({@link Budget#PROCESS}): a task
+ * that finds no filter left stops filtering, and every lookup of its keys goes to the store.
  */
 final class KeyFilters {
   /** Keys per filter before the next one is started: 2^22 bits, 7 probes, about 0.1 % false "maybe" when full. */
   static final int KEYS_PER_FILTER = 1 << 18;
-  /** Filters per task: 512 KiB each, 16 MiB at most. */
-  static final int MAX_FILTERS = 32;
+  /** How many filters (512 KiB each) the tasks of a process may hold together. */
+  static final class Budget {
+    /** 64 filters, 32 MiB of heap: about 16 million keys of the dedup windows of all tasks. */
+    static final Budget PROCESS = new Budget(64);
+
+    private final java.util.concurrent.atomic.AtomicInteger left;
+
+    Budget(int filters) {
+      this.left = new java.util.concurrent.atomic.AtomicInteger(filters);
+    }
+
+    boolean take() {
+      if (left.decrementAndGet() >= 0) {
+        return true;
+      }
+      left.incrementAndGet();
+      return false;
+    }
+
+    void giveBack(int filters) {
+      left.addAndGet(filters);
+    }
+  }
   private static final int BITS_LOG2 = 22;
   private static final int PROBES = 7;
 
   private final long windowMs;
+  private final Budget budget;
   /** Per segment start, its filters (the last one filling). */
   private final TreeMap<Long, List<long[]>> segments = new TreeMap<>();
   /** Keys in the last filter of each segment. */
@@ -35,8 +57,9 @@ final class KeyFilters {
   /** Segments before this one are no longer tracked (dropped): their lookups go to the store. */
   private long horizon = Long.MIN_VALUE;
 
-  KeyFilters(long windowMs) {
+  KeyFilters(long windowMs, Budget budget) {
     this.windowMs = windowMs;
+    this.budget = budget;
   }
 
   /** False when the key is certainly not filed in the segment starting at {@code segment}. */
@@ -70,7 +93,7 @@ final class KeyFilters {
     List<long[]> list = segments.get(segment);
     int[] count = filling.get(segment);
     if (list == null || count[0] == KEYS_PER_FILTER) {
-      if (filters == MAX_FILTERS) {
+      if (!budget.take()) {
         overflow();
         return;
       }
@@ -94,6 +117,12 @@ final class KeyFilters {
 
   private void overflow() {
     overflown = true;
+    release();
+  }
+
+  /** Gives the filters back to the budget (the task is closing). */
+  void release() {
+    budget.giveBack(filters);
     segments.clear();
     filling.clear();
     filters = 0;
@@ -105,6 +134,7 @@ final class KeyFilters {
     while (it.hasNext()) {
       Map.Entry<Long, List<long[]>> e = it.next();
       filters -= e.getValue().size();
+      budget.giveBack(e.getValue().size());
       filling.remove(e.getKey());
       it.remove();
     }

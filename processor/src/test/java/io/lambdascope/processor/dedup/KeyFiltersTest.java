@@ -20,7 +20,7 @@ class KeyFiltersTest {
 
   @Test
   void neverSaysAbsentOfAKeyFiledAndRarelyMaybeOfOneNeverFiled() {
-    KeyFilters f = new KeyFilters(WINDOW);
+    KeyFilters f = new KeyFilters(WINDOW, new KeyFilters.Budget(32));
     Random r = new Random(3);
     List<byte[]> filed = new ArrayList<>();
     for (int i = 0; i < KeyFilters.KEYS_PER_FILTER + 10_000; i++) { // a second filter in the segment
@@ -42,7 +42,7 @@ class KeyFiltersTest {
 
   @Test
   void segmentsLeftBehindAndOverflowSendEveryLookupToTheStore() {
-    KeyFilters f = new KeyFilters(WINDOW);
+    KeyFilters f = new KeyFilters(WINDOW, new KeyFilters.Budget(32));
     Random r = new Random(4);
     byte[] old = key(r);
     f.add(old, 0);
@@ -53,8 +53,9 @@ class KeyFiltersTest {
     f.add(key(r), 0); // a late key of an untracked segment changes nothing
     assertFalse(f.overflown());
 
-    KeyFilters full = new KeyFilters(WINDOW);
-    for (int s = 0; s < KeyFilters.MAX_FILTERS; s++) {
+    KeyFilters.Budget budget = new KeyFilters.Budget(4);
+    KeyFilters full = new KeyFilters(WINDOW, budget);
+    for (int s = 0; s < 4; s++) {
       full.add(key(r), 3 * WINDOW + s % 2 * WINDOW);
       for (int i = 1; i < KeyFilters.KEYS_PER_FILTER; i++) {
         full.add(key(r), 3 * WINDOW + s % 2 * WINDOW);
@@ -65,5 +66,9 @@ class KeyFiltersTest {
     full.add(key(r), 4 * WINDOW);
     assertEquals(true, full.overflown());
     assertTrue(full.mightContain(key(r), 4 * WINDOW));
+    KeyFilters next = new KeyFilters(WINDOW, budget); // the overflown one gave its filters back
+    next.add(key(r), 0);
+    assertFalse(next.overflown());
+    assertFalse(next.mightContain(key(r), 0));
   }
 }
