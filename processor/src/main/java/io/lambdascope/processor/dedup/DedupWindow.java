@@ -25,18 +25,21 @@ public final class DedupWindow {
   private final WindowStore<Bytes, byte[]> store;
   private final long windowMs;
   private final KeyFilters filters;
+  /**
+   * The store's keys not yet read into the filters, or null once all are: a task starts at once (a day of keys
+   * can be millions) and reads {@value #LOAD_STEP} of them per lookup; until it has read them all, every lookup
+   * goes to the store.
+   */
+  private KeyValueIterator<Windowed<Bytes>, byte[]> loading;
 
-  /** Over the task's store, once it is restored: its keys are read once into the filters. */
+  static final int LOAD_STEP = 64;
+
+  /** Over the task's store, once it is restored: its keys are read into the filters a few per lookup. */
   public DedupWindow(WindowStore<Bytes, byte[]> store, Duration window) {
     this.store = store;
     this.windowMs = window.toMillis();
     this.filters = new KeyFilters(windowMs, KeyFilters.Budget.PROCESS);
-    try (KeyValueIterator<Windowed<Bytes>, byte[]> all = store.all()) {
-      while (all.hasNext() && !filters.overflown()) {
-        Windowed<Bytes> key = all.next().key;
-        filters.add(key.key().get(), key.window().start());
-      }
-    }
+    this.loading = store.all();
   }
 
   /** What the window store keeps: two windows, in segments of one window each (Kafka Streams' default split). */
@@ -60,15 +63,47 @@ public final class DedupWindow {
 
   /** The task is closing: its filters go back to the process's budget. */
   public void close() {
+    stopLoading();
     filters.release();
+  }
+
+  /** Whether the filters cover every key of the store (after reading a few more of them if not yet). */
+  boolean filtering() {
+    if (loading == null) {
+      return true;
+    }
+    try {
+      for (int i = 0; i < LOAD_STEP && !filters.overflown(); i++) {
+        if (!loading.hasNext()) {
+          stopLoading();
+          return !filters.overflown();
+        }
+        Windowed<Bytes> key = loading.next().key;
+        filters.add(key.key().get(), key.window().start());
+      }
+    } catch (RuntimeException e) {
+      filters.overflow(); // the store changed under the reader (a segment expired): this task does without filters
+    }
+    if (filters.overflown()) {
+      stopLoading();
+    }
+    return false;
+  }
+
+  private void stopLoading() {
+    if (loading != null) {
+      loading.close();
+      loading = null;
+    }
   }
 
   /** The first delivery of the key within the window before {@code ts}, or 0 if none. */
   public long firstDelivery(Bytes key, long ts) {
     long segment = Math.floorDiv(ts, windowMs) * windowMs;
     byte[] k = key.get();
-    byte[] v = filters.mightContain(k, segment) ? store.fetch(key, segment) : null;
-    if (v == null && segment - windowMs >= 0 && filters.mightContain(k, segment - windowMs)) {
+    boolean filtering = filtering();
+    byte[] v = !filtering || filters.mightContain(k, segment) ? store.fetch(key, segment) : null;
+    if (v == null && segment - windowMs >= 0 && (!filtering || filters.mightContain(k, segment - windowMs))) {
       v = store.fetch(key, segment - windowMs);
     }
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();

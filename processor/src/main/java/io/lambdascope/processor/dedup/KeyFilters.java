@@ -12,10 +12,11 @@ import java.util.TreeMap;
  * Bloom filters of the dedup keys filed in each segment of the window, so that most lookups of a
  * key never seen (nearly every delivery) skip RocksDB: a filter that says "absent" is certain; one
  * that says "maybe" sends the lookup to the store. A key is added when it is filed; the filters of a
- * task are built from its store when the task starts (after restoration), so they cover every key
- * the store holds. A key filed in a transaction that is then aborted stays in them: a false
- * "maybe", never a false "absent". Bounded for the whole process ({@link Budget#PROCESS}): a task
- * that finds no filter left stops filtering, and every lookup of its keys goes to the store.
+ * task are built from its store after the task starts (restored), a few keys per lookup, and
+ * used once they cover every key the store holds. A key filed in a transaction that is then
+ * aborted stays in them: a false "maybe", never a false "absent". Bounded for the whole process
+ * ({@link Budget#PROCESS}): a task that finds no filter left stops filtering, and every lookup of
+ * its keys goes to the store.
  */
 final class KeyFilters {
   /** Keys per filter before the next one is started: 2^22 bits, 7 probes, about 0.1 % false "maybe" when full. */
@@ -115,7 +116,8 @@ final class KeyFilters {
     return overflown;
   }
 
-  private void overflow() {
+  /** Stops filtering for good: every lookup goes to the store. */
+  void overflow() {
     overflown = true;
     release();
   }
