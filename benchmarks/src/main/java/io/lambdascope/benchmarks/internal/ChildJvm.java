@@ -116,6 +116,11 @@ public final class ChildJvm implements AutoCloseable {
     return Machine.cpuSeconds(process.pid());
   }
 
+  /** What its JIT compiler threads used of {@link #cpuSeconds()}. */
+  public double compilerCpuSeconds() throws IOException {
+    return Machine.compilerCpuSeconds(process.pid());
+  }
+
   @Override
   public void close() throws InterruptedException {
     try {

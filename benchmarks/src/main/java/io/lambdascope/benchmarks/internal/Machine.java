@@ -119,4 +119,29 @@ public final class Machine {
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
     return ticks / 100.0; // USER_HZ is 100 on Linux
   }
+
+  /**
+   * CPU seconds (user + system) the JIT compiler threads of process {@code pid} used so far, from
+   * {@code /proc/<pid>/task/<tid>/stat} (threads named {@code C1 CompilerThre…}, {@code C2 CompilerThre…}).
+   * A compiler thread the JVM has already ended is missing from the sum.
+   */
+  public static double compilerCpuSeconds(long pid) throws IOException {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    }
+    return ticks / 100.0;
+  }
 }

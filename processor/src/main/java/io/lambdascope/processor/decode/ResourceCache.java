@@ -19,12 +19,26 @@ final class ResourceCache {
 
   /** The facts of the resource at buf[start, start + length), or null if not cached. */
   OtlpAttributes.ResourceFacts get(byte[] buf, int start, int length) {
-    Entry e = slots[slot(buf, start, length)];
+    int slot = slot(buf, start, length);
+    Entry e = slots[slot];
+    if (e != null && Arrays.equals(e.bytes(), 0, e.bytes().length, buf, start, start + length)) {
+      return e.facts();
+    }
+    e = slots[slot ^ 1];
     return e != null && Arrays.equals(e.bytes(), 0, e.bytes().length, buf, start, start + length) ? e.facts() : null;
   }
 
+  /**
+   * Files the resource in its slot, moving the one there to the other slot of the pair: two-way, so
+   * two resources whose hashes meet do not evict each other on every record.
+   */
   void put(byte[] buf, int start, int length, OtlpAttributes.ResourceFacts facts) {
-    slots[slot(buf, start, length)] = new Entry(Arrays.copyOfRange(buf, start, start + length), facts);
+    int slot = slot(buf, start, length);
+    Entry e = new Entry(Arrays.copyOfRange(buf, start, start + length), facts);
+    if (slots[slot] != null) {
+      slots[slot ^ 1] = slots[slot];
+    }
+    slots[slot] = e;
   }
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -6,6 +6,8 @@ import io.lambdascope.processor.state.Fingerprint;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -14,17 +16,30 @@ import org.apache.kafka.streams.state.WindowStore;
  * (trace and span id). Each key is filed at the start of the window-long segment its delivery fell
  * in, so a lookup is two point reads (this segment and the one before), never a range scan; whole
  * segments expire by stream time, without tombstones. A key is remembered for at least the dedup
- * window and at most three times it.
+ * window and at most three times it. Bloom filters of each segment's keys ({@link KeyFilters}) spare
+ * most lookups of a key never seen the store.
  */
 public final class DedupWindow {
   public static final String STORE_NAME = "dedup-window";
 
   private final WindowStore<Bytes, byte[]> store;
   private final long windowMs;
+  private final KeyFilters filters;
+  /**
+   * The store's keys not yet read into the filters, or null once all are: a task starts at once (a day of keys
+   * can be millions) and reads {@value #LOAD_STEP} of them per lookup; until it has read them all, every lookup
+   * goes to the store.
+   */
+  private KeyValueIterator<Windowed<Bytes>, byte[]> loading;
 
+  static final int LOAD_STEP = 64;
+
+  /** Over the task's store, once it is restored: its keys are read into the filters a few per lookup. */
   public DedupWindow(WindowStore<Bytes, byte[]> store, Duration window) {
     this.store = store;
     this.windowMs = window.toMillis();
+    this.filters = new KeyFilters(windowMs, KeyFilters.Budget.PROCESS);
+    this.loading = store.all();
   }
 
   /** What the window store keeps: two windows, in segments of one window each (Kafka Streams' default split). */
@@ -46,11 +61,49 @@ public final class DedupWindow {
     return Bytes.wrap(Fingerprint.of(prefix, "", invocationId));
   }
 
+  /** The task is closing: its filters go back to the process's budget. */
+  public void close() {
+    stopLoading();
+    filters.release();
+  }
+
+  /** Whether the filters cover every key of the store (after reading a few more of them if not yet). */
+  boolean filtering() {
+    if (loading == null) {
+      return true;
+    }
+    try {
+      for (int i = 0; i < LOAD_STEP && !filters.overflown(); i++) {
+        if (!loading.hasNext()) {
+          stopLoading();
+          return !filters.overflown();
+        }
+        Windowed<Bytes> key = loading.next().key;
+        filters.add(key.key().get(), key.window().start());
+      }
+    } catch (RuntimeException e) {
+      filters.overflow(); // the store changed under the reader (a segment expired): this task does without filters
+    }
+    if (filters.overflown()) {
+      stopLoading();
+    }
+    return false;
+  }
+
+  private void stopLoading() {
+    if (loading != null) {
+      loading.close();
+      loading = null;
+    }
+  }
+
   /** The first delivery of the key within the window before {@code ts}, or 0 if none. */
   public long firstDelivery(Bytes key, long ts) {
     long segment = Math.floorDiv(ts, windowMs) * windowMs;
-    byte[] v = store.fetch(key, segment);
-    if (v == null && segment - windowMs >= 0) {
+    byte[] k = key.get();
+    boolean filtering = filtering();
+    byte[] v = !filtering || filters.mightContain(k, segment) ? store.fetch(key, segment) : null;
+    if (v == null && segment - windowMs >= 0 && (!filtering || filters.mightContain(k, segment - windowMs))) {
       v = store.fetch(key, segment - windowMs);
     }
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();
@@ -59,5 +112,6 @@ public final class DedupWindow {
   public void remember(Bytes key, long deliveryHash, long ts) {
     long segment = Math.floorDiv(ts, windowMs) * windowMs;
     store.put(key, ByteBuffer.allocate(8).putLong(deliveryHash).array(), segment);
+    filters.add(key.get(), segment);
   }
 }

@@ -50,6 +50,7 @@ public final class DuplicateDetector extends ContextualProcessor<FunctionId, Tel
 
   @Override
   public void close() {
+    keys.close();
     state.detach();
   }
 

@@ -62,8 +62,9 @@ public final class FunctionRegistryProcessor extends ContextualProcessor<Functio
     }
     if (id != item.id()) {
       item = item.withId(id); // the registry's own instance: later lookups compare by identity
+      record = record.withKey(id).withValue(item);
     }
-    context().forward(record.withKey(id).withValue(item));
+    context().forward(record); // keyed by its item's function already (decode-spans, decode-logs)
   }
 
   @Override

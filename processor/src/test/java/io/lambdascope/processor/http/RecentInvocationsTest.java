@@ -44,4 +44,28 @@ class RecentInvocationsTest {
     // A filtered poll still advances past what does not match.
     assertEquals(11, r.query(i -> i.outcome().equals("timeout"), 8, 10).cursor());
   }
+
+  @Test
+  void recognizesEveryEntryInTheRingAndOnlyThoseAcrossManyEvictions() {
+    RecentInvocations r = new RecentInvocations(37);
+    java.util.Random random = new java.util.Random(7);
+    java.util.ArrayDeque<String> inRing = new java.util.ArrayDeque<>();
+    long added = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String id = random.nextInt(4) == 0 && !inRing.isEmpty()
+          ? inRing.stream().skip(random.nextInt(inRing.size())).findFirst().orElseThrow() // again: ignored
+          : "r" + random.nextInt(200); // new, or an evicted one again: kept
+      boolean present = inRing.contains(id);
+      r.add(inv(id, "success"));
+      if (!present) {
+        added++;
+        inRing.addLast(id);
+        if (inRing.size() > 37) {
+          inRing.removeFirst();
+        }
+      }
+      assertEquals(added, r.query(x -> true, -1, 1).cursor());
+    }
+    assertEquals(List.copyOf(inRing), ids(r.query(x -> true, -1, 100)));
+  }
 }
