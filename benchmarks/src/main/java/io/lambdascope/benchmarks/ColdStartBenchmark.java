@@ -39,7 +39,7 @@ final class ColdStartBenchmark implements Benchmark {
 
   @Override
   public String title() {
-    return "Cold start: hello-world handler process";
+    return "Cold start: hello-world handler process, agent in direct mode";
   }
 
   /** The environment Lambda gives a function, shared by every variant. */
@@ -152,7 +152,8 @@ final class ColdStartBenchmark implements Benchmark {
       long sinkSpans,
       double collectorSpans) {
     StringBuilder md = new StringBuilder();
-    md.append("One invocation of `HelloHandler` in a fresh JVM, driven by `ColdStartDriver` (the same handler, ")
+    md.append("The agent here runs in *direct mode*, as outside Lambda or when the Extensions API does not answer: no extension, so it exports before the handler returns. As Lambda runs it, with its layer and extension, see the sections under the emulator. ")
+        .append("One invocation of `HelloHandler` in a fresh JVM, driven by `ColdStartDriver` (the same handler, ")
         .append("driver and Lambda environment variables for every variant). JVM flags: `")
         .append(String.join(" ", LAMBDA_FLAGS))
         .append("`. ")

@@ -34,7 +34,7 @@ final class HandlerLatencyBenchmark implements Benchmark {
 
   @Override
   public String title() {
-    return "Per invocation: added handler latency, collector healthy, refusing, silent";
+    return "Per invocation: added handler latency, agent in direct mode, collector healthy, refusing, silent";
   }
 
   @Override
@@ -134,12 +134,13 @@ final class HandlerLatencyBenchmark implements Benchmark {
       Map<String, List<Double>> later,
       Map<String, Double> accepted) {
     StringBuilder md = new StringBuilder();
-    md.append("`LatencyDriver` invokes `HelloHandler` repeatedly in one JVM (Lambda-like flags, as for cold starts) ")
+    md.append("The agent here runs in *direct mode*, as outside Lambda or when the Extensions API does not answer: no extension, so it exports before the handler returns. As Lambda runs it, with its layer and extension, see the sections under the emulator. ")
+        .append("`LatencyDriver` invokes `HelloHandler` repeatedly in one JVM (Lambda-like flags, as for cold starts) ")
         .append("and times each `handleRequest` call; both agents export inside that call, so this is what an ")
         .append("invocation's duration grows by. *Loopback collector*: a real Lambdascope collector with an embedded ")
         .append("Kafka (acks=all) in the harness JVM; *refusing*: a closed loopback port; *silent*: a loopback socket ")
         .append("that accepts and never answers. Both agents with their default settings (Lambdascope ")
-        .append("`LAMBDASCOPE_FLUSH_TIMEOUT_MS` default; OpenTelemetry: OTLP http/protobuf, its default timeouts). ")
+        .append("`LAMBDASCOPE_FLUSH_TIMEOUT` default; OpenTelemetry: OTLP http/protobuf, its default timeouts). ")
         .append(rounds)
         .append(" process(es) per case; *first* is the cold invocation, *later* the others.\n\n");
     md.append("| agent | collector | invocations | first, median ms | later, median ms | later p25–p75 | added, later (ms) | added, first (ms) | spans the collector accepted |\n");

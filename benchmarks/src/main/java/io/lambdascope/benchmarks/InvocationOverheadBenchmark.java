@@ -32,7 +32,7 @@ final class InvocationOverheadBenchmark implements Benchmark {
 
   @Override
   public String title() {
-    return "Per invocation: JMH, instrumented vs bare handler";
+    return "Per invocation: JMH, instrumented vs bare handler, agent in direct mode";
   }
 
   @Override
@@ -103,7 +103,8 @@ final class InvocationOverheadBenchmark implements Benchmark {
 
   private static String render(List<String> options, Map<String, Map<String, Score>> scores, Map<String, Long> spans) {
     StringBuilder md = new StringBuilder();
-    md.append("`HandlerBenchmark` (average time per call, JMH 1.37, `-prof gc`): `instrumented` calls `HelloHandler`, ")
+    md.append("The agent here runs in *direct mode*, as outside Lambda or when the Extensions API does not answer: no extension, so it exports before the handler returns. As Lambda runs it, with its layer and extension, see the sections under the emulator. ")
+        .append("`HandlerBenchmark` (average time per call, JMH 1.37, `-prof gc`): `instrumented` calls `HelloHandler`, ")
         .append("which `_HANDLER` names; `bare` calls `BareHelloHandler`, the same body in a class no agent matches. ")
         .append("Both run in the same forks, which start with the agent (`-jvmArgs \"-Xmx256m -javaagent:<agent>\"`), ")
         .append("and every instrumented call exports its span to a loopback OTLP sink that answers 200 ")

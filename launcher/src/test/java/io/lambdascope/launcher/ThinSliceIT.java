@@ -105,7 +105,7 @@ class ThinSliceIT {
     env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
     env.put("AWS_REGION", "eu-west-1");
     env.put("LAMBDASCOPE_ENDPOINT", endpoint);
-    env.put("LAMBDASCOPE_FLUSH_TIMEOUT_MS", "5000");
+    env.put("LAMBDASCOPE_FLUSH_TIMEOUT", "5s");
     Path stderrFile = dir.resolve("function.err");
     Process function = builder.redirectError(stderrFile.toFile()).start();
     String stdout = new String(function.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
