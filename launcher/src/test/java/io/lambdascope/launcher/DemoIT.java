@@ -114,8 +114,13 @@ class DemoIT {
 
       // Counts agree with what the scenario sent: each answered synchronous call is one invocation; an async event
       // runs once plus at most two retries.
+      // A call that failed on the caller's side (failed=, a connection error or an unexpected status) may or may
+      // not have run the function: each such call allows one invocation more, never one less.
       long[] api = sent.get("orders-api");
-      assertEquals(api[0], m.sum("faas_invocations_total", Map.of("function", "orders-api")), "orders-api invocations");
+      double apiInvocations = m.sum("faas_invocations_total", Map.of("function", "orders-api"));
+      String counts = SENT.matcher(out).results().map(r -> r.group()).collect(java.util.stream.Collectors.joining("; "));
+      assertTrue(apiInvocations >= api[0] && apiInvocations <= api[0] + api[5],
+          "orders-api invocations " + apiInvocations + "; the scenario's counts: " + counts);
       assertTrue(api[1] > 0, "the burst phase must be throttled");
       // A refused call reaches no environment: as on AWS, only CloudWatch counts it. It reaches Prometheus through
       // the real CloudWatch exporter and the recording rule the alerts read, under the function's identity (the
