@@ -85,9 +85,8 @@ public final class ProcessorConfig {
   public static final Setting<Integer> STREAM_THREADS =
       Setting.integer("LAMBDASCOPE_STREAM_THREADS", 1, 1, 256, "stream threads of this replica");
   public static final Setting<Duration> COMMIT_INTERVAL =
-      Setting.duration("LAMBDASCOPE_COMMIT_INTERVAL", Duration.ofMillis(250),
-          "transaction commit interval: `/metrics` shows counts up to about this much after they were made; "
-              + "shorter costs CPU per invocation and broker load for freshness no 15–30 s scrape shows");
+      Setting.duration("LAMBDASCOPE_COMMIT_INTERVAL", Duration.ofMillis(100),
+          "transaction commit interval: how fresh `/metrics` is, against broker load");
   public static final Setting<Duration> DEDUP_WINDOW =
       Setting.duration("LAMBDASCOPE_DEDUP_WINDOW", Duration.ofHours(24), "how long a dedup key is remembered");
   public static final Setting<Integer> MAX_LABEL_VALUES =

@@ -33,7 +33,7 @@ class ProcessorConfigTest {
     assertEquals(20, c.maxLabelValues());
     assertEquals(Duration.ofSeconds(10), c.reportWait());
     assertEquals(Duration.ofSeconds(10), c.timeoutGrace());
-    assertEquals(Duration.ofMillis(250), c.commitInterval());
+    assertEquals(Duration.ofMillis(100), c.commitInterval());
     assertEquals(Duration.ofSeconds(30), c.dlqPollInterval());
     assertEquals(ProcessorConfig.DlqAgeMode.OBSERVE, c.dlqAgeMode());
     assertFalse(c.dlqWatcherEnabled());
