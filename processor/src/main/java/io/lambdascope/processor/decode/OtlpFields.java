@@ -173,6 +173,33 @@ final class OtlpFields {
     return out;
   }
 
+  /**
+   * Where the value's string is, as {@code start << 32 | length}: -1 when it has none, -2 when it
+   * has a value of another kind as well (then {@link #string} says what it is).
+   */
+  static long stringBytes(ProtoReader r, int start, int end) throws ProtoReader.Malformed {
+    long outer = bound(r, start, end);
+    long out = -1;
+    while (r.more()) {
+      int tag = r.tag();
+      int field = tag >>> 3;
+      int wire = tag & 7;
+      if (field == STRING && wire == ProtoReader.LENGTH_DELIMITED) {
+        int n = r.length();
+        out = out == -2 ? -2 : (long) r.pos << 32 | n;
+        r.pos += n;
+      } else {
+        if ((field == BOOL || field == INT) && wire == ProtoReader.VARINT
+            || field == DOUBLE && wire == ProtoReader.FIXED64) {
+          out = -2;
+        }
+        r.skip(wire);
+      }
+    }
+    restore(r, outer);
+    return out;
+  }
+
   /** The value as an integer: ints as sent, doubles truncated, numeric strings parsed; -1 otherwise. */
   static long number(ProtoReader r, int start, int end) throws ProtoReader.Malformed {
     double d = decimal(r, start, end);

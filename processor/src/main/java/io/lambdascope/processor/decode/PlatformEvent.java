@@ -27,6 +27,8 @@ public record PlatformEvent(
     String initType,
     String phase) implements Telemetry {
 
+  public static final String START = "platform.start";
+  public static final String RUNTIME_DONE = "platform.runtimeDone";
   public static final String REPORT = "platform.report";
   public static final String INIT_START = "platform.initStart";
   public static final String INIT_RUNTIME_DONE = "platform.initRuntimeDone";
@@ -63,6 +65,20 @@ public record PlatformEvent(
    */
   public boolean usedDownstream() {
     return isReport() || isThrottle() || isFailedInit() || isUninstrumented();
+  }
+
+  /**
+   * Whether an event of this type only makes its function known (platform.start,
+   * platform.runtimeDone, and the platform's other events): the decoder reads no more of it than its
+   * function and type, and leaves it out when another event of its function came in the same resource.
+   */
+  public static boolean registersOnly(String type) {
+    return !(REPORT.equals(type) || THROTTLE.equals(type) || UNINSTRUMENTED.equals(type) || INIT_START.equals(type)
+        || INIT_RUNTIME_DONE.equals(type) || INIT_REPORT.equals(type));
+  }
+
+  public boolean registersOnly() {
+    return registersOnly(type);
   }
 
   /** A report the join can use: it names the invocation it reports on. */
