@@ -443,8 +443,9 @@ final class ProcessorBenchmark implements Benchmark {
         .append(" probe invocations of `").append(PROBE_FUNCTION)
         .append("`, one at a time: from the collector's 200 to `faas_invocations_total{function=\"")
         .append(PROBE_FUNCTION).append("\"}` changing on the processor's `/metrics` (polled every 10 ms).\n\n");
-    md.append("| probes | p50 ms | p90 ms | p99 ms | max ms | background requests answered 2xx | refused | failed |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| probes | p50 ms | p90 ms | p99 ms | max ms | background requests answered 2xx | refused | ")
+        .append("unanswered | not sent (load client behind) | failed |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     md.append("| ").append(f.count())
         .append(" | ").append(Fmt.num(f.percentile(50), 0))
         .append(" | ").append(Fmt.num(f.percentile(90), 0))
@@ -452,7 +453,12 @@ final class ProcessorBenchmark implements Benchmark {
         .append(" | ").append(Fmt.num(f.max(), 0))
         .append(" | ").append(bg.okRequests())
         .append(" | ").append(bg.refused())
-        .append(" | ").append(bg.failed()).append(" |\n\n");
+        .append(" | ").append(bg.unanswered())
+        .append(" | ").append(bg.notSent())
+        .append(" | ").append(bg.failed() - bg.unanswered() - bg.notSent()).append(" |\n\n");
+    md.append("*Not sent*: the load client had every connection busy and as many requests waiting (the collector's ")
+        .append("answers, which wait for Kafka's acknowledgement, were slower than the rate for a moment), so it ")
+        .append("skipped a request rather than queue it; *failed*: a connection error or an unexpected status.\n\n");
     md.append("`/metrics` shows only committed state, so freshness is bounded below by the commit interval ")
         .append("(").append(COMMIT_INTERVAL_MS).append(" ms) plus the collector's Kafka ack and the consumer's fetch.\n");
     return md.toString();
