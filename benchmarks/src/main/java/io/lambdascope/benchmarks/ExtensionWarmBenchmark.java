@@ -49,7 +49,7 @@ final class ExtensionWarmBenchmark implements Benchmark {
     // hooks and the extension's loop run interpreted for the first couple of hundred invocations.
     int warmup = context.pick(250, 400);
     int rounds = context.pick(2, 6);
-    int perBlock = context.pick(20, 50);
+    int perBlock = context.pick(20, 150);
     try (LocalKafka kafka = LocalKafka.start(ws.workDir(), 1);
         LocalCollector perInvocation = LocalCollector.start(kafka.bootstrapServers(), Map.of());
         LocalCollector batched = LocalCollector.start(kafka.bootstrapServers(), Map.of());
@@ -111,19 +111,27 @@ final class ExtensionWarmBenchmark implements Benchmark {
           }
           List<Variant> order = new ArrayList<>(variants);
           Collections.rotate(order, round);
-          for (Variant v : order) {
-            int n = round == 0 ? warmup : perBlock;
-            long next = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-              long wait = next - System.nanoTime();
-              if (wait > 0 && round > 0) { // the warm-up goes as fast as the invocations end
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          if (round == 0) {
+            for (Variant v : order) { // the warm-up goes as fast as the invocations end
+              for (int i = 0; i < warmup; i++) {
+                rig.invoke(function(v));
+                sent.merge(v.name(), 1, Integer::sum);
               }
-              next = Math.max(next + PERIOD.toNanos(), System.nanoTime());
-              EmulatorRig.Invoked invoked = rig.invoke(function(v));
-              sent.merge(v.name(), 1, Integer::sum);
-              if (round > 0) {
-                samples.get(v.name()).add(invoked);
+            }
+          } else {
+            // Interleaved: every variant's i-th invocation falls in the same period, each its own share of it
+            // apart, so all of them meet the same background load, each at 10 per second.
+            long slot = PERIOD.toNanos() / order.size();
+            long next = System.nanoTime();
+            for (int i = 0; i < perBlock; i++) {
+              for (Variant v : order) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                  Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                next = Math.max(next + slot, System.nanoTime());
+                samples.get(v.name()).add(rig.invoke(function(v)));
+                sent.merge(v.name(), 1, Integer::sum);
               }
             }
           }
@@ -198,7 +206,7 @@ final class ExtensionWarmBenchmark implements Benchmark {
         .append("Lambda does. Lambdascope is deployed as users deploy it: its layer (`agent/target/lambdascope-agent-")
         .append("layer.zip`) and `AWS_LAMBDA_EXEC_WRAPPER=/opt/lambdascope-wrapper`, so it runs as an internal extension ")
         .append("that sends after the response. The harness calls the Invoke API (`RequestResponse`, HTTP/1.1 kept ")
-        .append("alive), one invocation at a time, at most 10 per second, and waits for each invocation to end (its ")
+        .append("alive), one invocation at a time, each variant at most 10 per second, and waits for each invocation to end (its ")
         .append("report counted in the emulator's CloudWatch) before the next. *Caller*: from the Invoke API call to ")
         .append("the answer, in the harness. *Duration*: the report's `durationMs` (from the emulator's CloudWatch ")
         .append("`Duration`, the same figure): the invocation until the runtime and every extension called `next` ")
@@ -210,7 +218,8 @@ final class ExtensionWarmBenchmark implements Benchmark {
         .append(rounds)
         .append(" rounds of ")
         .append(perBlock)
-        .append(" invocations per variant, the order rotated each round; ")
+        .append(" invocations per variant, interleaved (each period of 100 ms invokes every variant once, evenly spaced, ")
+        .append("so that every variant meets the same background load), the order rotated each round; ")
         .append(Fmt.num(seconds, 0))
         .append(" s in all. *Added*: the variant's statistic minus `none`'s.\n\n");
 

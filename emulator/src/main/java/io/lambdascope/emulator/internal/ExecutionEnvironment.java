@@ -125,7 +125,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Environment {
         ref[0].resume();
       }
     }, launch.freeze());
-    this.telemetry = new TelemetryApi(launch.host(), gate, launch.http());
+    this.telemetry = new TelemetryApi(launch.host(), gate);
     this.events = new PlatformEventPublisher(telemetry, definition.name(), definition.memoryMb(), logStream);
     this.processes = new EnvironmentProcesses(environment(), launch.workDir(), log,
         "lambdascope-" + definition.name(), telemetry::publish, launch.signals());

@@ -6,10 +6,8 @@ import io.lambdascope.emulator.EmulatorConfig;
 import io.lambdascope.emulator.FunctionDefinition;
 import io.lambdascope.emulator.cloudwatch.LambdaMetrics;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +29,9 @@ public final class FunctionRuntimes implements AutoCloseable {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Path taskRoot = Files.createDirectories(workDir.resolve("task"));
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
     this.launch = new LaunchSettings(java, config.runtimeClasspath().orElseGet(RuntimeClasspath::locate), options,
         baseEnvironment, taskRoot, config.host(), config.region(), config.initTimeout(), config.freeze(), executor,
-        http, signals);
+        signals);
     this.logDir = requireNonNull(logDir, "logDir");
     this.layersDir = workDir.resolve("opt");
   }

@@ -2,7 +2,6 @@ package io.lambdascope.emulator.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
  * @param baseEnvironment variables every environment gets before the function's own: fake credentials, the SQS
  *     endpoint, the agent's settings
  * @param freeze whether idle environments are stopped (SIGSTOP) between invocations
- * @param http the client that delivers telemetry to the environments' subscribers
  * @param signals how environments are stopped and continued
  */
 record LaunchSettings(
@@ -30,7 +28,6 @@ record LaunchSettings(
     Duration initTimeout,
     boolean freeze,
     ExecutorService executor,
-    HttpClient http,
     ProcessSignals signals) {
   LaunchSettings {
     requireNonNull(javaCommand, "javaCommand");
@@ -42,7 +39,6 @@ record LaunchSettings(
     requireNonNull(region, "region");
     requireNonNull(initTimeout, "initTimeout");
     requireNonNull(executor, "executor");
-    requireNonNull(http, "http");
     requireNonNull(signals, "signals");
   }
 }

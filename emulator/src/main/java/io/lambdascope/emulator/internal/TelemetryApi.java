@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +26,6 @@ final class TelemetryApi implements AutoCloseable {
 
   private final String loopback;
   private final FreezeGate gate;
-  private final HttpClient http;
   private final Map<String, TelemetrySubscription> byExtension = new LinkedHashMap<>();
   private final List<TelemetrySubscription.Event> backlog = new ArrayList<>();
   private boolean keepBacklog = true;
@@ -36,10 +34,9 @@ final class TelemetryApi implements AutoCloseable {
   /**
    * @param loopback the address {@code sandbox.localdomain} stands for on this machine
    */
-  TelemetryApi(String loopback, FreezeGate gate, HttpClient http) {
+  TelemetryApi(String loopback, FreezeGate gate) {
     this.loopback = loopback;
     this.gate = gate;
-    this.http = http;
   }
 
   /**
@@ -89,7 +86,7 @@ final class TelemetryApi implements AutoCloseable {
       throw ApiError.validation(String.join("; ", problems));
     }
     TelemetrySubscription subscription = new TelemetrySubscription(extensionName, types, protocol.equals("TCP"),
-        target, maxItems, maxBytes, timeoutMs, gate, http);
+        target, maxItems, maxBytes, timeoutMs, gate);
     synchronized (this) {
       if (closed) {
         throw new ApiError(500, "Runtime.Unknown", "the environment is shutting down");

@@ -5,9 +5,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -43,7 +40,8 @@ final class TelemetrySubscription {
   private final int maxBytes;
   private final long timeoutMs;
   private final FreezeGate gate;
-  private final HttpClient http;
+  /** The HTTP destination's connection (null for TCP). */
+  private final KeptAliveHttpPost http;
   private final Deque<Event> buffer = new ArrayDeque<>();
   private final Thread sender;
   private long bufferedBytes;
@@ -59,7 +57,7 @@ final class TelemetrySubscription {
    * @param target where the listener is on this machine (the subscription's URI with sandbox.localdomain mapped)
    */
   TelemetrySubscription(String extensionName, Set<String> types, boolean tcp, URI target, int maxItems, int maxBytes,
-      long timeoutMs, FreezeGate gate, HttpClient http) {
+      long timeoutMs, FreezeGate gate) {
     this.extensionName = extensionName;
     this.types = Set.copyOf(types);
     this.tcp = tcp;
@@ -68,7 +66,7 @@ final class TelemetrySubscription {
     this.maxBytes = maxBytes;
     this.timeoutMs = timeoutMs;
     this.gate = gate;
-    this.http = http;
+    this.http = tcp ? null : new KeptAliveHttpPost(target, (int) SEND_TIMEOUT.toMillis());
     this.sender = new Thread(this::run, "lambdascope-telemetry-" + extensionName);
     sender.setDaemon(true);
   }
@@ -210,23 +208,10 @@ final class TelemetrySubscription {
 
   private boolean send(List<Event> batch) {
     try {
-      return tcp ? sendTcp(batch) : sendHttp(batch);
+      return tcp ? sendTcp(batch) : http.post(array(batch)) / 100 == 2;
     } catch (IOException e) {
       return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
-  }
-
-  private boolean sendHttp(List<Event> batch) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(target)
-        .timeout(SEND_TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(array(batch)))
-        .build();
-    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-    return response.statusCode() / 100 == 2;
   }
 
   /** TCP: newline-delimited JSON on one connection, opened again when it breaks. */
@@ -288,6 +273,9 @@ final class TelemetrySubscription {
     }
     sender.interrupt();
     closeSocket();
+    if (http != null) {
+      http.close();
+    }
   }
 
   @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ class TelemetrySubscriptionTest {
   private final AtomicInteger refuseNext = new AtomicInteger();
   private final AtomicInteger stops = new AtomicInteger();
   private final FreezeGate gate = FreezeGateTest.countingStops(stops);
-  private final HttpClient http = HttpClient.newHttpClient();
   private HttpServer listener;
   private TelemetrySubscription subscription;
 
@@ -63,7 +61,7 @@ class TelemetrySubscriptionTest {
   private void subscribe(int maxItems, int maxBytes, long timeoutMs) {
     subscription = new TelemetrySubscription("test", Set.of("platform"), false,
         URI.create("http://127.0.0.1:" + listener.getAddress().getPort() + "/telemetry"), maxItems, maxBytes,
-        timeoutMs, gate, http);
+        timeoutMs, gate);
     subscription.start();
   }
 

@@ -188,6 +188,7 @@ final class FlushThread implements Runnable {
                     dispatcher.warmUp(warmDeadline);
                 }
                 if (ticket > completed) {
+                    outbox.awaitResponsePosted(Math.min(Outbox.POST_WAIT_NANOS, deadline - System.nanoTime()));
                     encodeHandedOver(memory);
                     dispatcher.flush(deadline, false, false);
                 }

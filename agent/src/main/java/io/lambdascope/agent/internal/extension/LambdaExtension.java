@@ -55,6 +55,7 @@ public final class LambdaExtension implements Runnable {
     private volatile boolean subscribed;
     private volatile String lastRequestId;
     private volatile boolean expectHandOver;
+    private volatile boolean expectPosts;
     private long invokes;
     private boolean hookMissed;
     private boolean unreadableReported;
@@ -260,6 +261,11 @@ public final class LambdaExtension implements Runnable {
         return global ? HandlerStatus.instrumented() && !hookMissed : expectHandOver;
     }
 
+    /** Whether the runtime tells when it posted each response (its client has the hook). */
+    boolean postsTold() {
+        return global ? Invocations.isResponseHooked() : expectPosts;
+    }
+
     /** Whether the flush at this invocation's end will send (no batch waiting to be due, no open breaker). */
     private boolean flushWillSend() {
         return !dispatcher.certainlyIdle(1);
@@ -321,6 +327,8 @@ public final class LambdaExtension implements Runnable {
         boolean hooks = expectsHandOver();
         while (true) {
             if (outbox.hasFinished(requestId, finishedBefore)) {
+                // What follows (next, the flush) waits until the caller has its answer.
+                outbox.awaitResponsePosted(Math.min(Outbox.POST_WAIT_NANOS, waitEnd - System.nanoTime()));
                 return true;
             }
             if (subscribed && inbox.runtimeDone(requestId)) {
@@ -425,6 +433,10 @@ public final class LambdaExtension implements Runnable {
 
     void expectHandOver(boolean expect) {
         expectHandOver = expect;
+    }
+
+    void expectPosts(boolean expect) {
+        expectPosts = expect;
     }
 
     Outbox outbox() {

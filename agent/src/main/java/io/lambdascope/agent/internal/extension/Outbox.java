@@ -10,6 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * Where the handler's exit hook hands a finished invocation over in extension mode: a bounded queue, an
  * unpark of the extension's thread, nothing else (no encoding, no I/O on the handler's thread). What does not fit
  * is dropped and counted as a dropped span.
+ *
+ * <p>The handler returns before the runtime has posted its response: where the runtime's client tells when it
+ * posted it ({@link LambdaExtension#postsTold()}), whoever encodes and sends first waits for that
+ * ({@link #awaitResponsePosted}), so the caller's answer does not compete for the CPU with the agent's work.
  */
 final class Outbox implements InvocationSink {
     static final int CAPACITY = 64;
@@ -20,6 +24,15 @@ final class Outbox implements InvocationSink {
     private String lastRequestId;
     private long dropped;
     private volatile Thread waiter;
+    /** A hand-over whose response the runtime has not posted yet. */
+    private volatile boolean responsePending;
+    /** The thread in {@link #awaitResponsePosted}, if any. */
+    private volatile Thread postWaiter;
+    /** Waits for a post that never came, in a row; at {@link #MAX_MISSED_POSTS} the runtime is no longer awaited. */
+    private volatile int missedPosts;
+    static final int MAX_MISSED_POSTS = 3;
+    /** How long after a hand-over a response may take to be posted before the agent's work goes on anyway. */
+    static final long POST_WAIT_NANOS = 100_000_000L;
 
     Outbox(LambdaExtension extension) {
         this.extension = extension;
@@ -36,9 +49,52 @@ final class Outbox implements InvocationSink {
             finished++;
             lastRequestId = inv.requestId;
         }
+        if (missedPosts < MAX_MISSED_POSTS && extension.postsTold()) {
+            responsePending = true;
+        }
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
+        }
+    }
+
+    @Override
+    public void responsePosted() {
+        responsePending = false;
+        Thread w = postWaiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
+     * Waits until the runtime posted the response of the invocation last handed over, at most {@code maxNanos};
+     * returns at once where the runtime does not tell, or it already did. A wait that ends without the post (a
+     * path of the runtime's client without the hook) counts; after {@link #MAX_MISSED_POSTS} in a row, nothing
+     * waits for the runtime any more.
+     */
+    void awaitResponsePosted(long maxNanos) {
+        if (!responsePending) {
+            return;
+        }
+        long end = System.nanoTime() + maxNanos;
+        postWaiter = Thread.currentThread();
+        try {
+            while (responsePending) { // read again after postWaiter is set: a post in between is never missed
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    responsePending = false;
+                    if (++missedPosts == MAX_MISSED_POSTS) {
+                        System.err.println("lambdascope: the runtime's client did not tell when it posted "
+                                + MAX_MISSED_POSTS + " responses in a row; spans are sent as the handler returns");
+                    }
+                    return;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            missedPosts = 0;
+        } finally {
+            postWaiter = null;
         }
     }
 
@@ -78,6 +134,11 @@ final class Outbox implements InvocationSink {
             }
             return finished > finishedBefore && lastRequestId == null;
         }
+    }
+
+    /** Waits for a post that never came, in a row (for tests). */
+    int missedPosts() {
+        return missedPosts;
     }
 
     /** Moves every waiting invocation into {@code into}; returns how many were dropped since the last call. */

@@ -9,8 +9,9 @@ import java.security.ProtectionDomain;
  * Decides, from the class name alone where possible, whether a class gets hooks. With {@code _HANDLER} set only
  * that exact class matches (and, if it does not declare the handler method, its superclass, which the JVM loads
  * right after it); without it, classes whose header directly names a Lambda handler interface match. The AWS
- * SDK's {@code AwsServiceException} is matched by exact name for throttle recording. Any failure leaves the
- * class untouched.
+ * SDK's {@code AwsServiceException} is matched by exact name for throttle recording, and the runtime interface
+ * client's Runtime API client for the moment a response is posted (it loads before the handler). Any failure leaves
+ * the class untouched.
  *
  * <p>Once the named handler has its hooks, and the SDK's exception either got its hook too or is not on the
  * handler's class path, the transformer removes itself: while one is registered the JVM hands every class it
@@ -64,11 +65,18 @@ public final class HandlerTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (throttles && className.equals(ServiceExceptionInstrumenter.CLASS_NAME)) {
-                byte[] bytes = hooksVisible(loader) ? ServiceExceptionInstrumenter.instrument(classfileBuffer) : null;
+            if (throttles && className.equals(ReturnHookInstrumenter.SERVICE_EXCEPTION)) {
+                byte[] bytes = hooksVisible(loader) ? ReturnHookInstrumenter.serviceException(classfileBuffer) : null;
                 if (bytes != null) {
                     exceptionPending = false;
                     removeIfDone();
+                }
+                return bytes;
+            }
+            if (className.equals(ReturnHookInstrumenter.RUNTIME_CLIENT)) {
+                byte[] bytes = hooksVisible(loader) ? ReturnHookInstrumenter.runtimeClient(classfileBuffer) : null;
+                if (bytes != null) {
+                    Invocations.responseHooked();
                 }
                 return bytes;
             }
@@ -110,7 +118,7 @@ public final class HandlerTransformer implements ClassFileTransformer {
             HandlerStatus.rewritten();
             if (named) {
                 if (exceptionPending
-                        && loader.getResource(ServiceExceptionInstrumenter.CLASS_NAME + ".class") == null) {
+                        && loader.getResource(ReturnHookInstrumenter.SERVICE_EXCEPTION + ".class") == null) {
                     exceptionPending = false; // no AWS SDK v2 where the handler lives: no exception to hook
                 }
                 handlerDone = true;

@@ -42,6 +42,15 @@ public final class Hooks {
         }
     }
 
+    /** The runtime interface client posted an invocation's response or error: the caller has its answer. */
+    public static void responsePosted() {
+        try {
+            Invocations.responsePosted();
+        } catch (Throwable t) {
+            Diagnostics.hookFailed(t);
+        }
+    }
+
     /** End of an AWS SDK v2 {@code AwsServiceException} constructor. */
     public static void awsServiceException(Object exception) {
         try {

@@ -29,6 +29,8 @@ public final class Invocations {
     static volatile InvocationSink sink;
     /** The account, when the extension's registration told it; otherwise read from the invoked ARN. */
     static volatile String accountId;
+    /** Whether the runtime's client tells when it posted a response ({@link #responsePosted}). */
+    static volatile boolean responseHooked;
     /** Handler entries so far (outermost calls): lets the extension tell an uninstrumented handler. */
     static volatile long entries;
     private static boolean registrationPending;
@@ -86,6 +88,24 @@ public final class Invocations {
         synchronized (REGISTRATION) {
             registrationPending = false;
             REGISTRATION.notifyAll();
+        }
+    }
+
+    /** The runtime interface client got its hook: each response it posts is told to the extension. */
+    public static void responseHooked() {
+        responseHooked = true;
+    }
+
+    /** Whether the runtime's posting of each response is told ({@link #responsePosted}). */
+    public static boolean isResponseHooked() {
+        return responseHooked;
+    }
+
+    /** The runtime posted an invocation's response or error (called on its thread). */
+    public static void responsePosted() {
+        InvocationSink s = sink;
+        if (s != null) {
+            s.responsePosted();
         }
     }
 

@@ -362,6 +362,42 @@ class ExtensionLoopTest {
         assertInTime(invoke(api, 2, "nothing-"));
     }
 
+    @Test
+    void nothingIsSentBeforeTheRuntimePostedTheResponse() throws Exception {
+        LambdaApiDouble api = api();
+        CaptureServer collector = collector();
+        LambdaExtension ext = extension(env(api), collector.endpoint(), new Resolver(Resolver.SYSTEM), true);
+        ext.expectPosts(true);
+        List<Integer> sentBeforePost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // The runtime takes 50 ms from the handler's return to posting the response: long enough for the
+        // extension to have sent the span meanwhile, had it not waited for the post.
+        FakeRuntime.posting(api.address(), ext.outbox(), FakeRuntime::finished, () -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sentBeforePost.add(collector.spans().size());
+        }, true);
+        assertInTime(invoke(api, 4, "posted-"));
+        assertEquals(List.of("posted-1", "posted-2", "posted-3", "posted-4"), ids(collector));
+        // Each invocation's span left after its response: before each post, only the earlier ones had.
+        assertEquals(List.of(0, 1, 2, 3), sentBeforePost);
+        assertEquals(0, ext.outbox().missedPosts());
+    }
+
+    @Test
+    void aRuntimeThatStopsTellingItsPostsIsNoLongerAwaited() throws Exception {
+        LambdaApiDouble api = api();
+        CaptureServer collector = collector();
+        LambdaExtension ext = extension(env(api), collector.endpoint(), new Resolver(Resolver.SYSTEM), true);
+        ext.expectPosts(true);
+        FakeRuntime.posting(api.address(), ext.outbox(), FakeRuntime::finished, null, false);
+        assertInTime(invoke(api, Outbox.MAX_MISSED_POSTS + 2, "untold-"));
+        assertEquals(Outbox.MAX_MISSED_POSTS, ext.outbox().missedPosts());
+        assertEquals(Outbox.MAX_MISSED_POSTS + 2, collector.spans().size());
+    }
+
     private static int post(String uri, String body) throws IOException {
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(uri).openConnection();
         c.setDoOutput(true);

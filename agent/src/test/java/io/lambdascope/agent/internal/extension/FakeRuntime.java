@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plays the runtime in a test JVM, in Lambda's order: {@code next}, the handler (whose exit hook hands the
- * invocation to the extension, unless the handler has no hooks), the response, {@code next} again.
+ * invocation to the extension, unless the handler has no hooks), the response, {@code next} again. A runtime whose
+ * client tells when it posted a response ({@link #posting}) does so after the response.
  */
 final class FakeRuntime implements Runnable {
     /** What the handler's exit hook hands over for a request id; null: a handler without hooks. */
@@ -24,15 +25,31 @@ final class FakeRuntime implements Runnable {
     private final String address;
     private final Outbox outbox;
     private final Handler handler;
+    private final Runnable beforePost;
+    private final boolean tellsPosts;
 
-    private FakeRuntime(String address, Outbox outbox, Handler handler) {
+    private FakeRuntime(String address, Outbox outbox, Handler handler, Runnable beforePost, boolean tellsPosts) {
         this.address = address;
         this.outbox = outbox;
         this.handler = handler;
+        this.beforePost = beforePost;
+        this.tellsPosts = tellsPosts;
     }
 
     static Thread start(String address, Outbox outbox, Handler handler) {
-        Thread t = new Thread(new FakeRuntime(address, outbox, handler), "fake-runtime");
+        return start(new FakeRuntime(address, outbox, handler, null, false));
+    }
+
+    /**
+     * A runtime that runs {@code beforePost} between the handler's return and posting the response (the time a
+     * runtime takes to serialize and post it), and tells the outbox once posted when {@code tellsPosts}.
+     */
+    static Thread posting(String address, Outbox outbox, Handler handler, Runnable beforePost, boolean tellsPosts) {
+        return start(new FakeRuntime(address, outbox, handler, beforePost, tellsPosts));
+    }
+
+    private static Thread start(FakeRuntime runtime) {
+        Thread t = new Thread(runtime, "fake-runtime");
         t.setDaemon(true);
         t.start();
         return t;
@@ -66,6 +83,9 @@ final class FakeRuntime implements Runnable {
                 if (inv != null) {
                     outbox.finished(inv);
                 }
+                if (beforePost != null) {
+                    beforePost.run();
+                }
                 HttpURLConnection response = open("/2018-06-01/runtime/invocation/" + requestId + "/response");
                 response.setRequestMethod("POST");
                 response.setDoOutput(true);
@@ -74,6 +94,9 @@ final class FakeRuntime implements Runnable {
                 }
                 response.getResponseCode();
                 drain(response);
+                if (tellsPosts) {
+                    outbox.responsePosted();
+                }
             }
         } catch (Exception e) {
             // the double closed
