@@ -101,6 +101,7 @@ final class ExtensionWarmBenchmark implements Benchmark {
       Map<String, Map<String, long[]>> schedBefore = new LinkedHashMap<>();
       Map<String, Map<String, double[]>> schedPerInvocation = new LinkedHashMap<>();
       try (EmulatorRig rig = EmulatorRig.start(ws, functions, Duration.ofHours(1))) {
+        java.util.Random shuffle = new java.util.Random(42);
         for (int round = 0; round <= rounds; round++) {
           if (round == 1) {
             for (Variant v : variants) {
@@ -120,10 +121,13 @@ final class ExtensionWarmBenchmark implements Benchmark {
             }
           } else {
             // Interleaved: every variant's i-th invocation falls in the same period, each its own share of it
-            // apart, so all of them meet the same background load, each at 10 per second.
+            // apart, so all of them meet the same background load, each at 10 per second; in a new random
+            // order each period, so that no variant always follows the same one (and its after-effects: the
+            // collector's Kafka writes after a healthy export, the OpenTelemetry agent's CPU).
             long slot = PERIOD.toNanos() / order.size();
             long next = System.nanoTime();
             for (int i = 0; i < perBlock; i++) {
+              Collections.shuffle(order, shuffle);
               for (Variant v : order) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -218,8 +222,9 @@ final class ExtensionWarmBenchmark implements Benchmark {
         .append(rounds)
         .append(" rounds of ")
         .append(perBlock)
-        .append(" invocations per variant, interleaved (each period of 100 ms invokes every variant once, evenly spaced, ")
-        .append("so that every variant meets the same background load), the order rotated each round; ")
+        .append(" invocations per variant, interleaved: each period of 100 ms invokes every variant once, evenly spaced, ")
+        .append("in a new random order (so that every variant meets the same background load, and none always follows ")
+        .append("the same other one); ")
         .append(Fmt.num(seconds, 0))
         .append(" s in all. *Added*: the variant's statistic minus `none`'s.\n\n");
 
