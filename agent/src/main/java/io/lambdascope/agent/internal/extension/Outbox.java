@@ -74,8 +74,8 @@ final class Outbox implements InvocationSink {
      * waits for the runtime any more.
      */
     void awaitResponsePosted(long maxNanos) {
-        if (!responsePending) {
-            return;
+        if (!responsePending || maxNanos <= 0) {
+            return; // no time left to wait is no miss: the deadline, not the runtime, ended it
         }
         long end = System.nanoTime() + maxNanos;
         postWaiter = Thread.currentThread();
