@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes what a stream thread flushed visible to readers (/metrics) only once the transaction that
- * wrote it has committed, so a reader never sees a count that a crash could take back. The stream
- * thread's producer ({@link TransactionAwareProducer}) reports each commit and abort; the actions a
- * thread queued since its last commit then run, or are dropped.
+ * Makes what a stream thread flushed visible to readers (/metrics, /api/invocations) only once the
+ * transaction that wrote it has committed, so a reader never sees a count that a crash could take
+ * back. The stream thread's producer ({@link TransactionAwareProducer}) reports each commit and abort;
+ * the actions a thread queued since its last commit then run, or are told they never will.
  */
 public final class Publication {
   /** What to do once the calling thread's transaction has ended, either way. */
@@ -59,23 +59,22 @@ public final class Publication {
 
   /** The calling thread's transaction committed (told by its producer). */
   public void committed() {
-    List<Outcome> actions = pending.get();
-    if (actions.isEmpty()) {
-      return;
-    }
-    List<Outcome> run = new ArrayList<>(actions);
-    actions.clear();
-    run.forEach(Outcome::committed);
+    takePending().forEach(Outcome::committed);
   }
 
   /** The calling thread's transaction was aborted, or its producer closed: what it flushed never happened. */
   public void aborted() {
-    List<Outcome> actions = pending.get();
-    if (actions.isEmpty()) {
-      return;
+    takePending().forEach(Outcome::aborted);
+  }
+
+  /** What the calling thread queued since its transaction last ended, taken out of the queue. */
+  private List<Outcome> takePending() {
+    List<Outcome> queued = pending.get();
+    if (queued.isEmpty()) {
+      return List.of();
     }
-    List<Outcome> dropped = new ArrayList<>(actions);
-    actions.clear();
-    dropped.forEach(Outcome::aborted);
+    List<Outcome> taken = new ArrayList<>(queued);
+    queued.clear();
+    return taken;
   }
 }
