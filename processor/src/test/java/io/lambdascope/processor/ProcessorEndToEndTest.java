@@ -149,7 +149,7 @@ class ProcessorEndToEndTest {
     assertEquals(950.0, next.getJsonArray("invocations").getJsonObject(0).getDouble("duration_ms"), 1e-9);
     assertEquals(0, new JsonObject(Scrape.get(port, "/api/invocations?after=" + next.getLong("cursor")).body())
         .getJsonArray("invocations").size());
-    // /metrics and /api/findings show committed state: up to a commit later than /api/invocations.
+    // /metrics and /api/findings, like /api/invocations, show committed state.
     Scrape.awaitMetrics(port, Duration.ofSeconds(30), "the finding committed", m2 ->
         Scrape.value(m2, Series.of("lambdascope_finding", "orders", "kind", "duration_near_timeout")) == 1);
     JsonArray findings = new JsonObject(Scrape.get(port, "/api/findings").body()).getJsonArray("findings");

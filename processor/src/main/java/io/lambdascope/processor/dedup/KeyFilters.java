@@ -19,7 +19,11 @@ import java.util.TreeMap;
  * its keys goes to the store.
  */
 final class KeyFilters {
-  /** Keys per filter before the next one is started: 2^22 bits, 7 probes, about 0.1 % false "maybe" when full. */
+  /**
+   * Keys per filter before the next one is started: 2^22 bits, 7 probes, about 0.1 % false "maybe" when full.
+   * A key's probes all fall in one 64-byte block of the filter (chosen by the key), so checking or adding a key
+   * costs one cache miss, not seven.
+   */
   static final int KEYS_PER_FILTER = 1 << 18;
   /** How many filters (512 KiB each) the tasks of a process may hold together. */
   static final class Budget {
@@ -46,6 +50,8 @@ final class KeyFilters {
   }
   private static final int BITS_LOG2 = 22;
   private static final int PROBES = 7;
+  /** Blocks of 512 bits (8 longs, one cache line); a probe is 9 bits of the key. */
+  private static final int BLOCKS_LOG2 = BITS_LOG2 - 9;
 
   private final long windowMs;
   private final Budget budget;
@@ -57,6 +63,13 @@ final class KeyFilters {
   private boolean overflown;
   /** Segments before this one are no longer tracked (dropped): their lookups go to the store. */
   private long horizon = Long.MIN_VALUE;
+  /**
+   * The segment keys were last added to, its filters and the count of its last one (keys are filed in the
+   * current segment for a whole window, so the maps are rarely asked); null when none.
+   */
+  private long addSegment;
+  private List<long[]> addList;
+  private int[] addCount;
 
   KeyFilters(long windowMs, Budget budget) {
     this.windowMs = windowMs;
@@ -90,9 +103,16 @@ final class KeyFilters {
     if (segment < horizon) {
       return; // an untracked segment is always looked up in the store
     }
-    dropBefore(segment - 2 * windowMs);
-    List<long[]> list = segments.get(segment);
-    int[] count = filling.get(segment);
+    List<long[]> list;
+    int[] count;
+    if (addList != null && segment == addSegment) {
+      list = addList;
+      count = addCount;
+    } else {
+      dropBefore(segment - 2 * windowMs);
+      list = segments.get(segment);
+      count = filling.get(segment);
+    }
     if (list == null || count[0] == KEYS_PER_FILTER) {
       if (!budget.take()) {
         overflow();
@@ -108,6 +128,9 @@ final class KeyFilters {
       filters++;
       count[0] = 0;
     }
+    addSegment = segment;
+    addList = list;
+    addCount = count;
     probe(list.get(list.size() - 1), h1(key), h2(key), true);
     count[0]++;
   }
@@ -128,6 +151,8 @@ final class KeyFilters {
     segments.clear();
     filling.clear();
     filters = 0;
+    addList = null;
+    addCount = null;
   }
 
   /** Forgets the filters of segments starting before {@code start}; those segments are looked up in the store. */
@@ -141,21 +166,27 @@ final class KeyFilters {
       it.remove();
     }
     horizon = Math.max(horizon, start);
+    if (addList != null && addSegment < start) {
+      addList = null;
+      addCount = null;
+    }
   }
 
+  /** The block is picked by the top bits of {@code h2}; the probes within it are 9-bit slices of {@code h1}. */
   private static boolean probe(long[] bits, long h1, long h2, boolean set) {
-    int mask = (1 << BITS_LOG2) - 1;
+    int block = (int) (h2 >>> (64 - BLOCKS_LOG2)) << 3;
     long h = h1;
     for (int i = 0; i < PROBES; i++) {
-      int bit = (int) (h & mask);
-      long word = bits[bit >>> 6];
+      int bit = (int) h & 511;
+      int at = block + (bit >>> 6);
+      long word = bits[at];
       long m = 1L << (bit & 63);
       if (set) {
-        bits[bit >>> 6] = word | m;
+        bits[at] = word | m;
       } else if ((word & m) == 0) {
         return false;
       }
-      h += h2;
+      h >>>= 9;
     }
     return true;
   }

@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * The most recent decided invocations of this replica, for GET /api/invocations: a ring of fixed
- * capacity, each entry numbered so a client can poll for what is newer than its cursor.
+ * capacity, each entry numbered so a client can poll for what is newer than its cursor. Like
+ * /metrics, it shows only what a committed transaction decided.
  */
 public final class RecentInvocations {
   /** An invocation with its sequence number (the cursor). */
@@ -20,10 +21,6 @@ public final class RecentInvocations {
 
   private final int capacity;
   private final ArrayDeque<Entry> ring;
-  /** Identities in the ring: a task re-processing after an aborted transaction adds nothing twice. */
-  private final java.util.Set<Identity> identities = new java.util.HashSet<>();
-  /** The identities of the ring's entries, in the ring's order. */
-  private final ArrayDeque<Identity> order = new ArrayDeque<>();
   private long nextSeq = 1;
 
   public RecentInvocations(int capacity) {
@@ -34,41 +31,21 @@ public final class RecentInvocations {
     this.ring = new ArrayDeque<>(Math.min(capacity, 4096));
   }
 
-  public synchronized void add(DecidedInvocation invocation) {
-    Identity identity = identity(invocation);
-    if (!identities.add(identity)) {
-      return;
-    }
-    if (ring.size() == capacity) {
-      ring.removeFirst();
-      identities.remove(order.removeFirst());
-    }
-    ring.addLast(new Entry(nextSeq++, invocation));
-    order.addLast(identity);
-  }
-
-  /** What makes an invocation the same one again; its hash made once (an entry leaves the set long after it came). */
-  private record Identity(Object function, String invocationId, String deliveryId, long timestampMs, int hash) {
-    Identity(Object function, String invocationId, String deliveryId, long timestampMs) {
-      this(function, invocationId, deliveryId, timestampMs,
-          java.util.Objects.hash(function, invocationId, deliveryId, timestampMs));
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Identity i && i.hash == hash && i.timestampMs == timestampMs
-          && java.util.Objects.equals(i.invocationId, invocationId) && java.util.Objects.equals(i.deliveryId, deliveryId)
-          && i.function.equals(function);
+  /**
+   * Adds invocations, oldest first. Only committed ones come here ({@link RecentInvocationsProcessor}): a task
+   * re-processing after an aborted transaction never adds one twice, and the oldest leave without being looked at.
+   */
+  public synchronized void addAll(List<DecidedInvocation> invocations) {
+    for (DecidedInvocation invocation : invocations) {
+      if (ring.size() == capacity) {
+        ring.removeFirst();
+      }
+      ring.addLast(new Entry(nextSeq++, invocation));
     }
   }
 
-  private static Identity identity(DecidedInvocation i) {
-    return new Identity(i.id(), i.invocationId(), i.deliveryId(), i.timestampMs());
+  public void add(DecidedInvocation invocation) {
+    addAll(List.of(invocation));
   }
 
   /**

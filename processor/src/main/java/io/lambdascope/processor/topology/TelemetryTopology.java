@@ -86,7 +86,7 @@ public final class TelemetryTopology {
     t.addProcessor(COUNT_INVOCATIONS, () -> new InvocationMetricsProcessor(registry, settings.cost()), JOIN_INVOCATIONS);
     t.addProcessor(COUNT_FINDINGS_WINDOW, () -> new FindingsWindowProcessor(settings.findingsWindow(), registry),
         COUNT_INVOCATIONS);
-    t.addProcessor(REMEMBER_RECENT, () -> new RecentInvocationsProcessor(outputs.recent()), COUNT_FINDINGS_WINDOW);
+    t.addProcessor(REMEMBER_RECENT, () -> new RecentInvocationsProcessor(outputs.recent(), outputs.publication()), COUNT_FINDINGS_WINDOW);
 
     // Per function (tenant, account, region, name): its configuration, sources, label values, findings
     // window, the invocations decided last, and every counter and histogram series /metrics shows.

@@ -82,7 +82,7 @@ class HttpAccessTest {
     }
     Scrape.await(Duration.ofSeconds(60), "five invocations decided",
         () -> invocations(OPERATOR, "").size() == 5);
-    // /metrics and /api/findings show committed state, a commit after the ring of recent invocations.
+    // /metrics and /api/findings show committed state, as the ring of recent invocations does.
     Scrape.await(Duration.ofSeconds(60), "five invocations committed", () -> Scrape.parse(get("/metrics", OPERATOR).body())
         .entrySet().stream().filter(e -> e.getKey().startsWith("faas_invocations_total{"))
         .mapToDouble(Map.Entry::getValue).sum() == 5);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lambdascope.processor.decode.FunctionId;
 import io.lambdascope.processor.join.DecidedInvocation;
+import io.lambdascope.processor.join.JoinOutput;
+import io.lambdascope.processor.state.Publication;
 import java.util.List;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 class RecentInvocationsTest {
@@ -38,34 +42,43 @@ class RecentInvocationsTest {
     RecentInvocations.Page two = r.query(i -> true, none.cursor(), 2);
     assertEquals(List.of("r9", "r10"), ids(two));
     assertEquals(List.of("r11"), ids(r.query(i -> true, two.cursor(), 2)));
-    // The same invocation decided again (a task re-processing after an aborted commit) is kept once.
-    r.add(inv("r11", "success"));
-    assertEquals(11, r.query(i -> true, -1, 10).cursor());
     // A filtered poll still advances past what does not match.
     assertEquals(11, r.query(i -> i.outcome().equals("timeout"), 8, 10).cursor());
   }
 
   @Test
-  void recognizesEveryEntryInTheRingAndOnlyThoseAcrossManyEvictions() {
-    RecentInvocations r = new RecentInvocations(37);
-    java.util.Random random = new java.util.Random(7);
-    java.util.ArrayDeque<String> inRing = new java.util.ArrayDeque<>();
-    long added = 0;
-    for (int i = 0; i < 20_000; i++) {
-      String id = random.nextInt(4) == 0 && !inRing.isEmpty()
-          ? inRing.stream().skip(random.nextInt(inRing.size())).findFirst().orElseThrow() // again: ignored
-          : "r" + random.nextInt(200); // new, or an evicted one again: kept
-      boolean present = inRing.contains(id);
-      r.add(inv(id, "success"));
-      if (!present) {
-        added++;
-        inRing.addLast(id);
-        if (inRing.size() > 37) {
-          inRing.removeFirst();
-        }
-      }
-      assertEquals(added, r.query(x -> true, -1, 1).cursor());
+  void showsOnlyWhatACommittedTransactionDecidedAndEachInvocationOnce() {
+    RecentInvocations r = new RecentInvocations(5);
+    Publication publication = Publication.afterTransactionCommit();
+    RecentInvocationsProcessor processor = new RecentInvocationsProcessor(r, publication);
+    processor.init(new MockProcessorContext<>());
+    FunctionId fn = new FunctionId("t", "a", "r", "f");
+    processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r1", "success"), null), 1000));
+    processor.process(new Record<>(fn, new JoinOutput.LateSpan(null), 1000));
+    processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r2", "error"), null), 1000));
+    assertEquals(0, r.size()); // not committed yet
+    publication.committed();
+    assertEquals(List.of("r1", "r2"), ids(r.query(i -> true, -1, 10)));
+
+    // An aborted transaction's invocations never show; re-processed and committed, they show once.
+    processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r3", "success"), null), 1000));
+    publication.aborted();
+    publication.committed();
+    assertEquals(2, r.size());
+    processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r3", "success"), null), 1000));
+    processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r4", "success"), null), 1000));
+    publication.committed();
+    publication.committed();
+    RecentInvocations.Page page = r.query(i -> true, -1, 10);
+    assertEquals(List.of("r1", "r2", "r3", "r4"), ids(page));
+    assertEquals(4, page.cursor());
+
+    // Past its capacity the ring keeps the newest, numbered on.
+    for (int i = 5; i <= 9; i++) {
+      processor.process(new Record<>(fn, new JoinOutput.Decided(inv("r" + i, "success"), null), 1000));
     }
-    assertEquals(List.copyOf(inRing), ids(r.query(x -> true, -1, 100)));
+    publication.committed();
+    assertEquals(List.of("r5", "r6", "r7", "r8", "r9"), ids(r.query(i -> true, -1, 10)));
+    assertEquals(List.of("r8", "r9"), ids(r.query(i -> true, 7, 10)));
   }
 }
