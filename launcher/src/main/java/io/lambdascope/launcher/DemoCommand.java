@@ -190,9 +190,9 @@ final class DemoCommand implements Command {
     if (done != null) {
       // One line per function, stable for scripts and the end-to-end test.
       done.byFunction().values().forEach(t -> out.printf(
-          "lambdascope: sent %s sync=%d throttled=%d function_errors=%d async=%d sqs=%d failed=%d%n",
+          "lambdascope: sent %s sync=%d throttled=%d function_errors=%d async=%d sqs=%d failed=%d unfinished=%d%n",
           t.function(), t.syncInvocations(), t.syncThrottled(), t.syncFunctionErrors(), t.asyncAccepted(),
-          t.sqsMessages(), t.failedRequests()));
+          t.sqsMessages(), t.failedRequests(), t.unfinishedRequests()));
     }
     if (exitWhenDone) {
       // Let the last invocations reach /metrics, then stop everything.

@@ -56,14 +56,16 @@ public final class ScenarioRunner implements AutoCloseable {
    * @param asyncAccepted Event calls accepted (202): each is invoked once, plus up to 2 retries if it fails
    * @param sqsMessages messages sent to a queue that triggers the function (batched, maybe delivered again)
    * @param failedRequests calls that failed otherwise (connection errors, other status codes)
+   * @param unfinishedRequests calls still waiting for their answer when the counts were taken (the drain after the
+   *     last phase ran out): like a failed call, each may or may not have run the function
    */
   public record FunctionTraffic(String function, long syncInvocations, long syncThrottled, long syncFunctionErrors,
-      long asyncAccepted, long sqsMessages, long failedRequests) {}
+      long asyncAccepted, long sqsMessages, long failedRequests, long unfinishedRequests) {}
 
   /** What a run sent, by function; {@code completed} is false when it was stopped early. */
   public record Result(Map<String, FunctionTraffic> byFunction, Duration elapsed, boolean completed) {
     public FunctionTraffic function(String name) {
-      return byFunction.getOrDefault(name, new FunctionTraffic(name, 0, 0, 0, 0, 0, 0));
+      return byFunction.getOrDefault(name, new FunctionTraffic(name, 0, 0, 0, 0, 0, 0, 0));
     }
   }
 
@@ -237,6 +239,7 @@ public final class ScenarioRunner implements AutoCloseable {
         ? queueConsumers.getOrDefault(traffic.target(), "queue:" + traffic.target())
         : traffic.target();
     Counters c = counters.computeIfAbsent(function, f -> new Counters());
+    c.inFlight.incrementAndGet();
     try {
       switch (traffic.via()) {
         case SYNC -> {
@@ -264,6 +267,8 @@ public final class ScenarioRunner implements AutoCloseable {
       c.syncThrottled.incrementAndGet();
     } catch (RuntimeException e) {
       c.failedRequests.incrementAndGet();
+    } finally {
+      c.inFlight.decrementAndGet();
     }
   }
 
@@ -281,10 +286,11 @@ public final class ScenarioRunner implements AutoCloseable {
     final AtomicLong asyncAccepted = new AtomicLong();
     final AtomicLong sqsMessages = new AtomicLong();
     final AtomicLong failedRequests = new AtomicLong();
+    final AtomicLong inFlight = new AtomicLong();
 
     FunctionTraffic snapshot(String function) {
       return new FunctionTraffic(function, syncInvocations.get(), syncThrottled.get(), syncFunctionErrors.get(),
-          asyncAccepted.get(), sqsMessages.get(), failedRequests.get());
+          asyncAccepted.get(), sqsMessages.get(), failedRequests.get(), inFlight.get());
     }
   }
 
