@@ -34,8 +34,13 @@ public final class ElasticMq implements AutoCloseable {
     this.host = host;
     this.port = requestedPort == 0 ? freePort(host) : requestedPort;
     this.actors = ActorSystem.create("lambdascope-elasticmq");
-    // The server address is what ElasticMQ writes into queue URLs: the real port, not 0.
+    // The server address is what ElasticMQ writes into queue URLs: the real port, not 0. Queue ARNs (a redrive
+    // policy's dead-letter target, say) carry the emulator's region and account, as AWS's carry the queue's own:
+    // ElasticMQ's default region, "elasticmq", would make a dead-letter queue found through its source queue a
+    // second queue in a region of that name.
     this.server = SQSRestServerBuilder.withActorSystem(actors)
+        .withAWSRegion(region)
+        .withAWSAccountId(LambdaControlPlane.ACCOUNT)
         .withQueueEventListener(actors.actorOf(ElasticMqQueueEvents.props(metrics), "queue-events"))
         .withPort(port)
         .withInterface(host)
