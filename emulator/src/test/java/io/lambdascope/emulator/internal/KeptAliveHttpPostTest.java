@@ -111,6 +111,20 @@ class KeptAliveHttpPostTest {
     }
   }
 
+  private int send(String batch) throws IOException {
+    return post.post(batch.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Posts each batch in turn: each got its status, and the listener read each whole, in order. */
+  private void assertDelivered(List<Integer> statuses, String... batches) throws IOException {
+    List<Integer> got = new java.util.ArrayList<>();
+    for (String b : batches) {
+      got.add(send(b));
+    }
+    assertEquals(statuses, got);
+    assertEquals(List.of(batches), bodies);
+  }
+
   private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
   @Test
@@ -121,12 +135,7 @@ class KeptAliveHttpPostTest {
     answers.add(new Answer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", false));
     answers.add(new Answer(OK, false));
 
-    assertEquals(200, post.post("[{\"n\":1}]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(202, post.post("[{\"n\":2}]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(204, post.post("[{\"n\":3}]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(200, post.post("[{\"n\":4}]".getBytes(StandardCharsets.UTF_8)));
-
-    assertEquals(List.of("[{\"n\":1}]", "[{\"n\":2}]", "[{\"n\":3}]", "[{\"n\":4}]"), bodies);
+    assertDelivered(List.of(200, 202, 204, 200), "[{\"n\":1}]", "[{\"n\":2}]", "[{\"n\":3}]", "[{\"n\":4}]");
     assertEquals(1, connections.get());
   }
 
@@ -139,12 +148,7 @@ class KeptAliveHttpPostTest {
     answers.add(new Answer("HTTP/1.0 200 OK\r\n\r\nbody until close", true));
     answers.add(new Answer(OK, false));
 
-    assertEquals(200, post.post("[1]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(500, post.post("[2]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(200, post.post("[3]".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(200, post.post("[4]".getBytes(StandardCharsets.UTF_8)));
-
-    assertEquals(List.of("[1]", "[2]", "[3]", "[4]"), bodies);
+    assertDelivered(List.of(200, 500, 200, 200), "[1]", "[2]", "[3]", "[4]");
     assertEquals(4, connections.get());
   }
 
@@ -154,13 +158,13 @@ class KeptAliveHttpPostTest {
     answers.add(new Answer(null, false)); // reads the request, never answers
 
     long start = System.nanoTime();
-    assertThrows(SocketTimeoutException.class, () -> post.post("[1]".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(SocketTimeoutException.class, () -> send("[1]"));
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertTrue(ms >= 250 && ms < 5_000, "timed out after " + ms + " ms");
     assertEquals(1, bodies.size());
 
     answers.add(new Answer(OK, false));
-    assertEquals(200, post.post("[2]".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(200, send("[2]"));
     assertEquals(2, connections.get());
   }
 
@@ -170,8 +174,8 @@ class KeptAliveHttpPostTest {
     answers.add(new Answer(OK, false));
     answers.add(new Answer("SSH-2.0-OpenSSH\r\n\r\n", false));
 
-    assertEquals(200, post.post("[1]".getBytes(StandardCharsets.UTF_8)));
-    IOException e = assertThrows(IOException.class, () -> post.post("[2]".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(200, send("[1]"));
+    IOException e = assertThrows(IOException.class, () -> send("[2]"));
     assertTrue(e.getMessage().contains("not an HTTP/1.x answer"), e.getMessage());
     assertEquals(2, bodies.size());
   }
@@ -181,6 +185,6 @@ class KeptAliveHttpPostTest {
     URI target = listen();
     server.close();
     post = new KeptAliveHttpPost(target, 2_000);
-    assertThrows(IOException.class, () -> post.post("[1]".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(IOException.class, () -> send("[1]"));
   }
 }
